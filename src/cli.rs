@@ -1,0 +1,261 @@
+//! The command line: clap derive structs, and their one-time conversion into the library's plain config.
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use polarsdesc::config::{
+    default_start, GenerateConfig, OutputFormat, OutputTarget, RunConfig, DEFAULT_DATA_DIR,
+};
+use polarsdesc::describe::Percentiles;
+use polarsdesc::parallel::available_cores;
+
+/// Describe a folder of per-label CSV time series: pandas describe() statistics
+/// for every numeric column of every file, computed with Polars in parallel,
+/// collected into one tidy table.
+#[derive(Debug, Parser)]
+#[command(name = "polarsdesc", version, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 all inputs summarized; 1 some inputs failed (named on \
+                        stderr, the rest written); 2 usage error or nothing could be done; \
+                        130 interrupted.")]
+pub struct Cli {
+    /// Show only warnings and errors on stderr: no progress bar, preview or summary.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Summarize CSV files: count, mean, std, min, percentiles and max of every
+    /// numeric column of every file, equal to pandas' describe(), in one table.
+    ///
+    /// With no PATH, reads data/; if data/ holds no CSV file, it first generates
+    /// the demo data set there (seed 42).
+    Run(RunArgs),
+    /// Generate the demo data set: one CSV per label of random values on
+    /// business days, in the exact format pandas' to_csv writes.
+    Generate(GenerateArgs),
+}
+
+/// Options of `polarsdesc run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// CSV files, folders (meaning their *.csv files) or glob patterns [default: data/]
+    #[arg(value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Where to write the result; '-' writes to stdout (CSV unless --format says otherwise).
+    #[arg(short, long, value_name = "FILE", default_value = "summary.parquet")]
+    pub output: PathBuf,
+
+    /// Output format [default: from the output file's extension]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+
+    /// Percentiles to report, as comma-separated fractions in [0, 1]; the
+    /// median is always added [default: 0.25,0.5,0.75]
+    #[arg(short, long, value_name = "P,...", value_delimiter = ',', num_args = 1..)]
+    pub percentiles: Option<Vec<f64>>,
+
+    #[command(flatten)]
+    pub jobs: JobsArg,
+}
+
+/// Options of `polarsdesc generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Folder to write the CSV files into (created if missing; other files are left alone).
+    #[arg(short, long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
+    pub dir: PathBuf,
+
+    /// Write only the first N labels [default: all of them]
+    #[arg(short = 'n', long, value_name = "N")]
+    pub labels: Option<usize>,
+
+    /// Letters per label: 2 gives the article's 1,326 labels, 3 gives 22,100.
+    #[arg(long, value_name = "K", default_value_t = 2)]
+    pub label_length: usize,
+
+    /// First date, inclusive (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", default_value_t = default_start())]
+    pub start: NaiveDate,
+
+    /// Last date, inclusive (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<NaiveDate>,
+
+    /// Seed that makes the output byte-identical on every run and thread
+    /// count [default: fresh random data]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    #[command(flatten)]
+    pub jobs: JobsArg,
+}
+
+/// The `-j` option shared by the commands.
+#[derive(Debug, Args)]
+pub struct JobsArg {
+    /// Worker threads; -j 1 runs sequentially [default: all cores]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+}
+
+impl JobsArg {
+    fn resolve(&self) -> usize {
+        self.jobs.map_or_else(available_cores, NonZeroUsize::get)
+    }
+}
+
+/// The output formats, as spelled on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Parquet,
+    Csv,
+    Json,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Parquet => OutputFormat::Parquet,
+            FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Json => OutputFormat::Json,
+        }
+    }
+}
+
+/// A parsed command, converted into the library's config.
+pub enum Config {
+    Run(RunConfig),
+    Generate(GenerateConfig),
+}
+
+impl Command {
+    /// Converts the parsed arguments into the library's config, once.
+    ///
+    /// # Errors
+    /// When options are invalid together (bad percentiles, unknown output
+    /// extension, empty date range).
+    pub fn into_config(self) -> polarsdesc::Result<Config> {
+        match self {
+            Command::Run(args) => args.into_config().map(Config::Run),
+            Command::Generate(args) => args.into_config().map(Config::Generate),
+        }
+    }
+}
+
+impl RunArgs {
+    fn into_config(self) -> polarsdesc::Result<RunConfig> {
+        let jobs = self.jobs.resolve();
+        let percentiles = match &self.percentiles {
+            Some(requested) => Percentiles::new(requested)?,
+            None => Percentiles::default(),
+        };
+        let output = if self.output.as_os_str() == "-" {
+            OutputTarget::Stdout
+        } else {
+            OutputTarget::File(self.output)
+        };
+        let format = OutputFormat::resolve(self.format.map(Into::into), &output)?;
+        let default_dir = Path::new(DEFAULT_DATA_DIR);
+        // A bare `polarsdesc run` is the embedded default: make the demo data if there is none.
+        let (inputs, generate_if_empty) = if self.inputs.is_empty() {
+            let demo = GenerateConfig::default_data_set(default_dir, jobs);
+            (vec![default_dir.to_path_buf()], Some(demo))
+        } else {
+            (self.inputs, None)
+        };
+        Ok(RunConfig {
+            inputs,
+            percentiles,
+            output,
+            format,
+            jobs,
+            generate_if_empty,
+        })
+    }
+}
+
+impl GenerateArgs {
+    fn into_config(self) -> polarsdesc::Result<GenerateConfig> {
+        let jobs = self.jobs.resolve();
+        let today = chrono::Local::now().date_naive();
+        let config = GenerateConfig {
+            dir: self.dir,
+            label_length: self.label_length,
+            label_limit: self.labels,
+            start: self.start,
+            end: self.end.unwrap_or(today),
+            seed: self.seed,
+            jobs,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Config {
+        let cli = Cli::try_parse_from(args).expect("arguments parse");
+        cli.command.into_config().expect("valid config")
+    }
+
+    #[test]
+    fn verify_command() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_run_reads_data_and_may_generate() {
+        let Config::Run(config) = parse(&["polarsdesc", "run"]) else {
+            panic!("expected run")
+        };
+        assert_eq!(config.inputs, vec![PathBuf::from("data")]);
+        assert_eq!(config.output, OutputTarget::File("summary.parquet".into()));
+        assert_eq!(config.format, OutputFormat::Parquet);
+        let demo = config.generate_if_empty.expect("embedded default");
+        assert_eq!(demo.seed, Some(42));
+        assert_eq!(demo.label_length, 2);
+    }
+
+    #[test]
+    fn explicit_inputs_never_generate() {
+        let Config::Run(config) = parse(&["polarsdesc", "run", "x", "-o", "-", "-j", "3"]) else {
+            panic!("expected run")
+        };
+        assert_eq!(config.generate_if_empty, None);
+        assert_eq!(config.output, OutputTarget::Stdout);
+        assert_eq!(config.format, OutputFormat::Csv);
+        assert_eq!(config.jobs, 3);
+    }
+
+    #[test]
+    fn percentiles_are_parsed_and_named() {
+        let Config::Run(config) = parse(&["polarsdesc", "run", "-p", "0.1,0.9"]) else {
+            panic!("expected run")
+        };
+        assert_eq!(config.percentiles.names(), ["10%", "50%", "90%"]);
+    }
+
+    #[test]
+    fn bad_options_are_rejected() {
+        let invalid = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).expect("arguments parse");
+            cli.command.into_config().is_err()
+        };
+        assert!(invalid(&["polarsdesc", "run", "-p", "1.5"]));
+        assert!(invalid(&["polarsdesc", "run", "-o", "out.txt"]));
+        assert!(invalid(&["polarsdesc", "generate", "--end", "2000-01-01"]));
+        assert!(Cli::try_parse_from(["polarsdesc", "run", "-j", "0"]).is_err());
+    }
+}

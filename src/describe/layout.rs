@@ -1,0 +1,399 @@
+//! The shape of one CSV file as pandas sees it: column names, which columns are numeric, whether it quotes.
+//!
+//! pandas reads every row before it decides a column's type; we decide from
+//! the header and the first [`SAMPLE_ROWS`] rows, then Polars parses the whole
+//! file with that schema. A later value that is not a number is caught then
+//! (see `describe::scan`), so the sample only has to be a good first guess.
+
+use std::ops::Range;
+
+/// Data rows inspected to decide which columns are numeric.
+pub const SAMPLE_ROWS: usize = 100;
+
+/// The strings pandas' `read_csv` treats as missing by default (`STR_NA_VALUES`).
+pub const PANDAS_NA_VALUES: [&str; 19] = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What the header and the sample rows say about a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Column names as pandas gives them ("Unnamed: 0" for an empty header
+    /// field, "x.1" for a second "x").
+    pub names: Vec<String>,
+    /// Indices of the numeric columns, in file order.
+    pub numeric: Vec<usize>,
+    /// Whether the file contains a quote character anywhere (parsing without
+    /// quote handling is faster, and exact when there is none).
+    pub has_quotes: bool,
+    /// Bytes of the header line, including its line ending and any byte-order mark.
+    pub header_len: usize,
+}
+
+/// Why a file has no usable header.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutError {
+    /// The file has no bytes, or only blank lines.
+    #[error("the file is empty (no header line)")]
+    Empty,
+    /// The header (or a sampled row) is not valid UTF-8.
+    #[error("line {line} is not valid UTF-8 text")]
+    NotUtf8 { line: u64 },
+    /// A sampled row has more fields than the header.
+    #[error("line {line} has {found} fields, but the header has {expected}")]
+    TooManyFields {
+        line: u64,
+        expected: usize,
+        found: usize,
+    },
+}
+
+/// What a single field is, by pandas' rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// One of pandas' NA strings (including the empty field).
+    Missing,
+    /// A number pandas parses as float (including `inf`, `-Infinity`).
+    Number,
+    /// Anything else: the column is text.
+    Text,
+}
+
+/// Classifies one unquoted field the way pandas' parser does.
+pub fn classify(field: &str) -> FieldKind {
+    if PANDAS_NA_VALUES.contains(&field) {
+        return FieldKind::Missing;
+    }
+    // Rust's float syntax matches pandas' for decimals, exponents and
+    // infinities; spellings of NaN that pandas does not list as missing
+    // ("NAN", "Nan") make a pandas column text, so they do here too.
+    match field.trim().parse::<f64>() {
+        Ok(value) if !value.is_nan() => FieldKind::Number,
+        _ => FieldKind::Text,
+    }
+}
+
+/// Reads the header and up to [`SAMPLE_ROWS`] rows of `bytes`.
+///
+/// # Errors
+/// When the file is empty, the header or a sampled row is not UTF-8, or a
+/// sampled row has more fields than the header.
+pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
+    let has_quotes = bytes.contains(&b'"');
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let bom_len = bytes.len() - body.len();
+    let mut records = Records::new(body);
+    let (header, header_line) = records.next().ok_or(LayoutError::Empty)?;
+    let header_fields = fields_as_text(body, &header, header_line)?;
+    let header_len = bom_len + records.offset;
+    let names = pandas_names(&header_fields);
+
+    let mut kinds = vec![Kinds::default(); names.len()];
+    for (record, line) in records.take(SAMPLE_ROWS) {
+        let fields = fields_as_text(body, &record, line)?;
+        if fields.len() > names.len() {
+            return Err(LayoutError::TooManyFields {
+                line,
+                expected: names.len(),
+                found: fields.len(),
+            });
+        }
+        for (index, kind) in kinds.iter_mut().enumerate() {
+            // pandas fills a short row's missing fields with NaN.
+            kind.add(fields.get(index).map_or(FieldKind::Missing, |f| classify(f)));
+        }
+    }
+    let numeric = (0..names.len()).filter(|&i| kinds[i].is_numeric()).collect();
+    Ok(Layout {
+        names,
+        numeric,
+        has_quotes,
+        header_len,
+    })
+}
+
+/// What one column's sampled fields were.
+#[derive(Debug, Clone, Copy, Default)]
+struct Kinds {
+    rows: usize,
+    text: bool,
+}
+
+impl Kinds {
+    fn add(&mut self, kind: FieldKind) {
+        self.rows += 1;
+        self.text |= kind == FieldKind::Text;
+    }
+
+    /// pandas makes a column numeric when it has rows and none is text; a
+    /// column of only missing values is float (count 0).
+    fn is_numeric(&self) -> bool {
+        self.rows > 0 && !self.text
+    }
+}
+
+/// pandas' column names: "Unnamed: i" for empty fields, ".1", ".2" suffixes for repeats.
+fn pandas_names(header: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(header.len());
+    for (index, field) in header.iter().enumerate() {
+        let base = if field.is_empty() {
+            format!("Unnamed: {index}")
+        } else {
+            field.clone()
+        };
+        let mut name = base.clone();
+        let mut suffix = 1;
+        while names.contains(&name) {
+            name = format!("{base}.{suffix}");
+            suffix += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+/// The fields of one record, unquoted, as UTF-8 text.
+fn fields_as_text(body: &[u8], record: &Range<usize>, line: u64) -> Result<Vec<String>, LayoutError> {
+    split_fields(&body[record.clone()])
+        .into_iter()
+        .map(|field| String::from_utf8(field).map_err(|_| LayoutError::NotUtf8 { line }))
+        .collect()
+}
+
+/// Splits one record on commas outside quotes, removing the quotes (and
+/// turning `""` inside quotes into `"`).
+fn split_fields(record: &[u8]) -> Vec<Vec<u8>> {
+    let mut fields = vec![Vec::new()];
+    let mut in_quotes = false;
+    let mut bytes = record.iter().copied().peekable();
+    while let Some(byte) = bytes.next() {
+        let field = fields.last_mut().expect("at least one field");
+        match byte {
+            b'"' if in_quotes && bytes.peek() == Some(&b'"') => {
+                field.push(b'"');
+                bytes.next();
+            }
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => fields.push(Vec::new()),
+            _ => field.push(byte),
+        }
+    }
+    fields
+}
+
+/// The records of a CSV body: byte ranges without the line ending, each with
+/// its 1-based line number; newlines inside quotes do not end a record, and
+/// blank lines are skipped, as pandas does.
+struct Records<'a> {
+    bytes: &'a [u8],
+    /// Byte offset where the next record starts.
+    offset: usize,
+    /// 1-based line number at `offset`.
+    line: u64,
+}
+
+impl<'a> Records<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Records {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = (Range<usize>, u64);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.offset >= self.bytes.len() {
+                return None;
+            }
+            let start = self.offset;
+            let first_line = self.line;
+            let mut in_quotes = false;
+            let mut end = self.bytes.len();
+            for (i, &byte) in self.bytes[start..].iter().enumerate() {
+                match byte {
+                    b'"' => in_quotes = !in_quotes,
+                    b'\n' => {
+                        self.line += 1;
+                        if !in_quotes {
+                            end = start + i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.offset = (end + 1).min(self.bytes.len());
+            let mut record = start..end;
+            if self.bytes[record.clone()].ends_with(b"\r") {
+                record.end -= 1;
+            }
+            if !record.is_empty() {
+                return Some((record, first_line));
+            }
+        }
+    }
+}
+
+/// A row past the sample that breaks the layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Violation {
+    /// A numeric column holds text here.
+    Text {
+        line: u64,
+        column: usize,
+        value: String,
+    },
+    /// The row has more fields than the header.
+    TooManyFields { line: u64, found: usize },
+    /// The row is not valid UTF-8.
+    NotUtf8 { line: u64 },
+}
+
+/// The first row of the whole file that does not fit `layout` with `numeric`
+/// columns, if any. This is the slow path, taken only after Polars has
+/// refused the file, to tell the user where and why.
+pub fn find_first_violation(bytes: &[u8], layout: &Layout, numeric: &[usize]) -> Option<Violation> {
+    let body = &bytes[layout.header_len..];
+    // Records count lines from 1 at the start of `body`.
+    let header_lines = line_of_offset(bytes, layout.header_len) - 1;
+    for (record, body_line) in Records::new(body) {
+        let line = header_lines + body_line;
+        let Ok(fields) = fields_as_text(body, &record, line) else {
+            return Some(Violation::NotUtf8 { line });
+        };
+        if fields.len() > layout.names.len() {
+            return Some(Violation::TooManyFields {
+                line,
+                found: fields.len(),
+            });
+        }
+        for &column in numeric {
+            let field = fields.get(column).map_or("", String::as_str);
+            if classify(field) == FieldKind::Text {
+                let value = field.to_string();
+                return Some(Violation::Text { line, column, value });
+            }
+        }
+    }
+    None
+}
+
+/// The 1-based line number of byte `offset` in `bytes`.
+pub fn line_of_offset(bytes: &[u8], offset: usize) -> u64 {
+    let end = offset.min(bytes.len());
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(text: &str) -> Layout {
+        inspect(text.as_bytes()).expect("valid layout")
+    }
+
+    #[test]
+    fn the_article_shape() {
+        let l = layout(",data\n2010-01-01,0.5\n2010-01-04,0.25\n");
+        assert_eq!(l.names, ["Unnamed: 0", "data"]);
+        assert_eq!(l.numeric, [1]);
+        assert!(!l.has_quotes);
+        assert_eq!(l.header_len, 6);
+    }
+
+    #[test]
+    fn classifies_like_pandas() {
+        for missing in ["", "NA", "nan", "NaN", "-NaN", "NULL", "None", "#N/A"] {
+            assert_eq!(classify(missing), FieldKind::Missing, "{missing:?}");
+        }
+        for number in ["1", "-2.5", "1e5", "1E-5", ".5", "5.", "+1.5", "inf", "-Infinity", "INF"] {
+            assert_eq!(classify(number), FieldKind::Number, "{number:?}");
+        }
+        for text in ["NAN", "Nan", "abc", "0x10", "1_000", "True", "1,5", "2010-01-01"] {
+            assert_eq!(classify(text), FieldKind::Text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn numeric_needs_rows_and_no_text() {
+        let l = layout("a,b,c,d\n1,x,,1\n2,y,,NA\n");
+        assert_eq!(l.numeric, [0, 2, 3]);
+        // A header without rows has no numeric column (pandas reads it as text).
+        assert!(layout("a,b\n").numeric.is_empty());
+    }
+
+    #[test]
+    fn names_follow_pandas() {
+        let l = layout(",a,a,,a\n1,2,3,4,5\n");
+        assert_eq!(l.names, ["Unnamed: 0", "a", "a.1", "Unnamed: 3", "a.2"]);
+    }
+
+    #[test]
+    fn bom_crlf_and_quotes() {
+        let l = layout("\u{feff}\"x, y\",z\r\n\"1\",\"a\nb\"\r\n2,c\r\n");
+        assert_eq!(l.names, ["x, y", "z"]);
+        assert_eq!(l.numeric, [0]);
+        assert!(l.has_quotes);
+        assert_eq!(l.header_len, 3 + 10);
+    }
+
+    #[test]
+    fn blank_lines_are_skipped() {
+        let l = layout("\n\na\n\n1\n");
+        assert_eq!(l.names, ["a"]);
+        assert_eq!(l.numeric, [0]);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        assert_eq!(inspect(b""), Err(LayoutError::Empty));
+        assert_eq!(inspect(b"\n\n"), Err(LayoutError::Empty));
+        assert_eq!(
+            inspect(b"a,b\n1,2\n1,2,3\n"),
+            Err(LayoutError::TooManyFields {
+                line: 3,
+                expected: 2,
+                found: 3
+            })
+        );
+        assert_eq!(inspect(b"a\n\xff\n"), Err(LayoutError::NotUtf8 { line: 2 }));
+    }
+
+    #[test]
+    fn finds_the_first_violation_past_the_sample() {
+        let mut text = String::from("d,x,y\n");
+        for _ in 0..SAMPLE_ROWS + 5 {
+            text.push_str("2010-01-01,1.5,2\n");
+        }
+        text.push_str("2010-01-01,oops,2\n");
+        let bytes = text.as_bytes();
+        let layout = inspect(bytes).unwrap();
+        assert_eq!(layout.numeric, [1, 2]);
+        let line = SAMPLE_ROWS as u64 + 5 + 2;
+        assert_eq!(
+            find_first_violation(bytes, &layout, &layout.numeric),
+            Some(Violation::Text {
+                line,
+                column: 1,
+                value: "oops".into()
+            })
+        );
+        assert_eq!(find_first_violation(bytes, &layout, &[2]), None);
+    }
+
+    #[test]
+    fn line_numbers_from_offsets() {
+        let bytes = b"a\nb\nc";
+        assert_eq!(line_of_offset(bytes, 0), 1);
+        assert_eq!(line_of_offset(bytes, 2), 2);
+        assert_eq!(line_of_offset(bytes, 4), 3);
+    }
+}

@@ -1,0 +1,172 @@
+//! Describing one CSV file: read it, scan it with Polars, compute pandas' `describe()` for each numeric column.
+
+pub mod layout;
+mod percentiles;
+mod scan;
+pub mod stats;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+pub use layout::LayoutError;
+pub use percentiles::Percentiles;
+pub use stats::ColumnStats;
+
+/// The statistics of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileSummary {
+    /// The file, as it was named on the command line or found in a folder.
+    pub path: PathBuf,
+    /// The file stem: "ab" for `data/ab.csv`.
+    pub label: String,
+    /// One entry per numeric column, in file order.
+    pub columns: Vec<ColumnStats>,
+    /// Things the user should know that did not stop the file (a column left
+    /// out because it holds text, as pandas would leave it out).
+    pub warnings: Vec<String>,
+}
+
+/// Why one file could not be described. The run goes on with the others.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file could not be opened or read.
+    #[error("cannot read: {0}")]
+    Read(#[source] io::Error),
+    /// The header or the first rows are unusable.
+    #[error("{0}")]
+    Layout(#[from] LayoutError),
+    /// A row further down is malformed.
+    #[error("line {line}: {message}")]
+    Malformed { line: u64, message: String },
+    /// Polars failed for a reason we could not pin to a line.
+    #[error("{0}")]
+    Polars(#[from] PolarsError),
+    /// The work on this file panicked (a bug, in polarsdesc or a dependency).
+    #[error("internal error (panic) while reading: {0}")]
+    Panic(String),
+}
+
+impl FileError {
+    /// The line the error is on, when known.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            FileError::Layout(LayoutError::NotUtf8 { line })
+            | FileError::Layout(LayoutError::TooManyFields { line, .. })
+            | FileError::Malformed { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// The label of a file: its stem ("ab" for `data/ab.csv`).
+pub fn label_of(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(String::new, |stem| stem.to_string_lossy().into_owned())
+}
+
+/// Reads and describes the file at `path`.
+///
+/// # Errors
+/// When the file cannot be read, is empty, or is malformed in a way that
+/// pandas would also reject (see [`FileError`]).
+pub fn describe_file(path: &Path, percentiles: &Percentiles) -> Result<FileSummary, FileError> {
+    let bytes = fs::read(path).map_err(FileError::Read)?;
+    let (columns, warnings) = describe_bytes(Arc::new(bytes), percentiles)?;
+    Ok(FileSummary {
+        path: path.to_path_buf(),
+        label: label_of(path),
+        columns,
+        warnings,
+    })
+}
+
+/// Describes the numeric columns of a whole CSV file held in `bytes`, with
+/// warnings for columns left out.
+///
+/// # Errors
+/// As [`describe_file`], but never a read error.
+pub fn describe_bytes(
+    bytes: Arc<Vec<u8>>,
+    percentiles: &Percentiles,
+) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
+    let layout = layout::inspect(&bytes)?;
+    let mut numeric = layout.numeric.clone();
+    let mut warnings = Vec::new();
+    loop {
+        match describe_columns(&bytes, &layout, &numeric, percentiles) {
+            Ok((columns, nan_columns)) if nan_columns.is_empty() => {
+                return Ok((columns, warnings));
+            }
+            Ok((_, nan_columns)) => {
+                for index in nan_columns {
+                    warnings.push(format!(
+                        "column '{}' spells NaN in a way pandas reads as text; it is left out, as pandas would",
+                        layout.names[index]
+                    ));
+                    numeric.retain(|&i| i != index);
+                }
+            }
+            Err(error) => {
+                // Find the first row that breaks the sampled layout; a text
+                // value drops its column (as pandas would), anything else fails the file.
+                match layout::find_first_violation(&bytes, &layout, &numeric) {
+                    Some(layout::Violation::Text { line, column, value }) => {
+                        warnings.push(format!(
+                            "line {line}: column '{}' holds the text {value:?}; the column is left out, as pandas would",
+                            layout.names[column]
+                        ));
+                        numeric.retain(|&i| i != column);
+                    }
+                    Some(layout::Violation::TooManyFields { line, found }) => {
+                        return Err(FileError::Malformed {
+                            line,
+                            message: format!(
+                                "{found} fields, but the header has {}",
+                                layout.names.len()
+                            ),
+                        });
+                    }
+                    Some(layout::Violation::NotUtf8 { line }) => {
+                        return Err(LayoutError::NotUtf8 { line }.into());
+                    }
+                    None => return Err(error.into()),
+                }
+            }
+        }
+    }
+}
+
+/// Runs the describe query on the `numeric` columns; returns their statistics
+/// and the columns that turned out to hold NaN spellings pandas reads as text.
+fn describe_columns(
+    bytes: &Arc<Vec<u8>>,
+    layout: &layout::Layout,
+    numeric: &[usize],
+    percentiles: &Percentiles,
+) -> PolarsResult<(Vec<ColumnStats>, Vec<usize>)> {
+    if numeric.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let names: Vec<&str> = numeric.iter().map(|&i| layout.names[i].as_str()).collect();
+    let exprs: Vec<Expr> = names
+        .iter()
+        .enumerate()
+        .flat_map(|(slot, name)| stats::column_exprs(slot, name))
+        .collect();
+    let frame = scan::scan(Arc::clone(bytes), layout, numeric)?
+        .select(exprs)
+        .collect()?;
+    let mut columns = Vec::with_capacity(names.len());
+    let mut nan_columns = Vec::new();
+    for (slot, (&index, name)) in numeric.iter().zip(&names).enumerate() {
+        match stats::extract(&frame, slot, name, percentiles)? {
+            Some(column) => columns.push(column),
+            None => nan_columns.push(index),
+        }
+    }
+    Ok((columns, nan_columns))
+}

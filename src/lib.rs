@@ -1,0 +1,27 @@
+//! polarsdesc: pandas-exact `describe()` statistics for every CSV in a folder, with Polars, in parallel.
+//!
+//! The library behind the `polarsdesc` command. It takes plain configuration
+//! ([`config::RunConfig`], [`config::GenerateConfig`]) and never sees the
+//! command line:
+//!
+//! - [`generate()`] writes the demo data set, one pandas-shaped CSV per label;
+//! - [`run()`] describes every input file on a pool of worker threads and
+//!   writes one tidy table (see [`summary::table`]).
+//!
+//! The statistics of one file are computed in [`describe`], the maths in
+//! [`describe::stats`].
+
+pub mod atomic;
+pub mod config;
+pub mod describe;
+pub mod error;
+pub mod generate;
+pub mod interrupt;
+pub mod output;
+pub mod parallel;
+pub mod progress;
+pub mod summary;
+
+pub use error::{Error, ExitCode, Result};
+pub use generate::{generate, GenerateReport};
+pub use summary::{run, RunReport};

@@ -1,0 +1,13 @@
+//! CSV encoding of the result: a header line, then one line per row; missing values are empty.
+
+use polars::prelude::*;
+
+use super::Encoder;
+
+pub struct CsvEncoder;
+
+impl Encoder for CsvEncoder {
+    fn encode(&self, frame: &mut DataFrame, out: &mut Vec<u8>) -> PolarsResult<()> {
+        CsvWriter::new(out).include_header(true).finish(frame)
+    }
+}

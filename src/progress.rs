@@ -1,0 +1,95 @@
+//! Everything the user sees on stderr: the progress bar (hidden off-terminal and under `--quiet`) and messages.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Where progress and messages go, and how they look.
+#[derive(Debug, Clone)]
+pub struct Console {
+    quiet: bool,
+    color: bool,
+    interactive: bool,
+}
+
+impl Console {
+    /// A console on stderr; colour only on a terminal and when `NO_COLOR` is unset.
+    pub fn stderr(quiet: bool) -> Self {
+        let interactive = std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Console {
+            quiet,
+            color: interactive && !no_color,
+            interactive,
+        }
+    }
+
+    /// A console that prints nothing (for library callers and benchmarks).
+    pub fn silent() -> Self {
+        Console {
+            quiet: true,
+            color: false,
+            interactive: false,
+        }
+    }
+
+    /// Whether informational messages are suppressed.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// A progress bar over `total` items, drawn on stderr only when it is a
+    /// terminal and the console is not quiet.
+    pub fn bar(&self, total: u64, verb: &str) -> ProgressBar {
+        if self.quiet || !self.interactive {
+            return ProgressBar::hidden();
+        }
+        let template = if self.color {
+            "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} files  {per_sec}  ETA {eta}"
+        } else {
+            "{prefix} [{bar:30}] {pos}/{len} files  {per_sec}  ETA {eta}"
+        };
+        let style = ProgressStyle::with_template(template)
+            .expect("progress template is valid")
+            .progress_chars("=> ");
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+            .with_style(style)
+            .with_prefix(verb.to_string());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    }
+
+    /// An informational line on stderr, unless quiet.
+    pub fn info(&self, message: &str) {
+        if !self.quiet {
+            self.print(message);
+        }
+    }
+
+    /// A warning on stderr, even when quiet: `polarsdesc: warning: ...`.
+    pub fn warn(&self, message: &str) {
+        let label = self.paint("warning:", "33");
+        self.print(&format!("polarsdesc: {label} {message}"));
+    }
+
+    /// An error on stderr, even when quiet: `polarsdesc: error: ...`.
+    pub fn error(&self, message: &str) {
+        let label = self.paint("error:", "31");
+        self.print(&format!("polarsdesc: {label} {message}"));
+    }
+
+    /// `text` wrapped in an ANSI colour when colour is on.
+    pub fn paint(&self, text: &str, ansi_code: &str) -> String {
+        if self.color {
+            format!("\x1b[{ansi_code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn print(&self, message: &str) {
+        // A closed stderr is not worth failing the run over.
+        let _ = writeln!(std::io::stderr().lock(), "{message}");
+    }
+}

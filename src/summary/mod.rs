@@ -1,0 +1,213 @@
+//! `polarsdesc run`: find the files, describe them in parallel, combine the results, write them.
+
+pub mod discover;
+pub mod table;
+
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{OutputTarget, RunConfig};
+use crate::describe::{self, FileError, FileSummary, Percentiles};
+use crate::error::{Error, ExitCode, Result};
+use crate::generate;
+use crate::interrupt;
+use crate::output;
+use crate::progress::Console;
+
+/// One file that could not be summarized, and why.
+#[derive(Debug)]
+pub struct FileFailure {
+    pub path: PathBuf,
+    pub error: FileError,
+}
+
+impl fmt::Display for FileFailure {
+    /// `path:line: reason`, the shape compilers and grep use.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.path.display())?;
+        match &self.error {
+            FileError::Malformed { line, message } => write!(f, "line {line}: {message}"),
+            error => write!(f, "{error}"),
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct RunReport {
+    /// Files found.
+    pub files: usize,
+    /// Files summarized.
+    pub summarized: usize,
+    /// Rows in the result (one per file and numeric column).
+    pub rows: usize,
+    /// Files that failed, sorted by path.
+    pub failures: Vec<FileFailure>,
+    /// Wall time of the whole run, writing included.
+    pub elapsed: Duration,
+}
+
+impl RunReport {
+    /// 0 when every file was summarized, 1 when some failed, 2 when all did.
+    pub fn exit_code(&self) -> ExitCode {
+        if self.failures.is_empty() {
+            ExitCode::Success
+        } else if self.summarized == 0 {
+            ExitCode::Failure
+        } else {
+            ExitCode::PartialFailure
+        }
+    }
+}
+
+/// Runs `polarsdesc run`: describes every input file and writes the combined
+/// result, reporting progress, per-file problems and a summary on `console`.
+///
+/// The result is written only if at least one file was summarized; any
+/// previous output is otherwise left as it was.
+///
+/// # Errors
+/// When no input file is found (and none may be generated), the output cannot
+/// be written, or the run is interrupted. A file that fails is not an error
+/// of the run: it is listed in the report.
+pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
+    let started = Instant::now();
+    let files = find_or_generate_inputs(config, console)?;
+    let outcomes = describe_all(&files, &config.percentiles, config.jobs, console)?;
+
+    let mut summaries = Vec::with_capacity(outcomes.len());
+    let mut failures = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(summary) => summaries.push(summary),
+            Err(failure) => failures.push(failure),
+        }
+    }
+    failures.sort_by(|a, b| a.path.cmp(&b.path));
+    report_problems(&summaries, &failures, console);
+
+    let mut frame = table::build(&summaries, &config.percentiles).map_err(|source| Error::Polars {
+        context: "cannot combine the results".into(),
+        source,
+    })?;
+    if !summaries.is_empty() {
+        output::write(&mut frame, &config.output, config.format)?;
+    }
+    let report = RunReport {
+        files: files.len(),
+        summarized: summaries.len(),
+        rows: frame.height(),
+        failures,
+        elapsed: started.elapsed(),
+    };
+    if !console.is_quiet() && frame.height() > 0 {
+        console.info(output::preview::render(&frame).trim_end());
+    }
+    console.info(&summary_line(&report, &config.output));
+    Ok(report)
+}
+
+/// The input files; for the embedded default, generates the demo data set
+/// first when its folder is missing or holds no CSV file.
+fn find_or_generate_inputs(config: &RunConfig, console: &Console) -> Result<Vec<PathBuf>> {
+    if let Some(demo) = &config.generate_if_empty {
+        if !discover::has_csv_files(&demo.dir) {
+            console.info(&format!(
+                "no CSV files in {}/: generating the demo data set there first (seed {})",
+                demo.dir.display(),
+                demo.seed.map_or_else(|| "random".into(), |s| s.to_string())
+            ));
+            let generated = generate::generate(demo, console)?;
+            console.info(&generated.to_string());
+        }
+    }
+    let files = discover::discover(&config.inputs)?;
+    if files.is_empty() {
+        return Err(Error::NoInputs(config.inputs.clone()));
+    }
+    Ok(files)
+}
+
+/// Describes every file on `jobs` worker threads, each file isolated from the
+/// others' failures and panics, with a progress bar.
+fn describe_all(
+    files: &[PathBuf],
+    percentiles: &Percentiles,
+    jobs: usize,
+    console: &Console,
+) -> Result<Vec<std::result::Result<FileSummary, FileFailure>>> {
+    let bar = console.bar(files.len() as u64, "describing");
+    let outcomes = crate::parallel::pool(jobs)?.install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                interrupt::check()?;
+                let outcome = describe_isolated(path, percentiles);
+                bar.inc(1);
+                Ok(outcome)
+            })
+            .collect::<Result<Vec<_>>>()
+    });
+    bar.finish_and_clear();
+    outcomes
+}
+
+/// Describes one file; a panic inside (ours or a dependency's) becomes this file's error.
+fn describe_isolated(path: &Path, percentiles: &Percentiles) -> std::result::Result<FileSummary, FileFailure> {
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| describe::describe_file(path, percentiles)))
+        .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
+    outcome.map_err(|error| FileFailure {
+        path: path.to_path_buf(),
+        error,
+    })
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Warnings per file, then errors per file, on stderr.
+fn report_problems(summaries: &[FileSummary], failures: &[FileFailure], console: &Console) {
+    let mut warned: Vec<&FileSummary> = summaries.iter().filter(|s| !s.warnings.is_empty()).collect();
+    warned.sort_by(|a, b| a.path.cmp(&b.path));
+    for summary in warned {
+        for warning in &summary.warnings {
+            console.warn(&format!("{}: {warning}", summary.path.display()));
+        }
+    }
+    for failure in failures {
+        console.error(&failure.to_string());
+    }
+}
+
+/// One line: what was summarized, how long it took, where it went.
+fn summary_line(report: &RunReport, target: &OutputTarget) -> String {
+    let destination = match target {
+        OutputTarget::Stdout => "stdout".to_string(),
+        OutputTarget::File(path) => path.display().to_string(),
+    };
+    let mut line = format!(
+        "summarized {} of {} files ({} rows) in {:.2} s",
+        report.summarized,
+        report.files,
+        report.rows,
+        report.elapsed.as_secs_f64()
+    );
+    if report.summarized > 0 {
+        line.push_str(&format!(" -> {destination}"));
+    } else {
+        line.push_str(&format!("; {destination} not written"));
+    }
+    if !report.failures.is_empty() {
+        line.push_str(&format!("; {} failed", report.failures.len()));
+    }
+    line
+}
