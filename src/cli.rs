@@ -17,9 +17,11 @@ use polarsdesc::parallel::available_cores;
 /// collected into one tidy table.
 #[derive(Debug, Parser)]
 #[command(name = "polarsdesc", version, max_term_width = 100)]
-#[command(after_help = "Exit codes: 0 all inputs summarized; 1 some inputs failed (named on \
+#[command(
+    after_help = "Exit codes: 0 all inputs summarized; 1 some inputs failed (named on \
                         stderr, the rest written); 2 usage error or nothing could be done; \
-                        130 interrupted.")]
+                        130 interrupted."
+)]
 pub struct Cli {
     /// Show only warnings and errors on stderr: no progress bar, preview or summary.
     #[arg(short, long, global = true)]

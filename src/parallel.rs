@@ -1,9 +1,20 @@
-//! The worker pool that owns the cores: one rayon pool of `-j` threads, files spread across it.
+//! Who owns the cores: `-j` worker threads of ours, each running Polars inline on itself.
+//!
+//! Polars 0.55 hands the work of a query to its own global thread pool unless
+//! the calling thread has opted out, as its streaming engine's threads do. Our
+//! `run` workers opt out too, so each file's scan and statistics run start to
+//! finish on the worker that took the file: `-j N` means N busy cores, with no
+//! hand-offs and no second pool competing for them. They are plain threads, not
+//! rayon's: Polars runs inline through a one-thread rayon pool built on the
+//! current thread, which rayon refuses to build on a thread that already
+//! belongs to a pool. `generate` does not touch Polars and uses a rayon pool.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
-/// Stack size of each worker: Polars' query planning recurses deeply enough to
-/// overflow rayon's default 2 MiB stacks.
+/// Stack size of each `run` worker: Polars' query planning recurses deeply.
 const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
 /// The number of cores the machine offers (at least 1).
@@ -11,15 +22,94 @@ pub fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// A pool of `jobs` worker threads.
+/// Makes Polars run its work on the calling thread instead of handing it to its
+/// global pool. Call on a thread that is not a rayon worker.
+pub fn run_polars_inline() {
+    polars_async::executor::ALLOW_RAYON_THREADS.set(false);
+}
+
+/// `work` applied to every item on `jobs` worker threads that run Polars
+/// inline; results in item order. Each worker takes the next item when it
+/// finishes one, so a slow file holds up nothing else.
+///
+/// # Errors
+/// When the operating system refuses to start a thread.
+pub fn map_on_workers<T: Sync, R: Send>(
+    jobs: usize,
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+) -> Result<Vec<R>> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let worker = || {
+        run_polars_inline();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else { break };
+            let result = work(item);
+            *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        }
+    };
+    std::thread::scope(|scope| {
+        for i in 0..jobs.clamp(1, items.len().max(1)) {
+            std::thread::Builder::new()
+                .name(format!("polarsdesc-worker-{i}"))
+                .stack_size(WORKER_STACK_BYTES)
+                .spawn_scoped(scope, worker)
+                .map_err(|err| thread_error(jobs, &err))?;
+        }
+        Ok(())
+    })?;
+    Ok(slots
+        .into_iter()
+        .map(|slot| {
+            let result = slot.into_inner().unwrap_or_else(|e| e.into_inner());
+            result.expect("every item was processed")
+        })
+        .collect())
+}
+
+/// A rayon pool of `jobs` threads, for work that does not involve Polars.
 ///
 /// # Errors
 /// When the operating system refuses to start the threads.
 pub fn pool(jobs: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
-        .stack_size(WORKER_STACK_BYTES)
         .thread_name(|i| format!("polarsdesc-worker-{i}"))
         .build()
-        .map_err(|err| Error::InvalidConfig(format!("cannot start {jobs} worker threads: {err}")))
+        .map_err(|err| thread_error(jobs, &err))
+}
+
+fn thread_error(jobs: usize, err: &dyn std::fmt::Display) -> Error {
+    Error::InvalidConfig(format!("cannot start {jobs} worker threads: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_keep_item_order_whatever_the_jobs() {
+        let items: Vec<u64> = (0..200).collect();
+        for jobs in [1, 2, 7, 500] {
+            let squares = map_on_workers(jobs, &items, |n| n * n).unwrap();
+            assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
+        }
+        assert!(map_on_workers(3, &[] as &[u8], |b| *b).unwrap().is_empty());
+    }
+
+    #[test]
+    fn uses_the_requested_number_of_threads() {
+        let items: Vec<u32> = (0..64).collect();
+        let names = map_on_workers(3, &items, |_| {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            std::thread::current().name().unwrap().to_string()
+        })
+        .unwrap();
+        let mut distinct: Vec<String> = names.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 3, "{distinct:?}");
+    }
 }

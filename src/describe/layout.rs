@@ -103,10 +103,16 @@ pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
         }
         for (index, kind) in kinds.iter_mut().enumerate() {
             // pandas fills a short row's missing fields with NaN.
-            kind.add(fields.get(index).map_or(FieldKind::Missing, |f| classify(f)));
+            kind.add(
+                fields
+                    .get(index)
+                    .map_or(FieldKind::Missing, |f| classify(f)),
+            );
         }
     }
-    let numeric = (0..names.len()).filter(|&i| kinds[i].is_numeric()).collect();
+    let numeric = (0..names.len())
+        .filter(|&i| kinds[i].is_numeric())
+        .collect();
     Ok(Layout {
         names,
         numeric,
@@ -156,7 +162,11 @@ fn pandas_names(header: &[String]) -> Vec<String> {
 }
 
 /// The fields of one record, unquoted, as UTF-8 text.
-fn fields_as_text(body: &[u8], record: &Range<usize>, line: u64) -> Result<Vec<String>, LayoutError> {
+fn fields_as_text(
+    body: &[u8],
+    record: &Range<usize>,
+    line: u64,
+) -> Result<Vec<String>, LayoutError> {
     split_fields(&body[record.clone()])
         .into_iter()
         .map(|field| String::from_utf8(field).map_err(|_| LayoutError::NotUtf8 { line }))
@@ -279,7 +289,11 @@ pub fn find_first_violation(bytes: &[u8], layout: &Layout, numeric: &[usize]) ->
             let field = fields.get(column).map_or("", String::as_str);
             if classify(field) == FieldKind::Text {
                 let value = field.to_string();
-                return Some(Violation::Text { line, column, value });
+                return Some(Violation::Text {
+                    line,
+                    column,
+                    value,
+                });
             }
         }
     }
@@ -314,10 +328,30 @@ mod tests {
         for missing in ["", "NA", "nan", "NaN", "-NaN", "NULL", "None", "#N/A"] {
             assert_eq!(classify(missing), FieldKind::Missing, "{missing:?}");
         }
-        for number in ["1", "-2.5", "1e5", "1E-5", ".5", "5.", "+1.5", "inf", "-Infinity", "INF"] {
+        for number in [
+            "1",
+            "-2.5",
+            "1e5",
+            "1E-5",
+            ".5",
+            "5.",
+            "+1.5",
+            "inf",
+            "-Infinity",
+            "INF",
+        ] {
             assert_eq!(classify(number), FieldKind::Number, "{number:?}");
         }
-        for text in ["NAN", "Nan", "abc", "0x10", "1_000", "True", "1,5", "2010-01-01"] {
+        for text in [
+            "NAN",
+            "Nan",
+            "abc",
+            "0x10",
+            "1_000",
+            "True",
+            "1,5",
+            "2010-01-01",
+        ] {
             assert_eq!(classify(text), FieldKind::Text, "{text:?}");
         }
     }

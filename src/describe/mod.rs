@@ -114,7 +114,11 @@ pub fn describe_bytes(
                 // Find the first row that breaks the sampled layout; a text
                 // value drops its column (as pandas would), anything else fails the file.
                 match layout::find_first_violation(&bytes, &layout, &numeric) {
-                    Some(layout::Violation::Text { line, column, value }) => {
+                    Some(layout::Violation::Text {
+                        line,
+                        column,
+                        value,
+                    }) => {
                         warnings.push(format!(
                             "line {line}: column '{}' holds the text {value:?}; the column is left out, as pandas would",
                             layout.names[column]

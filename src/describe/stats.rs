@@ -36,11 +36,7 @@ pub fn column_exprs(slot: usize, name: &str) -> [Expr; 5] {
         values.clone().count().alias(alias(slot, "count")),
         values.clone().mean().alias(alias(slot, "mean")),
         values.clone().std(1).alias(alias(slot, "std")),
-        values
-            .clone()
-            .is_nan()
-            .sum()
-            .alias(alias(slot, "nan")),
+        values.clone().is_nan().sum().alias(alias(slot, "nan")),
         values
             .drop_nulls()
             .sort(SortOptions::default())
@@ -62,7 +58,8 @@ pub fn extract(
     name: &str,
     percentiles: &Percentiles,
 ) -> PolarsResult<Option<ColumnStats>> {
-    let scalar = |stat: &str| -> PolarsResult<AnyValue<'_>> { frame.column(&alias(slot, stat))?.get(0) };
+    let scalar =
+        |stat: &str| -> PolarsResult<AnyValue<'_>> { frame.column(&alias(slot, stat))?.get(0) };
     let count = u64::try_from(scalar("count")?.extract::<i64>().unwrap_or(0)).unwrap_or(0);
     let nan_count = scalar("nan")?.extract::<i64>().unwrap_or(0);
     if nan_count > 0 {

@@ -55,6 +55,8 @@ mod tests {
     #[test]
     fn values_are_in_the_unit_interval() {
         let mut rng = label_rng(1, "zz");
-        assert!((0..10_000).map(|_| next_unit(&mut rng)).all(|v| (0.0..1.0).contains(&v)));
+        assert!((0..10_000)
+            .map(|_| next_unit(&mut rng))
+            .all(|v| (0.0..1.0).contains(&v)));
     }
 }

@@ -22,7 +22,13 @@ pub fn render(frame: &DataFrame) -> String {
         cells.push(columns.iter().map(|c| cell_text(c.get(row))).collect());
     }
     let widths: Vec<usize> = (0..columns.len())
-        .map(|i| cells.iter().map(|line| line[i].chars().count()).max().unwrap_or(0))
+        .map(|i| {
+            cells
+                .iter()
+                .map(|line| line[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut text = String::new();
     for line in &cells {

@@ -107,7 +107,10 @@ mod tests {
         let txt = touch(dir.path(), "notes.txt");
         fs::create_dir(dir.path().join("folder.csv")).unwrap();
 
-        assert_eq!(discover(&[dir.path().to_path_buf()]).unwrap(), [a.clone(), b.clone()]);
+        assert_eq!(
+            discover(&[dir.path().to_path_buf()]).unwrap(),
+            [a.clone(), b.clone()]
+        );
         let pattern = dir.path().join("*.csv");
         assert_eq!(discover(&[pattern]).unwrap(), [a.clone(), b.clone()]);
         // An explicit file is taken whatever its extension; repeats are dropped.
@@ -120,7 +123,7 @@ mod tests {
     #[test]
     fn missing_paths_are_kept_for_a_named_error() {
         let missing = PathBuf::from("does/not/exist.csv");
-        assert_eq!(discover(&[missing.clone()]).unwrap(), [missing]);
+        assert_eq!(discover(std::slice::from_ref(&missing)).unwrap(), [missing]);
     }
 
     #[test]

@@ -8,8 +8,6 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::{OutputTarget, RunConfig};
 use crate::describe::{self, FileError, FileSummary, Percentiles};
 use crate::error::{Error, ExitCode, Result};
@@ -90,10 +88,11 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     report_problems(&summaries, &failures, console);
 
-    let mut frame = table::build(&summaries, &config.percentiles).map_err(|source| Error::Polars {
-        context: "cannot combine the results".into(),
-        source,
-    })?;
+    let mut frame =
+        table::build(&summaries, &config.percentiles).map_err(|source| Error::Polars {
+            context: "cannot combine the results".into(),
+            source,
+        })?;
     if !summaries.is_empty() {
         output::write(&mut frame, &config.output, config.format)?;
     }
@@ -141,25 +140,25 @@ fn describe_all(
     console: &Console,
 ) -> Result<Vec<std::result::Result<FileSummary, FileFailure>>> {
     let bar = console.bar(files.len() as u64, "describing");
-    let outcomes = crate::parallel::pool(jobs)?.install(|| {
-        files
-            .par_iter()
-            .map(|path| {
-                interrupt::check()?;
-                let outcome = describe_isolated(path, percentiles);
-                bar.inc(1);
-                Ok(outcome)
-            })
-            .collect::<Result<Vec<_>>>()
-    });
+    let outcomes = crate::parallel::map_on_workers(jobs, files, |path| {
+        interrupt::check()?;
+        let outcome = describe_isolated(path, percentiles);
+        bar.inc(1);
+        Ok(outcome)
+    })?;
     bar.finish_and_clear();
-    outcomes
+    outcomes.into_iter().collect()
 }
 
 /// Describes one file; a panic inside (ours or a dependency's) becomes this file's error.
-fn describe_isolated(path: &Path, percentiles: &Percentiles) -> std::result::Result<FileSummary, FileFailure> {
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| describe::describe_file(path, percentiles)))
-        .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
+fn describe_isolated(
+    path: &Path,
+    percentiles: &Percentiles,
+) -> std::result::Result<FileSummary, FileFailure> {
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        describe::describe_file(path, percentiles)
+    }))
+    .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
     outcome.map_err(|error| FileFailure {
         path: path.to_path_buf(),
         error,
@@ -176,7 +175,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Warnings per file, then errors per file, on stderr.
 fn report_problems(summaries: &[FileSummary], failures: &[FileFailure], console: &Console) {
-    let mut warned: Vec<&FileSummary> = summaries.iter().filter(|s| !s.warnings.is_empty()).collect();
+    let mut warned: Vec<&FileSummary> = summaries
+        .iter()
+        .filter(|s| !s.warnings.is_empty())
+        .collect();
     warned.sort_by(|a, b| a.path.cmp(&b.path));
     for summary in warned {
         for warning in &summary.warnings {

@@ -37,7 +37,9 @@ pub fn build(summaries: &[FileSummary], percentiles: &Percentiles) -> PolarsResu
         text("column", &|s, i| s.columns[i].column.clone()),
         Column::new(
             "count".into(),
-            rows.iter().map(|(s, i)| s.columns[*i].count).collect::<Vec<u64>>(),
+            rows.iter()
+                .map(|(s, i)| s.columns[*i].count)
+                .collect::<Vec<u64>>(),
         ),
         float("mean", &|s, i| s.columns[i].mean),
         float("std", &|s, i| s.columns[i].std),

@@ -1,0 +1,181 @@
+//! The command-line contract: help, usage errors, exit codes, stdout for data and stderr for people.
+
+mod common;
+
+use common::{fixture, TestEnv};
+use predicates::prelude::*;
+
+#[test]
+fn help_lists_commands_and_exit_codes() {
+    let env = TestEnv::new();
+    env.cmd()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("run"))
+        .stdout(predicate::str::contains("generate"))
+        .stdout(predicate::str::contains(
+            "Exit codes: 0 all inputs summarized",
+        ));
+    env.cmd()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--percentiles"))
+        .stdout(predicate::str::contains("--jobs"))
+        .stdout(predicate::str::contains("[default: summary.parquet]"));
+    env.cmd()
+        .args(["generate", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--seed"))
+        .stdout(predicate::str::contains("--label-length"));
+    env.cmd()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("polarsdesc {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = TestEnv::new();
+    env.cmd().args(["run", "--no-such-flag"]).assert().code(2);
+    env.cmd().arg("frobnicate").assert().code(2);
+    env.cmd()
+        .args(["run", "-p", "1.5"])
+        .assert()
+        .code(2)
+        .stderr("polarsdesc: error: percentiles must be between 0 and 1, got 1.5\n");
+    env.cmd()
+        .args(["run", "x.csv", "-o", "out.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "polarsdesc: error: cannot tell the output format from 'out.txt'",
+        ));
+    env.cmd()
+        .args(["generate", "--start", "2020-01-02", "--end", "2020-01-01"])
+        .assert()
+        .code(2)
+        .stderr("polarsdesc: error: --end 2020-01-01 is before --start 2020-01-02\n");
+}
+
+#[test]
+fn no_inputs_exit_2_and_name_the_input() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.join("empty")).unwrap();
+    env.cmd()
+        .args(["run", "empty"])
+        .assert()
+        .code(2)
+        .stderr("polarsdesc: error: no CSV files found in empty\n");
+    assert!(!env.join("summary.parquet").exists());
+}
+
+#[test]
+fn some_files_failing_exit_1_and_the_rest_is_written() {
+    let env = TestEnv::new();
+    env.write("in/good.csv", "x\n1\n2\n");
+    env.write("in/empty.csv", "");
+    env.cmd()
+        .args(["run", "in", "-q", "-o", "-"])
+        .assert()
+        .code(1)
+        .stdout("label,path,column,count,mean,std,min,25%,50%,75%,max\ngood,in/good.csv,x,2,1.5,0.7071067811865476,1.0,1.25,1.5,1.75,2.0\n")
+        .stderr("polarsdesc: error: in/empty.csv: the file is empty (no header line)\n");
+}
+
+#[test]
+fn every_file_failing_exits_2_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.write("in/empty.csv", "");
+    env.cmd()
+        .args(["run", "in/empty.csv", "missing.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "polarsdesc: error: in/empty.csv: the file is empty (no header line)\n",
+        ))
+        .stderr(predicate::str::contains(
+            "polarsdesc: error: missing.csv: cannot read: No such file or directory",
+        ))
+        .stderr(predicate::str::contains(
+            "summarized 0 of 2 files (0 rows) in",
+        ))
+        .stderr(predicate::str::contains(
+            "summary.parquet not written; 2 failed",
+        ));
+    assert!(!env.join("summary.parquet").exists());
+}
+
+#[test]
+fn stdout_holds_only_data() {
+    let env = TestEnv::new();
+    env.generate_small("data", 3, 1);
+    // To a file: nothing on stdout; the preview and the summary line on stderr.
+    env.cmd()
+        .arg("run")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("label  column  count"))
+        .stderr(predicate::str::contains(
+            "summarized 3 of 3 files (3 rows) in",
+        ));
+    // To stdout: the CSV alone on stdout.
+    let output = env.cmd().args(["run", "-o", "-"]).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1 + 3);
+    assert!(stdout.starts_with("label,path,column,count,"));
+    // Quiet: nothing at all on stderr.
+    env.cmd().args(["-q", "run"]).assert().success().stderr("");
+}
+
+#[test]
+fn formats_follow_the_extension_or_the_flag() {
+    let env = TestEnv::new();
+    let input = fixture("pandas/constant.csv");
+    env.cmd()
+        .arg("run")
+        .arg(&input)
+        .args(["-q", "-o", "out.csv"])
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(env.join("out.csv")).unwrap();
+    assert!(csv.starts_with("label,path,column,count,mean,std,min,25%,50%,75%,max\nconstant,"));
+
+    env.cmd()
+        .arg("run")
+        .arg(&input)
+        .args(["-q", "-o", "out.json"])
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.join("out.json")).unwrap()).unwrap();
+    assert_eq!(json[0]["label"], "constant");
+    assert_eq!(json[0]["count"], 4);
+    assert_eq!(json[0]["min"], 0.1);
+
+    env.cmd()
+        .arg("run")
+        .arg(&input)
+        .args(["-q", "-o", "out.data", "--format", "parquet"])
+        .assert()
+        .success();
+    assert_eq!(&std::fs::read(env.join("out.data")).unwrap()[..4], b"PAR1");
+}
+
+#[test]
+fn json_writes_null_for_undefined_and_nan() {
+    let env = TestEnv::new();
+    env.write("one.csv", "a,b\n1.5,inf\n");
+    env.cmd()
+        .args(["run", "one.csv", "-q", "-o", "-", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("\"std\": null")
+                .and(predicate::str::contains("\"max\": null")),
+        );
+}

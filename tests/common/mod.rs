@@ -1,0 +1,107 @@
+//! Test harness: a temporary folder to run the real `polarsdesc` binary in, and readers for its outputs.
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use polars::prelude::*;
+
+/// A temporary working folder; dropped (and deleted) at the end of the test.
+pub struct TestEnv {
+    dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The real binary, run in this folder, without colours or a terminal.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("polarsdesc").expect("binary built");
+        cmd.current_dir(self.path()).env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// Writes `contents` to `name` (creating folders) and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("create folder");
+        }
+        fs::write(&path, contents).expect("write file");
+        path
+    }
+
+    /// `generate` a small seeded data set into `dir`: `labels` files, Q1 2020 (65 business days).
+    pub fn generate_small(&self, dir: &str, labels: usize, seed: u64) {
+        self.cmd()
+            .args(["-q", "generate", "--dir", dir, "--seed", &seed.to_string()])
+            .args(["--labels", &labels.to_string()])
+            .args(["--start", "2020-01-01", "--end", "2020-03-31"])
+            .assert()
+            .success();
+    }
+
+    /// The names of the files in this folder (or a subfolder), sorted.
+    pub fn files_in(&self, dir: &str) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(self.join(dir))
+            .expect("list folder")
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Business days in Q1 2020 (January 23, February 20, March 22).
+pub const Q1_2020_BUSINESS_DAYS: u64 = 65;
+
+/// Reads a Parquet file written by `polarsdesc run`.
+pub fn read_parquet(path: &Path) -> DataFrame {
+    let file = fs::File::open(path).expect("open parquet");
+    ParquetReader::new(file).finish().expect("read parquet")
+}
+
+/// The strings of a text column.
+pub fn strings(frame: &DataFrame, column: &str) -> Vec<String> {
+    let values = frame.column(column).unwrap().str().unwrap().clone();
+    (0..values.len())
+        .map(|i| values.get(i).unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The values of a float column (`None` for null).
+pub fn floats(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
+    let values = frame.column(column).unwrap().f64().unwrap().clone();
+    (0..values.len()).map(|i| values.get(i)).collect()
+}
+
+/// The values of the `count` column.
+pub fn counts(frame: &DataFrame) -> Vec<u64> {
+    frame
+        .column("count")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect()
+}
+
+/// The fixture folder `tests/fixtures/<name>`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
