@@ -61,7 +61,7 @@ pub struct RunArgs {
 
     /// Percentiles to report, as comma-separated fractions in [0, 1]; the
     /// median is always added [default: 0.25,0.5,0.75]
-    #[arg(short, long, value_name = "P,...", value_delimiter = ',', num_args = 1..)]
+    #[arg(short, long, value_name = "P,...", value_delimiter = ',')]
     pub percentiles: Option<Vec<f64>>,
 
     #[command(flatten)]

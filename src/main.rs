@@ -26,6 +26,7 @@ fn main() -> ProcessExitCode {
 
 fn try_main(cli: cli::Cli, console: &Console) -> anyhow::Result<ExitCode> {
     polarsdesc::interrupt::install_handler().context("cannot install the Ctrl-C handler")?;
+    polarsdesc::parallel::quiet_worker_panics();
     match cli.command.into_config()? {
         cli::Config::Run(config) => Ok(polarsdesc::run(&config, console)?.exit_code()),
         cli::Config::Generate(config) => {

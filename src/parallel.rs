@@ -17,6 +17,9 @@ use crate::error::{Error, Result};
 /// Stack size of each `run` worker: Polars' query planning recurses deeply.
 const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
+/// The name prefix of worker threads (shown by debuggers and profilers).
+const WORKER_NAME: &str = "polarsdesc-worker";
+
 /// The number of cores the machine offers (at least 1).
 pub fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -53,7 +56,7 @@ pub fn map_on_workers<T: Sync, R: Send>(
     std::thread::scope(|scope| {
         for i in 0..jobs.clamp(1, items.len().max(1)) {
             std::thread::Builder::new()
-                .name(format!("polarsdesc-worker-{i}"))
+                .name(format!("{WORKER_NAME}-{i}"))
                 .stack_size(WORKER_STACK_BYTES)
                 .spawn_scoped(scope, worker)
                 .map_err(|err| thread_error(jobs, &err))?;
@@ -69,6 +72,21 @@ pub fn map_on_workers<T: Sync, R: Send>(
         .collect())
 }
 
+/// Keeps panics on worker threads off stderr: the run reports them as the
+/// file's error instead (see `summary`), so the user sees one line per file,
+/// not a backtrace. Panics elsewhere are reported as usual.
+pub fn quiet_worker_panics() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let on_worker = std::thread::current()
+            .name()
+            .is_some_and(|name| name.starts_with(WORKER_NAME));
+        if !on_worker {
+            default_hook(info);
+        }
+    }));
+}
+
 /// A rayon pool of `jobs` threads, for work that does not involve Polars.
 ///
 /// # Errors
@@ -76,7 +94,7 @@ pub fn map_on_workers<T: Sync, R: Send>(
 pub fn pool(jobs: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
-        .thread_name(|i| format!("polarsdesc-worker-{i}"))
+        .thread_name(|i| format!("{WORKER_NAME}-{i}"))
         .build()
         .map_err(|err| thread_error(jobs, &err))
 }
