@@ -46,9 +46,9 @@ impl Console {
             return ProgressBar::hidden();
         }
         let template = if self.color {
-            "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} files  {per_sec}  ETA {eta}"
+            "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} files  {per_sec:0}  ETA {eta}"
         } else {
-            "{prefix} [{bar:30}] {pos}/{len} files  {per_sec}  ETA {eta}"
+            "{prefix} [{bar:30}] {pos}/{len} files  {per_sec:0}  ETA {eta}"
         };
         let style = ProgressStyle::with_template(template)
             .expect("progress template is valid")

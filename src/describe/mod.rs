@@ -87,6 +87,12 @@ pub fn describe_file(path: &Path, percentiles: &Percentiles) -> Result<FileSumma
 /// Describes the numeric columns of a whole CSV file held in `bytes`, with
 /// warnings for columns left out.
 ///
+/// The first attempt parses without pandas' missing-value strings, which
+/// costs a string comparison per field; a file that needs them shows it by
+/// failing to parse or by holding NaN values (Polars reads "nan" as NaN), and
+/// is parsed again with them. Only then do NaN values or unparsable text mean
+/// a column pandas would read as text.
+///
 /// # Errors
 /// As [`describe_file`], but never a read error.
 pub fn describe_bytes(
@@ -95,12 +101,15 @@ pub fn describe_bytes(
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
     let layout = layout::inspect(&bytes)?;
     let mut numeric = layout.numeric.clone();
+    let mut pandas_nulls = false;
     let mut warnings = Vec::new();
     loop {
-        match describe_columns(&bytes, &layout, &numeric, percentiles) {
+        let attempt = describe_columns(&bytes, &layout, &numeric, pandas_nulls, percentiles);
+        match attempt {
             Ok((columns, nan_columns)) if nan_columns.is_empty() => {
                 return Ok((columns, warnings));
             }
+            Ok(_) | Err(_) if !pandas_nulls => pandas_nulls = true,
             Ok((_, nan_columns)) => {
                 for index in nan_columns {
                     warnings.push(format!(
@@ -111,36 +120,47 @@ pub fn describe_bytes(
                 }
             }
             Err(error) => {
-                // Find the first row that breaks the sampled layout; a text
-                // value drops its column (as pandas would), anything else fails the file.
-                match layout::find_first_violation(&bytes, &layout, &numeric) {
-                    Some(layout::Violation::Text {
-                        line,
-                        column,
-                        value,
-                    }) => {
-                        warnings.push(format!(
-                            "line {line}: column '{}' holds the text {value:?}; the column is left out, as pandas would",
-                            layout.names[column]
-                        ));
-                        numeric.retain(|&i| i != column);
-                    }
-                    Some(layout::Violation::TooManyFields { line, found }) => {
-                        return Err(FileError::Malformed {
-                            line,
-                            message: format!(
-                                "{found} fields, but the header has {}",
-                                layout.names.len()
-                            ),
-                        });
-                    }
-                    Some(layout::Violation::NotUtf8 { line }) => {
-                        return Err(LayoutError::NotUtf8 { line }.into());
-                    }
-                    None => return Err(error.into()),
-                }
+                let text_column = locate_failure(&bytes, &layout, &numeric, error)?;
+                warnings.push(text_column.warning);
+                numeric.retain(|&i| i != text_column.index);
             }
         }
+    }
+}
+
+/// A numeric column that turned out to hold text.
+struct TextColumn {
+    index: usize,
+    warning: String,
+}
+
+/// After Polars refused the file, finds the first row that breaks the layout:
+/// text in a numeric column drops that column (as pandas would), anything else
+/// fails the file.
+fn locate_failure(
+    bytes: &[u8],
+    layout: &layout::Layout,
+    numeric: &[usize],
+    error: PolarsError,
+) -> Result<TextColumn, FileError> {
+    match layout::find_first_violation(bytes, layout, numeric) {
+        Some(layout::Violation::Text {
+            line,
+            column,
+            value,
+        }) => Ok(TextColumn {
+            index: column,
+            warning: format!(
+                "line {line}: column '{}' holds the text {value:?}; the column is left out, as pandas would",
+                layout.names[column]
+            ),
+        }),
+        Some(layout::Violation::TooManyFields { line, found }) => Err(FileError::Malformed {
+            line,
+            message: format!("{found} fields, but the header has {}", layout.names.len()),
+        }),
+        Some(layout::Violation::NotUtf8 { line }) => Err(LayoutError::NotUtf8 { line }.into()),
+        None => Err(error.into()),
     }
 }
 
@@ -150,6 +170,7 @@ fn describe_columns(
     bytes: &Arc<Vec<u8>>,
     layout: &layout::Layout,
     numeric: &[usize],
+    pandas_nulls: bool,
     percentiles: &Percentiles,
 ) -> PolarsResult<(Vec<ColumnStats>, Vec<usize>)> {
     if numeric.is_empty() {
@@ -161,7 +182,7 @@ fn describe_columns(
         .enumerate()
         .flat_map(|(slot, name)| stats::column_exprs(slot, name))
         .collect();
-    let frame = scan::scan(Arc::clone(bytes), layout, numeric)?
+    let frame = scan::scan(Arc::clone(bytes), layout, numeric, pandas_nulls)?
         .select(exprs)
         .collect()?;
     let mut columns = Vec::with_capacity(names.len());

@@ -21,6 +21,7 @@ struct CsvBodyScan {
     body_start: usize,
     schema: SchemaRef,
     has_quotes: bool,
+    pandas_nulls: bool,
 }
 
 impl AnonymousScan for CsvBodyScan {
@@ -31,6 +32,7 @@ impl AnonymousScan for CsvBodyScan {
     fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
         let body = &self.bytes[self.body_start..];
         let quote = self.has_quotes.then_some(b'"');
+        let null_values = self.pandas_nulls.then(pandas_null_values);
         CsvReadOptions::default()
             .with_has_header(false)
             .with_schema(Some(self.schema.clone()))
@@ -40,7 +42,7 @@ impl AnonymousScan for CsvBodyScan {
             .map_parse_options(|options| {
                 options
                     .with_quote_char(quote)
-                    .with_null_values(Some(pandas_null_values()))
+                    .with_null_values(null_values.clone())
             })
             .into_reader_with_file_handle(Cursor::new(body))
             .finish()
@@ -61,12 +63,18 @@ fn pandas_null_values() -> NullValues {
 }
 
 /// A lazy scan of `bytes` (a whole file) with the columns of `layout`: the
-/// `numeric` ones as Float64, the others as text.
+/// `numeric` ones as Float64, the others as text. With `pandas_nulls`, pandas'
+/// missing-value strings parse as nulls; without, only empty fields do.
 ///
 /// # Errors
 /// When Polars rejects the schema (duplicate names cannot happen: the layout
 /// deduplicates them as pandas does).
-pub fn scan(bytes: Arc<Vec<u8>>, layout: &Layout, numeric: &[usize]) -> PolarsResult<LazyFrame> {
+pub fn scan(
+    bytes: Arc<Vec<u8>>,
+    layout: &Layout,
+    numeric: &[usize],
+    pandas_nulls: bool,
+) -> PolarsResult<LazyFrame> {
     let schema: Schema = layout
         .names
         .iter()
@@ -85,6 +93,7 @@ pub fn scan(bytes: Arc<Vec<u8>>, layout: &Layout, numeric: &[usize]) -> PolarsRe
         body_start: layout.header_len,
         schema: Arc::new(schema),
         has_quotes: layout.has_quotes,
+        pandas_nulls,
     };
     let schema = source.schema.clone();
     LazyFrame::anonymous_scan(
