@@ -42,13 +42,6 @@ pub enum LayoutError {
     /// The header (or a sampled row) is not valid UTF-8.
     #[error("line {line} is not valid UTF-8 text")]
     NotUtf8 { line: u64 },
-    /// A sampled row has more fields than the header.
-    #[error("line {line} has {found} fields, but the header has {expected}")]
-    TooManyFields {
-        line: u64,
-        expected: usize,
-        found: usize,
-    },
 }
 
 /// What a single field is, by pandas' rules.
@@ -79,8 +72,7 @@ pub fn classify(field: &str) -> FieldKind {
 /// Reads the header and up to [`SAMPLE_ROWS`] rows of `bytes`.
 ///
 /// # Errors
-/// When the file is empty, the header or a sampled row is not UTF-8, or a
-/// sampled row has more fields than the header.
+/// When the file is empty, or the header or a sampled row is not UTF-8.
 pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
     let has_quotes = bytes.contains(&b'"');
     let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
@@ -94,13 +86,6 @@ pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
     let mut kinds = vec![Kinds::default(); names.len()];
     for (record, line) in records.take(SAMPLE_ROWS) {
         let fields = fields_as_text(body, &record, line)?;
-        if fields.len() > names.len() {
-            return Err(LayoutError::TooManyFields {
-                line,
-                expected: names.len(),
-                found: fields.len(),
-            });
-        }
         for (index, kind) in kinds.iter_mut().enumerate() {
             // pandas fills a short row's missing fields with NaN.
             kind.add(
@@ -300,6 +285,126 @@ pub fn find_first_violation(bytes: &[u8], layout: &Layout, numeric: &[usize]) ->
     None
 }
 
+/// The number of lines in `body` (the bytes after the header), or `None` if a
+/// line has more than `max_fields` fields.
+///
+/// Polars does not check the field count of rows whose extra fields are not
+/// projected, while pandas rejects such a file; this one pass over the bytes
+/// checks every row and gives the parser its row count. Without quotes it
+/// works on 64-byte blocks with bit masks; with quotes it follows the quoting.
+pub fn count_lines_checking_fields(
+    body: &[u8],
+    max_fields: usize,
+    has_quotes: bool,
+) -> Option<usize> {
+    let max_separators = max_fields.saturating_sub(1) as u32;
+    if has_quotes {
+        return count_lines_quoted(body, max_separators);
+    }
+    let mut lines = 0usize;
+    let mut separators = 0u32;
+    let mut blocks = body.chunks_exact(64);
+    for block in &mut blocks {
+        let block: &[u8; 64] = block.try_into().expect("64-byte block");
+        let (commas, newlines) = masks(block);
+        lines += count_in_masks(commas, newlines, &mut separators, max_separators)?;
+    }
+    let rest = blocks.remainder();
+    let mut padded = [0u8; 64];
+    padded[..rest.len()].copy_from_slice(rest);
+    let (commas, newlines) = masks(&padded);
+    lines += count_in_masks(commas, newlines, &mut separators, max_separators)?;
+    let unterminated = !body.is_empty() && !body.ends_with(b"\n");
+    Some(lines + usize::from(unterminated))
+}
+
+/// Bit i set where byte i is a comma, and where it is a newline.
+#[cfg(target_arch = "x86_64")]
+fn masks(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let mut commas = 0u64;
+    let mut newlines = 0u64;
+    // SAFETY: SSE2 is part of the x86_64 baseline, and each unaligned 16-byte
+    // load stays inside the 64-byte block.
+    unsafe {
+        let comma = _mm_set1_epi8(b',' as i8);
+        let newline = _mm_set1_epi8(b'\n' as i8);
+        for lane in 0..4 {
+            let bytes = _mm_loadu_si128(block.as_ptr().add(lane * 16).cast::<__m128i>());
+            let comma_bits = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma)) as u16;
+            let newline_bits = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)) as u16;
+            commas |= u64::from(comma_bits) << (lane * 16);
+            newlines |= u64::from(newline_bits) << (lane * 16);
+        }
+    }
+    (commas, newlines)
+}
+
+/// Bit i set where byte i is a comma, and where it is a newline.
+#[cfg(not(target_arch = "x86_64"))]
+fn masks(block: &[u8; 64]) -> (u64, u64) {
+    let mut commas = 0u64;
+    let mut newlines = 0u64;
+    for (i, &byte) in block.iter().enumerate() {
+        commas |= u64::from(byte == b',') << i;
+        newlines |= u64::from(byte == b'\n') << i;
+    }
+    (commas, newlines)
+}
+
+/// Lines ended in one block; `separators` carries the commas of the open line.
+fn count_in_masks(
+    mut commas: u64,
+    mut newlines: u64,
+    separators: &mut u32,
+    max: u32,
+) -> Option<usize> {
+    let mut lines = 0;
+    while newlines != 0 {
+        let before_newline = (1u64 << newlines.trailing_zeros()) - 1;
+        *separators += (commas & before_newline).count_ones();
+        if *separators > max {
+            return None;
+        }
+        *separators = 0;
+        commas &= !before_newline;
+        newlines &= newlines - 1;
+        lines += 1;
+    }
+    *separators += commas.count_ones();
+    (*separators <= max).then_some(lines)
+}
+
+/// [`count_lines_checking_fields`] for files with quotes: commas and newlines
+/// inside quotes do not count.
+fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<usize> {
+    let mut lines = 0usize;
+    let mut separators = 0u32;
+    let mut in_quotes = false;
+    for &byte in body {
+        match byte {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => {
+                separators += 1;
+                if separators > max_separators {
+                    return None;
+                }
+            }
+            b'\n' => {
+                lines += 1;
+                if !in_quotes {
+                    separators = 0;
+                }
+            }
+            _ => {}
+        }
+    }
+    let unterminated = !body.is_empty() && !body.ends_with(b"\n");
+    Some(lines + usize::from(unterminated))
+}
+
 /// The 1-based line number of byte `offset` in `bytes`.
 pub fn line_of_offset(bytes: &[u8], offset: usize) -> u64 {
     let end = offset.min(bytes.len());
@@ -390,14 +495,6 @@ mod tests {
     fn errors_name_the_line() {
         assert_eq!(inspect(b""), Err(LayoutError::Empty));
         assert_eq!(inspect(b"\n\n"), Err(LayoutError::Empty));
-        assert_eq!(
-            inspect(b"a,b\n1,2\n1,2,3\n"),
-            Err(LayoutError::TooManyFields {
-                line: 3,
-                expected: 2,
-                found: 3
-            })
-        );
         assert_eq!(inspect(b"a\n\xff\n"), Err(LayoutError::NotUtf8 { line: 2 }));
     }
 
@@ -421,6 +518,30 @@ mod tests {
             })
         );
         assert_eq!(find_first_violation(bytes, &layout, &[2]), None);
+    }
+
+    #[test]
+    fn counts_lines_and_catches_long_rows() {
+        let count = |text: &str, fields| {
+            count_lines_checking_fields(text.as_bytes(), fields, text.contains('"'))
+        };
+        assert_eq!(count("", 2), Some(0));
+        assert_eq!(count("1,2\n3,4\n", 2), Some(2));
+        assert_eq!(count("1,2\n3,4", 2), Some(2));
+        assert_eq!(count("1\n\n3,4\n", 2), Some(3));
+        assert_eq!(count("1,2\n3,4,5\n", 2), None);
+        assert_eq!(count("1,2\n3,4,", 2), None);
+        assert_eq!(count("\"a,b\",2\n\"x\ny\",3\n", 2), Some(3));
+        assert_eq!(count("\"a,b\",2,3\n", 2), None);
+        // Rows that cross 64-byte blocks, and a long row far down.
+        let mut long = String::new();
+        for i in 0..500 {
+            long.push_str(&format!("2020-01-{:02},{}.{}\n", i % 28 + 1, i, i * 7));
+        }
+        assert_eq!(count(&long, 2), Some(500));
+        long.push_str("2020-02-01,1.5,oops\n");
+        assert_eq!(count(&long, 2), None);
+        assert_eq!(count(&long, 3), Some(501));
     }
 
     #[test]

@@ -55,7 +55,6 @@ impl FileError {
     pub fn line(&self) -> Option<u64> {
         match self {
             FileError::Layout(LayoutError::NotUtf8 { line })
-            | FileError::Layout(LayoutError::TooManyFields { line, .. })
             | FileError::Malformed { line, .. } => Some(*line),
             _ => None,
         }
@@ -100,11 +99,17 @@ pub fn describe_bytes(
     percentiles: &Percentiles,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
     let layout = layout::inspect(&bytes)?;
+    let body = &bytes[layout.header_len..];
+    let Some(lines) =
+        layout::count_lines_checking_fields(body, layout.names.len(), layout.has_quotes)
+    else {
+        return Err(describe_long_row(&bytes, &layout));
+    };
     let mut numeric = layout.numeric.clone();
     let mut pandas_nulls = false;
     let mut warnings = Vec::new();
     loop {
-        let attempt = describe_columns(&bytes, &layout, &numeric, pandas_nulls, percentiles);
+        let attempt = describe_columns(&bytes, &layout, lines, &numeric, pandas_nulls, percentiles);
         match attempt {
             Ok((columns, nan_columns)) if nan_columns.is_empty() => {
                 return Ok((columns, warnings));
@@ -125,6 +130,24 @@ pub fn describe_bytes(
                 numeric.retain(|&i| i != text_column.index);
             }
         }
+    }
+}
+
+/// The error for a file with a row longer than its header, naming the row.
+fn describe_long_row(bytes: &[u8], layout: &layout::Layout) -> FileError {
+    match layout::find_first_violation(bytes, layout, &[]) {
+        Some(layout::Violation::TooManyFields { line, found }) => FileError::Malformed {
+            line,
+            message: format!("{found} fields, but the header has {}", layout.names.len()),
+        },
+        Some(layout::Violation::NotUtf8 { line }) => LayoutError::NotUtf8 { line }.into(),
+        _ => FileError::Malformed {
+            line: 0,
+            message: format!(
+                "a row has more fields than the header's {}",
+                layout.names.len()
+            ),
+        },
     }
 }
 
@@ -169,6 +192,7 @@ fn locate_failure(
 fn describe_columns(
     bytes: &Arc<Vec<u8>>,
     layout: &layout::Layout,
+    lines: usize,
     numeric: &[usize],
     pandas_nulls: bool,
     percentiles: &Percentiles,
@@ -182,7 +206,7 @@ fn describe_columns(
         .enumerate()
         .flat_map(|(slot, name)| stats::column_exprs(slot, name))
         .collect();
-    let frame = scan::scan(Arc::clone(bytes), layout, numeric, pandas_nulls)?
+    let frame = scan::scan(Arc::clone(bytes), layout, lines, numeric, pandas_nulls)?
         .select(exprs)
         .collect()?;
     let mut columns = Vec::with_capacity(names.len());

@@ -3,14 +3,14 @@
 //! Polars' own `LazyCsvReader` routes every scan through its streaming engine
 //! (an async executor, a line-counting pass, thread hand-offs), about 1.3 ms a
 //! file on the article's data before any parsing. This scan plugs Polars' CSV
-//! parser into a lazy plan as an anonymous scan instead: the plan, projection
-//! pushdown and expressions are Polars', and the parsing runs on the calling
-//! worker thread.
+//! chunk parser (`read_chunk`, the one its readers use) into a lazy plan as an
+//! anonymous scan instead: the plan, projection pushdown, parsing and
+//! expressions are Polars', and everything runs on the calling worker thread.
 
 use std::any::Any;
-use std::io::Cursor;
 use std::sync::Arc;
 
+use polars::io::csv::read::_csv_read_internal::read_chunk;
 use polars::prelude::*;
 
 use super::layout::{Layout, PANDAS_NA_VALUES};
@@ -19,6 +19,8 @@ use super::layout::{Layout, PANDAS_NA_VALUES};
 struct CsvBodyScan {
     bytes: Arc<Vec<u8>>,
     body_start: usize,
+    /// Lines in the body (blank ones included): the parser's capacity.
+    lines: usize,
     schema: SchemaRef,
     has_quotes: bool,
     pandas_nulls: bool,
@@ -29,23 +31,42 @@ impl AnonymousScan for CsvBodyScan {
         self
     }
 
+    /// Parses the projected columns with Polars' CSV chunk parser, in one
+    /// chunk on this thread (the file's lines were already counted and checked).
     fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
         let body = &self.bytes[self.body_start..];
-        let quote = self.has_quotes.then_some(b'"');
-        let null_values = self.pandas_nulls.then(pandas_null_values);
-        CsvReadOptions::default()
-            .with_has_header(false)
-            .with_schema(Some(self.schema.clone()))
-            .with_columns(args.with_columns)
-            .with_n_threads(Some(1))
-            .with_raise_if_empty(false)
-            .map_parse_options(|options| {
-                options
-                    .with_quote_char(quote)
-                    .with_null_values(null_values.clone())
-            })
-            .into_reader_with_file_handle(Cursor::new(body))
-            .finish()
+        let projection = match &args.with_columns {
+            Some(columns) => {
+                let mut indices = columns
+                    .iter()
+                    .map(|name| self.schema.try_index_of(name))
+                    .collect::<PolarsResult<Vec<usize>>>()?;
+                indices.sort_unstable();
+                indices
+            }
+            None => (0..self.schema.len()).collect(),
+        };
+        let options = CsvParseOptions::default()
+            .with_quote_char(self.has_quotes.then_some(b'"'))
+            .with_null_values(self.pandas_nulls.then(pandas_null_values));
+        let null_values = options
+            .null_values
+            .clone()
+            .map(|values| values.compile(&self.schema))
+            .transpose()?;
+        read_chunk(
+            body,
+            &options,
+            &self.schema,
+            false,
+            &projection,
+            0,
+            self.lines + 1,
+            null_values.as_ref(),
+            usize::MAX,
+            body.len(),
+            Some(0),
+        )
     }
 
     fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<SchemaRef> {
@@ -62,7 +83,7 @@ fn pandas_null_values() -> NullValues {
     NullValues::AllColumns(PANDAS_NA_VALUES.iter().map(|s| (*s).into()).collect())
 }
 
-/// A lazy scan of `bytes` (a whole file) with the columns of `layout`: the
+/// A lazy scan of `bytes` (a whole file of `lines` body lines) with the columns of `layout`: the
 /// `numeric` ones as Float64, the others as text. With `pandas_nulls`, pandas'
 /// missing-value strings parse as nulls; without, only empty fields do.
 ///
@@ -72,6 +93,7 @@ fn pandas_null_values() -> NullValues {
 pub fn scan(
     bytes: Arc<Vec<u8>>,
     layout: &Layout,
+    lines: usize,
     numeric: &[usize],
     pandas_nulls: bool,
 ) -> PolarsResult<LazyFrame> {
@@ -91,6 +113,7 @@ pub fn scan(
     let source = CsvBodyScan {
         bytes,
         body_start: layout.header_len,
+        lines,
         schema: Arc::new(schema),
         has_quotes: layout.has_quotes,
         pandas_nulls,
