@@ -1,7 +1,5 @@
 //! Property tests of the invariants: counts, order of the statistics, the calendar, seeds, float text.
 
-use std::sync::Arc;
-
 use chrono::{Datelike, NaiveDate};
 use polarsdesc::config::GenerateConfig;
 use polarsdesc::describe::{describe_bytes, Percentiles};
@@ -44,7 +42,7 @@ proptest! {
     ) {
         let (a, b): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
         let percentiles = Percentiles::new(&extra).unwrap_or_default();
-        let bytes = Arc::new(csv_text(&a, &b).into_bytes());
+        let bytes = csv_text(&a, &b).into_bytes();
         let (columns, warnings) = describe_bytes(bytes, &percentiles).unwrap();
         prop_assert!(warnings.is_empty());
         for (stats, written) in columns.iter().zip([&a, &b]) {

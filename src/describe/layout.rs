@@ -252,16 +252,19 @@ pub enum Violation {
     NotUtf8 { line: u64 },
 }
 
-/// The first row of the whole file that does not fit `layout` with `numeric`
-/// columns, if any. This is the slow path, taken only after Polars has
-/// refused the file, to tell the user where and why.
-pub fn find_first_violation(bytes: &[u8], layout: &Layout, numeric: &[usize]) -> Option<Violation> {
-    let body = &bytes[layout.header_len..];
-    // Records count lines from 1 at the start of `body`.
-    let header_lines = line_of_offset(bytes, layout.header_len) - 1;
-    for (record, body_line) in Records::new(body) {
-        let line = header_lines + body_line;
-        let Ok(fields) = fields_as_text(body, &record, line) else {
+/// The first row of `block` (a run of whole lines of the body whose first line
+/// is `first_line`) that does not fit `layout` with `numeric` columns, if any.
+/// This is the slow path, taken only after Polars has refused the file, to
+/// tell the user where and why.
+pub fn find_first_violation(
+    block: &[u8],
+    first_line: u64,
+    layout: &Layout,
+    numeric: &[usize],
+) -> Option<Violation> {
+    for (record, block_line) in Records::new(block) {
+        let line = first_line - 1 + block_line;
+        let Ok(fields) = fields_as_text(block, &record, line) else {
             return Some(Violation::NotUtf8 { line });
         };
         if fields.len() > layout.names.len() {
@@ -405,12 +408,6 @@ fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<usize> {
     Some(lines + usize::from(unterminated))
 }
 
-/// The 1-based line number of byte `offset` in `bytes`.
-pub fn line_of_offset(bytes: &[u8], offset: usize) -> u64 {
-    let end = offset.min(bytes.len());
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,15 +506,16 @@ mod tests {
         let layout = inspect(bytes).unwrap();
         assert_eq!(layout.numeric, [1, 2]);
         let line = SAMPLE_ROWS as u64 + 5 + 2;
+        let body = &bytes[layout.header_len..];
         assert_eq!(
-            find_first_violation(bytes, &layout, &layout.numeric),
+            find_first_violation(body, 2, &layout, &layout.numeric),
             Some(Violation::Text {
                 line,
                 column: 1,
                 value: "oops".into()
             })
         );
-        assert_eq!(find_first_violation(bytes, &layout, &[2]), None);
+        assert_eq!(find_first_violation(body, 2, &layout, &[2]), None);
     }
 
     #[test]
@@ -542,13 +540,5 @@ mod tests {
         long.push_str("2020-02-01,1.5,oops\n");
         assert_eq!(count(&long, 2), None);
         assert_eq!(count(&long, 3), Some(501));
-    }
-
-    #[test]
-    fn line_numbers_from_offsets() {
-        let bytes = b"a\nb\nc";
-        assert_eq!(line_of_offset(bytes, 0), 1);
-        assert_eq!(line_of_offset(bytes, 2), 2);
-        assert_eq!(line_of_offset(bytes, 4), 3);
     }
 }

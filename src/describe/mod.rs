@@ -1,17 +1,17 @@
 //! Describing one CSV file: read it, scan it with Polars, compute pandas' `describe()` for each numeric column.
 
+pub mod body;
 pub mod layout;
 mod percentiles;
 mod scan;
 pub mod stats;
 
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use polars::prelude::*;
 
+use body::CsvFile;
 pub use layout::LayoutError;
 pub use percentiles::Percentiles;
 pub use stats::ColumnStats;
@@ -73,8 +73,8 @@ pub fn label_of(path: &Path) -> String {
 /// When the file cannot be read, is empty, or is malformed in a way that
 /// pandas would also reject (see [`FileError`]).
 pub fn describe_file(path: &Path, percentiles: &Percentiles) -> Result<FileSummary, FileError> {
-    let bytes = fs::read(path).map_err(FileError::Read)?;
-    let (columns, warnings) = describe_bytes(Arc::new(bytes), percentiles)?;
+    let file = CsvFile::open(path).map_err(FileError::Read)?;
+    let (columns, warnings) = describe_csv(&file, percentiles)?;
     Ok(FileSummary {
         path: path.to_path_buf(),
         label: label_of(path),
@@ -83,33 +83,34 @@ pub fn describe_file(path: &Path, percentiles: &Percentiles) -> Result<FileSumma
     })
 }
 
-/// Describes the numeric columns of a whole CSV file held in `bytes`, with
-/// warnings for columns left out.
+/// Describes the numeric columns of a whole CSV file held in `bytes`.
+///
+/// # Errors
+/// As [`describe_file`], but never a read error.
+pub fn describe_bytes(
+    bytes: Vec<u8>,
+    percentiles: &Percentiles,
+) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
+    describe_csv(&CsvFile::from_bytes(bytes), percentiles)
+}
+
+/// The statistics of `file`'s numeric columns, with warnings for columns left out.
 ///
 /// The first attempt parses without pandas' missing-value strings, which
 /// costs a string comparison per field; a file that needs them shows it by
 /// failing to parse or by holding NaN values (Polars reads "nan" as NaN), and
 /// is parsed again with them. Only then do NaN values or unparsable text mean
 /// a column pandas would read as text.
-///
-/// # Errors
-/// As [`describe_file`], but never a read error.
-pub fn describe_bytes(
-    bytes: Arc<Vec<u8>>,
+fn describe_csv(
+    file: &CsvFile,
     percentiles: &Percentiles,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
-    let layout = layout::inspect(&bytes)?;
-    let body = &bytes[layout.header_len..];
-    let Some(lines) =
-        layout::count_lines_checking_fields(body, layout.names.len(), layout.has_quotes)
-    else {
-        return Err(describe_long_row(&bytes, &layout));
-    };
+    let layout = layout::inspect(file.head())?;
     let mut numeric = layout.numeric.clone();
     let mut pandas_nulls = false;
     let mut warnings = Vec::new();
     loop {
-        let attempt = describe_columns(&bytes, &layout, lines, &numeric, pandas_nulls, percentiles);
+        let attempt = describe_columns(file, &layout, &numeric, pandas_nulls, percentiles);
         match attempt {
             Ok((columns, nan_columns)) if nan_columns.is_empty() => {
                 return Ok((columns, warnings));
@@ -125,29 +126,11 @@ pub fn describe_bytes(
                 }
             }
             Err(error) => {
-                let text_column = locate_failure(&bytes, &layout, &numeric, error)?;
+                let text_column = locate_failure(file, &layout, &numeric, error)?;
                 warnings.push(text_column.warning);
                 numeric.retain(|&i| i != text_column.index);
             }
         }
-    }
-}
-
-/// The error for a file with a row longer than its header, naming the row.
-fn describe_long_row(bytes: &[u8], layout: &layout::Layout) -> FileError {
-    match layout::find_first_violation(bytes, layout, &[]) {
-        Some(layout::Violation::TooManyFields { line, found }) => FileError::Malformed {
-            line,
-            message: format!("{found} fields, but the header has {}", layout.names.len()),
-        },
-        Some(layout::Violation::NotUtf8 { line }) => LayoutError::NotUtf8 { line }.into(),
-        _ => FileError::Malformed {
-            line: 0,
-            message: format!(
-                "a row has more fields than the header's {}",
-                layout.names.len()
-            ),
-        },
     }
 }
 
@@ -161,12 +144,12 @@ struct TextColumn {
 /// text in a numeric column drops that column (as pandas would), anything else
 /// fails the file.
 fn locate_failure(
-    bytes: &[u8],
+    file: &CsvFile,
     layout: &layout::Layout,
     numeric: &[usize],
     error: PolarsError,
 ) -> Result<TextColumn, FileError> {
-    match layout::find_first_violation(bytes, layout, numeric) {
+    match find_violation(file, layout, numeric)? {
         Some(layout::Violation::Text {
             line,
             column,
@@ -187,12 +170,40 @@ fn locate_failure(
     }
 }
 
-/// Runs the describe query on the `numeric` columns; returns their statistics
+/// The first violation of the layout in the whole body, block by block.
+fn find_violation(
+    file: &CsvFile,
+    layout: &layout::Layout,
+    numeric: &[usize],
+) -> Result<Option<layout::Violation>, FileError> {
+    /// Stops the block loop: at a violation, or at a read error.
+    enum Stop {
+        Found(layout::Violation),
+        Read(io::Error),
+    }
+    impl From<io::Error> for Stop {
+        fn from(err: io::Error) -> Self {
+            Stop::Read(err)
+        }
+    }
+    let search = file.for_each_block(layout.header_len, layout.has_quotes, |block, line| {
+        match layout::find_first_violation(block, line, layout, numeric) {
+            Some(violation) => Err(Stop::Found(violation)),
+            None => Ok(()),
+        }
+    });
+    match search {
+        Ok(()) => Ok(None),
+        Err(Stop::Found(violation)) => Ok(Some(violation)),
+        Err(Stop::Read(err)) => Err(FileError::Read(err)),
+    }
+}
+
+/// Scans the `numeric` columns and aggregates them; returns their statistics
 /// and the columns that turned out to hold NaN spellings pandas reads as text.
 fn describe_columns(
-    bytes: &Arc<Vec<u8>>,
+    file: &CsvFile,
     layout: &layout::Layout,
-    lines: usize,
     numeric: &[usize],
     pandas_nulls: bool,
     percentiles: &Percentiles,
@@ -206,13 +217,14 @@ fn describe_columns(
         .enumerate()
         .flat_map(|(slot, name)| stats::column_exprs(slot, name))
         .collect();
-    let frame = scan::scan(Arc::clone(bytes), layout, lines, numeric, pandas_nulls)?
-        .select(exprs)
+    let parsed = scan::scan(file, layout, numeric, pandas_nulls)?
+        .select(names.iter().map(|name| col(*name)).collect::<Vec<_>>())
         .collect()?;
+    let aggregates = parsed.clone().lazy().select(exprs).collect()?;
     let mut columns = Vec::with_capacity(names.len());
     let mut nan_columns = Vec::new();
     for (slot, (&index, name)) in numeric.iter().zip(&names).enumerate() {
-        match stats::extract(&frame, slot, name, percentiles)? {
+        match stats::extract(&aggregates, &parsed, slot, name, percentiles)? {
             Some(column) => columns.push(column),
             None => nan_columns.push(index),
         }

@@ -1,4 +1,4 @@
-//! One CSV file as a Polars lazy scan: Polars' CSV reader over the file's bytes, with projection pushdown.
+//! One CSV file as a Polars lazy scan: Polars' CSV chunk parser over the file's blocks, with projection pushdown.
 //!
 //! Polars' own `LazyCsvReader` routes every scan through its streaming engine
 //! (an async executor, a line-counting pass, thread hand-offs), about 1.3 ms a
@@ -13,14 +13,13 @@ use std::sync::Arc;
 use polars::io::csv::read::_csv_read_internal::read_chunk;
 use polars::prelude::*;
 
-use super::layout::{Layout, PANDAS_NA_VALUES};
+use super::body::CsvFile;
+use super::layout::{self, Layout, PANDAS_NA_VALUES};
 
-/// The CSV body (the bytes after the header) of one file, with its schema.
+/// The body of one CSV file (the lines after the header), with its schema.
 struct CsvBodyScan {
-    bytes: Arc<Vec<u8>>,
+    file: CsvFile,
     body_start: usize,
-    /// Lines in the body (blank ones included): the parser's capacity.
-    lines: usize,
     schema: SchemaRef,
     has_quotes: bool,
     pandas_nulls: bool,
@@ -31,21 +30,9 @@ impl AnonymousScan for CsvBodyScan {
         self
     }
 
-    /// Parses the projected columns with Polars' CSV chunk parser, in one
-    /// chunk on this thread (the file's lines were already counted and checked).
+    /// Parses the projected columns, block by block, on this thread.
     fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
-        let body = &self.bytes[self.body_start..];
-        let projection = match &args.with_columns {
-            Some(columns) => {
-                let mut indices = columns
-                    .iter()
-                    .map(|name| self.schema.try_index_of(name))
-                    .collect::<PolarsResult<Vec<usize>>>()?;
-                indices.sort_unstable();
-                indices
-            }
-            None => (0..self.schema.len()).collect(),
-        };
+        let projection = self.projection(args.with_columns.as_deref())?;
         let options = CsvParseOptions::default()
             .with_quote_char(self.has_quotes.then_some(b'"'))
             .with_null_values(self.pandas_nulls.then(pandas_null_values));
@@ -54,19 +41,41 @@ impl AnonymousScan for CsvBodyScan {
             .clone()
             .map(|values| values.compile(&self.schema))
             .transpose()?;
-        read_chunk(
-            body,
-            &options,
-            &self.schema,
-            false,
-            &projection,
-            0,
-            self.lines + 1,
-            null_values.as_ref(),
-            usize::MAX,
-            body.len(),
-            Some(0),
-        )
+        let mut frame: Option<DataFrame> = None;
+        self.file.for_each_block(
+            self.body_start,
+            self.has_quotes,
+            |block, _| -> PolarsResult<()> {
+                // Polars does not check the field count of rows whose extra
+                // fields are not projected; pandas rejects such files.
+                let lines =
+                    layout::count_lines_checking_fields(block, self.schema.len(), self.has_quotes)
+                        .ok_or_else(
+                            || polars_err!(ComputeError: "a row has more fields than the header"),
+                        )?;
+                let parsed = read_chunk(
+                    block,
+                    &options,
+                    &self.schema,
+                    false,
+                    &projection,
+                    0,
+                    lines + 1,
+                    null_values.as_ref(),
+                    usize::MAX,
+                    block.len(),
+                    Some(0),
+                )?;
+                match &mut frame {
+                    Some(frame) => {
+                        frame.vstack_mut_owned(parsed)?;
+                    }
+                    None => frame = Some(parsed),
+                }
+                Ok(())
+            },
+        )?;
+        Ok(frame.expect("a file has at least one block"))
     }
 
     fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<SchemaRef> {
@@ -78,22 +87,36 @@ impl AnonymousScan for CsvBodyScan {
     }
 }
 
+impl CsvBodyScan {
+    /// The sorted indices of the columns the plan asks for (all when `None`).
+    fn projection(&self, columns: Option<&[PlSmallStr]>) -> PolarsResult<Vec<usize>> {
+        let Some(columns) = columns else {
+            return Ok((0..self.schema.len()).collect());
+        };
+        let mut indices = columns
+            .iter()
+            .map(|name| self.schema.try_index_of(name))
+            .collect::<PolarsResult<Vec<usize>>>()?;
+        indices.sort_unstable();
+        Ok(indices)
+    }
+}
+
 /// pandas' missing-value strings, which Polars turns into nulls while parsing.
 fn pandas_null_values() -> NullValues {
     NullValues::AllColumns(PANDAS_NA_VALUES.iter().map(|s| (*s).into()).collect())
 }
 
-/// A lazy scan of `bytes` (a whole file of `lines` body lines) with the columns of `layout`: the
-/// `numeric` ones as Float64, the others as text. With `pandas_nulls`, pandas'
-/// missing-value strings parse as nulls; without, only empty fields do.
+/// A lazy scan of `file` with the columns of `layout`: the `numeric` ones as
+/// Float64, the others as text. With `pandas_nulls`, pandas' missing-value
+/// strings parse as nulls; without, only empty fields do.
 ///
 /// # Errors
 /// When Polars rejects the schema (duplicate names cannot happen: the layout
 /// deduplicates them as pandas does).
 pub fn scan(
-    bytes: Arc<Vec<u8>>,
+    file: &CsvFile,
     layout: &Layout,
-    lines: usize,
     numeric: &[usize],
     pandas_nulls: bool,
 ) -> PolarsResult<LazyFrame> {
@@ -110,15 +133,14 @@ pub fn scan(
             Field::new(name.as_str().into(), dtype)
         })
         .collect();
+    let schema = Arc::new(schema);
     let source = CsvBodyScan {
-        bytes,
+        file: file.clone(),
         body_start: layout.header_len,
-        lines,
-        schema: Arc::new(schema),
+        schema: Arc::clone(&schema),
         has_quotes: layout.has_quotes,
         pandas_nulls,
     };
-    let schema = source.schema.clone();
     LazyFrame::anonymous_scan(
         Arc::new(source),
         ScanArgsAnonymous {

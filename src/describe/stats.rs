@@ -1,8 +1,7 @@
 //! The describe maths: pandas' `describe()` statistics of one numeric column, as Polars expressions.
 //!
 //! Polars computes, per column: the non-missing count, the mean, the sample
-//! standard deviation (ddof = 1), min, max, the number of NaN values, and hands
-//! over the non-missing values. The percentiles follow numpy's linear method
+//! standard deviation (ddof = 1), min, max and the number of NaN values. The percentiles follow numpy's linear method
 //! step for step, as `np.quantile` does it, so they equal pandas' bit for bit,
 //! infinities included. numpy sorts; the method only needs two order statistics
 //! per percentile, so we select those (O(n) each, moving right) instead of
@@ -30,8 +29,8 @@ pub struct ColumnStats {
 }
 
 /// The aggregations for the column at `slot` named `name`: count, mean, std,
-/// min, max, NaN count and the non-missing values, aliased `{slot}.count` and so on.
-pub fn column_exprs(slot: usize, name: &str) -> [Expr; 7] {
+/// min, max and NaN count, aliased `{slot}.count` and so on.
+pub fn column_exprs(slot: usize, name: &str) -> [Expr; 6] {
     let values = col(name);
     [
         values.clone().count().alias(alias(slot, "count")),
@@ -39,37 +38,34 @@ pub fn column_exprs(slot: usize, name: &str) -> [Expr; 7] {
         values.clone().std(1).alias(alias(slot, "std")),
         values.clone().min().alias(alias(slot, "min")),
         values.clone().max().alias(alias(slot, "max")),
-        values.clone().is_nan().sum().alias(alias(slot, "nan")),
-        values
-            .drop_nulls()
-            .implode(true)
-            .alias(alias(slot, "values")),
+        values.is_nan().sum().alias(alias(slot, "nan")),
     ]
 }
 
-/// The statistics of the column at `slot` from the one-row frame that the
-/// [`column_exprs`] produced, or `Ok(None)` when the column holds NaN values:
+/// The statistics of the column at `slot`, from the one-row `aggregates` that
+/// the [`column_exprs`] produced and the `parsed` values, or `Ok(None)` when
+/// the column holds NaN values:
 /// pandas reads a spelling of NaN that is not one of its missing-value
 /// strings ("NAN", say) as text, and leaves such a column out.
 ///
 /// # Errors
 /// When the frame lacks the expected columns (a bug, not bad input).
 pub fn extract(
-    frame: &DataFrame,
+    aggregates: &DataFrame,
+    parsed: &DataFrame,
     slot: usize,
     name: &str,
     percentiles: &Percentiles,
 ) -> PolarsResult<Option<ColumnStats>> {
-    let scalar =
-        |stat: &str| -> PolarsResult<AnyValue<'_>> { frame.column(&alias(slot, stat))?.get(0) };
+    let scalar = |stat: &str| -> PolarsResult<AnyValue<'_>> {
+        aggregates.column(&alias(slot, stat))?.get(0)
+    };
     let count = u64::try_from(scalar("count")?.extract::<i64>().unwrap_or(0)).unwrap_or(0);
     let nan_count = scalar("nan")?.extract::<i64>().unwrap_or(0);
     if nan_count > 0 {
         return Ok(None);
     }
-    let values_column = frame.column(&alias(slot, "values"))?;
-    let values = values_column.list()?.get_as_series(0).unwrap_or_default();
-    let mut values: Vec<f64> = values.f64()?.rechunk().cont_slice()?.to_vec();
+    let mut values = non_missing_values(parsed.column(name)?)?;
     let defined = |value: Option<f64>, min_count: u64| value.filter(|_| count >= min_count);
     Ok(Some(ColumnStats {
         column: name.to_string(),
@@ -80,6 +76,19 @@ pub fn extract(
         percentiles: numpy_linear_quantiles(&mut values, percentiles.fractions()),
         max: defined(scalar("max")?.extract::<f64>(), 1),
     }))
+}
+
+/// A column's non-missing values, copied into one buffer that selection can reorder.
+fn non_missing_values(column: &Column) -> PolarsResult<Vec<f64>> {
+    let values = column.as_materialized_series().f64()?;
+    let mut copy = Vec::with_capacity(values.len() - values.null_count());
+    for chunk in values.downcast_iter() {
+        match chunk.validity() {
+            None => copy.extend_from_slice(chunk.values()),
+            Some(_) => copy.extend(chunk.iter().flatten().copied()),
+        }
+    }
+    Ok(copy)
 }
 
 fn alias(slot: usize, stat: &str) -> String {
