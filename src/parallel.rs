@@ -10,7 +10,6 @@
 //! belongs to a pool. `generate` does not touch Polars and uses a rayon pool.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -31,26 +30,24 @@ pub fn run_polars_inline() {
     polars_async::executor::ALLOW_RAYON_THREADS.set(false);
 }
 
-/// `work` applied to every item on `jobs` worker threads that run Polars
-/// inline; results in item order. Each worker takes the next item when it
-/// finishes one, so a slow file holds up nothing else.
+/// Calls `work` with every item (and its index) on `jobs` worker threads that
+/// run Polars inline. Each worker takes the next item when it finishes one,
+/// so a slow file holds up nothing else.
 ///
 /// # Errors
 /// When the operating system refuses to start a thread.
-pub fn map_on_workers<T: Sync, R: Send>(
+pub fn for_each_on_workers<T: Sync>(
     jobs: usize,
     items: &[T],
-    work: impl Fn(&T) -> R + Sync,
-) -> Result<Vec<R>> {
+    work: impl Fn(usize, &T) + Sync,
+) -> Result<()> {
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let worker = || {
         run_polars_inline();
         loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(index) else { break };
-            let result = work(item);
-            *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            work(index, item);
         }
     };
     std::thread::scope(|scope| {
@@ -62,14 +59,7 @@ pub fn map_on_workers<T: Sync, R: Send>(
                 .map_err(|err| thread_error(jobs, &err))?;
         }
         Ok(())
-    })?;
-    Ok(slots
-        .into_iter()
-        .map(|slot| {
-            let result = slot.into_inner().unwrap_or_else(|e| e.into_inner());
-            result.expect("every item was processed")
-        })
-        .collect())
+    })
 }
 
 /// Keeps panics on worker threads off stderr: the run reports them as the
@@ -107,24 +97,38 @@ fn thread_error(jobs: usize, err: &dyn std::fmt::Display) -> Error {
 mod tests {
     use super::*;
 
+    /// The results of `work` over `items`, put back in item order.
+    fn run<R: Send + Clone>(jobs: usize, items: &[u64], work: impl Fn(&u64) -> R + Sync) -> Vec<R> {
+        let results: Vec<std::sync::Mutex<Option<R>>> =
+            items.iter().map(|_| Default::default()).collect();
+        for_each_on_workers(jobs, items, |index, item| {
+            let previous = results[index].lock().unwrap().replace(work(item));
+            assert!(previous.is_none(), "item {index} processed twice");
+        })
+        .unwrap();
+        results
+            .into_iter()
+            .map(|r| r.into_inner().unwrap().expect("every item processed"))
+            .collect()
+    }
+
     #[test]
-    fn results_keep_item_order_whatever_the_jobs() {
+    fn every_item_is_processed_once_whatever_the_jobs() {
         let items: Vec<u64> = (0..200).collect();
         for jobs in [1, 2, 7, 500] {
-            let squares = map_on_workers(jobs, &items, |n| n * n).unwrap();
+            let squares = run(jobs, &items, |n| n * n);
             assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         }
-        assert!(map_on_workers(3, &[] as &[u8], |b| *b).unwrap().is_empty());
+        assert!(run(3, &[], |n| *n).is_empty());
     }
 
     #[test]
     fn uses_the_requested_number_of_threads() {
-        let items: Vec<u32> = (0..64).collect();
-        let names = map_on_workers(3, &items, |_| {
+        let items: Vec<u64> = (0..64).collect();
+        let names = run(3, &items, |_| {
             std::thread::sleep(std::time::Duration::from_millis(2));
             std::thread::current().name().unwrap().to_string()
-        })
-        .unwrap();
+        });
         let mut distinct: Vec<String> = names.clone();
         distinct.sort();
         distinct.dedup();

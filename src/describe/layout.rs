@@ -5,6 +5,7 @@
 //! file with that schema. A later value that is not a number is caught then
 //! (see `describe::scan`), so the sample only has to be a good first guess.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Data rows inspected to decide which columns are numeric.
@@ -79,13 +80,13 @@ pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
     let bom_len = bytes.len() - body.len();
     let mut records = Records::new(body);
     let (header, header_line) = records.next().ok_or(LayoutError::Empty)?;
-    let header_fields = fields_as_text(body, &header, header_line)?;
+    let header_fields = fields_as_text(&body[header], header_line)?;
     let header_len = bom_len + records.offset;
     let names = pandas_names(&header_fields);
 
     let mut kinds = vec![Kinds::default(); names.len()];
     for (record, line) in records.take(SAMPLE_ROWS) {
-        let fields = fields_as_text(body, &record, line)?;
+        let fields = fields_as_text(&body[record], line)?;
         for (index, kind) in kinds.iter_mut().enumerate() {
             // pandas fills a short row's missing fields with NaN.
             kind.add(
@@ -127,13 +128,13 @@ impl Kinds {
 }
 
 /// pandas' column names: "Unnamed: i" for empty fields, ".1", ".2" suffixes for repeats.
-fn pandas_names(header: &[String]) -> Vec<String> {
+fn pandas_names(header: &[Cow<'_, str>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(header.len());
     for (index, field) in header.iter().enumerate() {
         let base = if field.is_empty() {
             format!("Unnamed: {index}")
         } else {
-            field.clone()
+            field.to_string()
         };
         let mut name = base.clone();
         let mut suffix = 1;
@@ -146,21 +147,33 @@ fn pandas_names(header: &[String]) -> Vec<String> {
     names
 }
 
-/// The fields of one record, unquoted, as UTF-8 text.
-fn fields_as_text(
-    body: &[u8],
-    record: &Range<usize>,
-    line: u64,
-) -> Result<Vec<String>, LayoutError> {
-    split_fields(&body[record.clone()])
+/// The fields of one record, unquoted, as UTF-8 text; borrowed from the
+/// record unless it has quotes to remove.
+fn fields_as_text(record: &[u8], line: u64) -> Result<Vec<Cow<'_, str>>, LayoutError> {
+    let not_utf8 = |_| LayoutError::NotUtf8 { line };
+    if !record.contains(&b'"') {
+        return record
+            .split(|&byte| byte == b',')
+            .map(|field| {
+                std::str::from_utf8(field)
+                    .map(Cow::Borrowed)
+                    .map_err(not_utf8)
+            })
+            .collect();
+    }
+    split_quoted_fields(record)
         .into_iter()
-        .map(|field| String::from_utf8(field).map_err(|_| LayoutError::NotUtf8 { line }))
+        .map(|field| {
+            String::from_utf8(field)
+                .map(Cow::Owned)
+                .map_err(|_| LayoutError::NotUtf8 { line })
+        })
         .collect()
 }
 
 /// Splits one record on commas outside quotes, removing the quotes (and
 /// turning `""` inside quotes into `"`).
-fn split_fields(record: &[u8]) -> Vec<Vec<u8>> {
+fn split_quoted_fields(record: &[u8]) -> Vec<Vec<u8>> {
     let mut fields = vec![Vec::new()];
     let mut in_quotes = false;
     let mut bytes = record.iter().copied().peekable();
@@ -264,7 +277,7 @@ pub fn find_first_violation(
 ) -> Option<Violation> {
     for (record, block_line) in Records::new(block) {
         let line = first_line - 1 + block_line;
-        let Ok(fields) = fields_as_text(block, &record, line) else {
+        let Ok(fields) = fields_as_text(&block[record], line) else {
             return Some(Violation::NotUtf8 { line });
         };
         if fields.len() > layout.names.len() {
@@ -274,7 +287,7 @@ pub fn find_first_violation(
             });
         }
         for &column in numeric {
-            let field = fields.get(column).map_or("", String::as_str);
+            let field = fields.get(column).map_or("", |f| f.as_ref());
             if classify(field) == FieldKind::Text {
                 let value = field.to_string();
                 return Some(Violation::Text {

@@ -25,7 +25,12 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(input.clone());
         }
     }
-    Ok(dedupe(files))
+    // One folder or pattern cannot name a file twice; several inputs can.
+    Ok(if inputs.len() > 1 {
+        dedupe(files)
+    } else {
+        files
+    })
 }
 
 /// Whether `folder` exists and holds at least one `*.csv` file.
@@ -47,13 +52,24 @@ fn csv_files_in(folder: &Path) -> Result<Vec<PathBuf>> {
     };
     let mut files = Vec::new();
     for entry in fs::read_dir(folder).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        if has_csv_extension(&path) && !path.is_dir() {
+        let entry = entry.map_err(read_error)?;
+        let path = entry.path();
+        if has_csv_extension(&path) && !is_folder(&entry) {
             files.push(path);
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether a folder entry is a folder (or a link to one), without a system
+/// call for plain files.
+fn is_folder(entry: &fs::DirEntry) -> bool {
+    match entry.file_type() {
+        Ok(kind) if kind.is_symlink() => entry.path().is_dir(),
+        Ok(kind) => kind.is_dir(),
+        Err(_) => false,
+    }
 }
 
 fn has_csv_extension(path: &Path) -> bool {

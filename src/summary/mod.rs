@@ -6,6 +6,7 @@ pub mod table;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::config::{OutputTarget, RunConfig};
@@ -14,6 +15,7 @@ use crate::error::{Error, ExitCode, Result};
 use crate::generate;
 use crate::interrupt;
 use crate::output;
+use crate::parallel;
 use crate::progress::Console;
 
 /// One file that could not be summarized, and why.
@@ -75,30 +77,21 @@ impl RunReport {
 pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     let started = Instant::now();
     let files = find_or_generate_inputs(config, console)?;
-    let outcomes = describe_all(&files, &config.percentiles, config.jobs, console)?;
-
-    let mut summaries = Vec::with_capacity(outcomes.len());
-    let mut failures = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Ok(summary) => summaries.push(summary),
-            Err(failure) => failures.push(failure),
-        }
-    }
+    let described = describe_all(&files, &config.percentiles, config.jobs, console)?;
+    let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
-    report_problems(&summaries, &failures, console);
+    report_problems(&described.warnings, &failures, console);
 
-    let mut frame =
-        table::build(&summaries, &config.percentiles).map_err(|source| Error::Polars {
-            context: "cannot combine the results".into(),
-            source,
-        })?;
-    if !summaries.is_empty() {
+    let mut frame = described.rows.finish().map_err(|source| Error::Polars {
+        context: "cannot combine the results".into(),
+        source,
+    })?;
+    if described.summarized > 0 {
         output::write(&mut frame, &config.output, config.format)?;
     }
     let report = RunReport {
         files: files.len(),
-        summarized: summaries.len(),
+        summarized: described.summarized,
         rows: frame.height(),
         failures,
         elapsed: started.elapsed(),
@@ -131,23 +124,56 @@ fn find_or_generate_inputs(config: &RunConfig, console: &Console) -> Result<Vec<
     Ok(files)
 }
 
+/// What the workers found: the rows of the files summarized, the failures,
+/// and warnings per file.
+struct Described {
+    rows: table::Collector,
+    summarized: usize,
+    failures: Vec<FileFailure>,
+    warnings: Vec<(PathBuf, Vec<String>)>,
+}
+
 /// Describes every file on `jobs` worker threads, each file isolated from the
 /// others' failures and panics, with a progress bar.
+///
+/// # Errors
+/// When the worker threads cannot start, or the run is interrupted.
 fn describe_all(
     files: &[PathBuf],
     percentiles: &Percentiles,
     jobs: usize,
     console: &Console,
-) -> Result<Vec<std::result::Result<FileSummary, FileFailure>>> {
+) -> Result<Described> {
     let bar = console.bar(files.len() as u64, "describing");
-    let outcomes = crate::parallel::map_on_workers(jobs, files, |path| {
-        interrupt::check()?;
+    let described = Mutex::new(Described {
+        rows: table::Collector::new(percentiles),
+        summarized: 0,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+    });
+    parallel::for_each_on_workers(jobs, files, |_, path| {
+        if interrupt::requested() {
+            return;
+        }
         let outcome = describe_isolated(path, percentiles);
+        // The lock is held for a few appends; the file's own allocations are
+        // freed at once, so memory grows only by the rows kept.
+        let mut described = described.lock().unwrap_or_else(|e| e.into_inner());
+        match outcome {
+            Ok(summary) => {
+                described.rows.add(&summary);
+                described.summarized += 1;
+                if !summary.warnings.is_empty() {
+                    described.warnings.push((summary.path, summary.warnings));
+                }
+            }
+            Err(failure) => described.failures.push(failure),
+        }
         bar.inc(1);
-        Ok(outcome)
     })?;
     bar.finish_and_clear();
-    outcomes.into_iter().collect()
+    interrupt::check()?;
+    Ok(described.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Describes one file; a panic inside (ours or a dependency's) becomes this file's error.
@@ -173,16 +199,17 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// Warnings per file, then errors per file, on stderr.
-fn report_problems(summaries: &[FileSummary], failures: &[FileFailure], console: &Console) {
-    let mut warned: Vec<&FileSummary> = summaries
-        .iter()
-        .filter(|s| !s.warnings.is_empty())
-        .collect();
-    warned.sort_by(|a, b| a.path.cmp(&b.path));
-    for summary in warned {
-        for warning in &summary.warnings {
-            console.warn(&format!("{}: {warning}", summary.path.display()));
+/// Warnings per file, then errors per file, on stderr, each sorted by path.
+fn report_problems(
+    warnings: &[(PathBuf, Vec<String>)],
+    failures: &[FileFailure],
+    console: &Console,
+) {
+    let mut warnings: Vec<&(PathBuf, Vec<String>)> = warnings.iter().collect();
+    warnings.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, messages) in warnings {
+        for message in messages {
+            console.warn(&format!("{}: {message}", path.display()));
         }
     }
     for failure in failures {

@@ -4,50 +4,75 @@ use polars::prelude::*;
 
 use crate::describe::{FileSummary, Percentiles};
 
-/// The fixed leading columns of the result.
-pub const KEY_COLUMNS: [&str; 3] = ["label", "path", "column"];
-
-/// Builds the result frame from `summaries`: columns `label`, `path`,
-/// `column`, `count`, `mean`, `std`, `min`, one per percentile, `max`; rows
-/// sorted by label, then column, then path, whatever order the files finished in.
+/// The result's columns, filled one file at a time as results arrive.
 ///
-/// # Errors
-/// Never for well-formed summaries; Polars errors are passed on.
-pub fn build(summaries: &[FileSummary], percentiles: &Percentiles) -> PolarsResult<DataFrame> {
-    let mut rows: Vec<(&FileSummary, usize)> = summaries
-        .iter()
-        .flat_map(|summary| (0..summary.columns.len()).map(move |i| (summary, i)))
-        .collect();
-    rows.sort_by(|(a, i), (b, j)| {
-        (&a.label, &a.columns[*i].column, &a.path).cmp(&(&b.label, &b.columns[*j].column, &b.path))
-    });
+/// Rows go straight into column builders (about a hundred bytes per row), so
+/// memory grows by little more than the output itself, however many files.
+pub struct Collector {
+    label: StringChunkedBuilder,
+    path: StringChunkedBuilder,
+    column: StringChunkedBuilder,
+    count: Vec<u64>,
+    /// mean, std, min, one per percentile, max; each a column of values.
+    stats: Vec<Vec<Option<f64>>>,
+    /// Their column names, in the same order.
+    stat_names: Vec<String>,
+}
 
-    let text = |name: &str, value: &dyn Fn(&FileSummary, usize) -> String| {
-        let values: Vec<String> = rows.iter().map(|(s, i)| value(s, *i)).collect();
-        Column::new(name.into(), values)
-    };
-    let float = |name: &str, value: &dyn Fn(&FileSummary, usize) -> Option<f64>| {
-        let values: Vec<Option<f64>> = rows.iter().map(|(s, i)| value(s, *i)).collect();
-        Column::new(name.into(), values)
-    };
-
-    let mut columns = vec![
-        text("label", &|s, _| s.label.clone()),
-        text("path", &|s, _| s.path.display().to_string()),
-        text("column", &|s, i| s.columns[i].column.clone()),
-        Column::new(
-            "count".into(),
-            rows.iter()
-                .map(|(s, i)| s.columns[*i].count)
-                .collect::<Vec<u64>>(),
-        ),
-        float("mean", &|s, i| s.columns[i].mean),
-        float("std", &|s, i| s.columns[i].std),
-        float("min", &|s, i| s.columns[i].min),
-    ];
-    for (p, name) in percentiles.names().iter().enumerate() {
-        columns.push(float(name, &|s, i| s.columns[i].percentiles[p]));
+impl Collector {
+    /// An empty result with the columns for `percentiles`.
+    pub fn new(percentiles: &Percentiles) -> Self {
+        let mut stat_names: Vec<String> = ["mean", "std", "min"].map(String::from).to_vec();
+        stat_names.extend(percentiles.names().iter().cloned());
+        stat_names.push("max".into());
+        Collector {
+            label: StringChunkedBuilder::new("label".into(), 0),
+            path: StringChunkedBuilder::new("path".into(), 0),
+            column: StringChunkedBuilder::new("column".into(), 0),
+            count: Vec::new(),
+            stats: vec![Vec::new(); stat_names.len()],
+            stat_names,
+        }
     }
-    columns.push(float("max", &|s, i| s.columns[i].max));
-    DataFrame::new(rows.len(), columns)
+
+    /// Appends one row per numeric column of `summary`.
+    pub fn add(&mut self, summary: &FileSummary) {
+        let path = summary.path.display().to_string();
+        for column in &summary.columns {
+            self.label.append_value(&summary.label);
+            self.path.append_value(&path);
+            self.column.append_value(&column.column);
+            self.count.push(column.count);
+            let values = [column.mean, column.std, column.min]
+                .into_iter()
+                .chain(column.percentiles.iter().copied())
+                .chain([column.max]);
+            for (stat, value) in self.stats.iter_mut().zip(values) {
+                stat.push(value);
+            }
+        }
+    }
+
+    /// The frame: columns `label`, `path`, `column`, `count`, `mean`, `std`,
+    /// `min`, one per percentile, `max`; rows sorted by label, then column,
+    /// then path, whatever order the files finished in.
+    ///
+    /// # Errors
+    /// Never for well-formed rows; Polars errors are passed on.
+    pub fn finish(self) -> PolarsResult<DataFrame> {
+        let height = self.count.len();
+        let mut columns = vec![
+            self.label.finish().into_column(),
+            self.path.finish().into_column(),
+            self.column.finish().into_column(),
+            UInt64Chunked::from_vec("count".into(), self.count).into_column(),
+        ];
+        for (name, values) in self.stat_names.iter().zip(self.stats) {
+            columns.push(
+                Float64Chunked::from_iter_options(name.into(), values.into_iter()).into_column(),
+            );
+        }
+        DataFrame::new(height, columns)?
+            .sort(["label", "column", "path"], SortMultipleOptions::default())
+    }
 }

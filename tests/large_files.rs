@@ -1,0 +1,71 @@
+//! Files larger than one block are read block by block: same numbers, right line numbers.
+
+mod common;
+
+use common::TestEnv;
+use polarsdesc::describe::{body::BLOCK_BYTES, describe_bytes, describe_file, Percentiles};
+use predicates::prelude::*;
+
+/// A CSV of about `bytes` bytes: a date, a float and an int column.
+fn large_csv(bytes: usize) -> String {
+    let mut text = String::from(",value,count\n");
+    let mut row = 0u64;
+    while text.len() < bytes {
+        let value = ((row * 7919) % 100_003) as f64 / 997.0;
+        text.push_str(&format!("2020-01-01,{value:?},{}\n", row % 17));
+        row += 1;
+    }
+    text
+}
+
+#[test]
+fn block_by_block_equals_whole_file() {
+    let text = large_csv(2 * BLOCK_BYTES + 12_345);
+    let env = TestEnv::new();
+    let path = env.write("large.csv", &text);
+    let percentiles = Percentiles::new(&[0.1, 0.9]).unwrap();
+    let streamed = describe_file(&path, &percentiles).unwrap();
+    let (in_memory, warnings) = describe_bytes(text.into_bytes(), &percentiles).unwrap();
+    assert!(warnings.is_empty() && streamed.warnings.is_empty());
+    assert_eq!(streamed.columns.len(), 2);
+    for (a, b) in streamed.columns.iter().zip(&in_memory) {
+        assert_eq!(a.column, b.column);
+        assert_eq!(a.count, b.count);
+        assert_eq!(a.min, b.min);
+        assert_eq!(a.max, b.max);
+        assert_eq!(a.percentiles, b.percentiles);
+        // Sums over several chunks may differ in the last bit.
+        let close = |x: Option<f64>, y: Option<f64>| {
+            (x.unwrap() - y.unwrap()).abs() <= 1e-12 * y.unwrap().abs()
+        };
+        assert!(close(a.mean, b.mean) && close(a.std, b.std));
+    }
+}
+
+#[test]
+fn problems_past_the_first_block_name_their_line() {
+    let mut text = large_csv(BLOCK_BYTES + 5_000);
+    let bad_line = text.lines().count() + 1;
+    text.push_str("2020-01-02,n/a?,3\n2020-01-03,1.5,4,extra\n");
+    let env = TestEnv::new();
+    env.write("in/large.csv", &text);
+    env.cmd()
+        .args(["run", "in", "-q", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "polarsdesc: error: in/large.csv: line {}: 4 fields, but the header has 3",
+            bad_line + 1
+        )));
+    // Without the long row, the text value drops its column, with its line.
+    let text = text.replace(",extra", "");
+    env.write("in/large.csv", &text);
+    env.cmd()
+        .args(["run", "in", "-o", "-"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "polarsdesc: warning: in/large.csv: line {bad_line}: column 'value' holds the text \"n/a?\"; \
+             the column is left out, as pandas would"
+        )));
+}
