@@ -48,11 +48,14 @@ for n in $sizes; do
   largest=$n
 done
 
-# One large file: the rows of the largest folder, repeated up to about 1 GB.
+# One large file: the rows of the largest folder's files, repeated up to about 1 GB.
 big=$work/big.csv
 echo ",data" > "$big"
 while [ "$(stat -c %s "$big")" -lt 1000000000 ]; do
-  for f in "$work/files-$largest"/*.csv; do tail -n +2 "$f"; done >> "$big"
+  for f in "$work/files-$largest"/*.csv; do
+    tail -n +2 "$f" >> "$big"
+    [ "$(stat -c %s "$big")" -lt 1000000000 ] || break
+  done
 done
 "$bin" -q run "$big" -o "$work/out.parquet"
 mb=$(( $(stat -c %s "$big") / 1000000 ))

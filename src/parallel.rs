@@ -10,6 +10,7 @@
 //! belongs to a pool. `generate` does not touch Polars and uses a rayon pool.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 
@@ -30,28 +31,71 @@ pub fn run_polars_inline() {
     polars_async::executor::ALLOW_RAYON_THREADS.set(false);
 }
 
+/// Cores whose workers have run out of items, lent to the work still
+/// running: a large file's blocks are parsed on them. Busy threads never
+/// exceed `-j`, since a core is lent only after its worker has finished.
+#[derive(Debug, Clone, Default)]
+pub struct SpareCores(Arc<AtomicUsize>);
+
+impl SpareCores {
+    /// No spare cores, ever (a single file described on its own).
+    pub fn none() -> Self {
+        SpareCores::default()
+    }
+
+    fn give(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Borrows a spare core, if there is one; it is given back when the
+    /// returned guard is dropped.
+    pub fn borrow(&self) -> Option<BorrowedCore> {
+        self.0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |free| {
+                free.checked_sub(1)
+            })
+            .ok()
+            .map(|_| BorrowedCore(self.clone()))
+    }
+}
+
+/// A core borrowed from [`SpareCores`], given back on drop.
+#[derive(Debug)]
+pub struct BorrowedCore(SpareCores);
+
+impl Drop for BorrowedCore {
+    fn drop(&mut self) {
+        self.0.give();
+    }
+}
+
 /// Calls `work` with every item (and its index) on `jobs` worker threads that
 /// run Polars inline. Each worker takes the next item when it finishes one,
-/// so a slow file holds up nothing else.
+/// so a slow file holds up nothing else; a worker with nothing left to take
+/// lends its core to the others through the [`SpareCores`] passed to `work`.
 ///
 /// # Errors
 /// When the operating system refuses to start a thread.
 pub fn for_each_on_workers<T: Sync>(
     jobs: usize,
     items: &[T],
-    work: impl Fn(usize, &T) + Sync,
+    work: impl Fn(usize, &T, &SpareCores) + Sync,
 ) -> Result<()> {
     let next = AtomicUsize::new(0);
+    let workers = jobs.clamp(1, items.len().max(1));
+    // With fewer items than jobs, the cores without a worker are spare at once.
+    let spare = SpareCores(Arc::new(AtomicUsize::new(jobs.max(1) - workers)));
     let worker = || {
         run_polars_inline();
         loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(index) else { break };
-            work(index, item);
+            work(index, item, &spare);
         }
+        spare.give();
     };
     std::thread::scope(|scope| {
-        for i in 0..jobs.clamp(1, items.len().max(1)) {
+        for i in 0..workers {
             std::thread::Builder::new()
                 .name(format!("{WORKER_NAME}-{i}"))
                 .stack_size(WORKER_STACK_BYTES)
@@ -101,7 +145,7 @@ mod tests {
     fn run<R: Send + Clone>(jobs: usize, items: &[u64], work: impl Fn(&u64) -> R + Sync) -> Vec<R> {
         let results: Vec<std::sync::Mutex<Option<R>>> =
             items.iter().map(|_| Default::default()).collect();
-        for_each_on_workers(jobs, items, |index, item| {
+        for_each_on_workers(jobs, items, |index, item, _| {
             let previous = results[index].lock().unwrap().replace(work(item));
             assert!(previous.is_none(), "item {index} processed twice");
         })
@@ -120,6 +164,32 @@ mod tests {
             assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         }
         assert!(run(3, &[], |n| *n).is_empty());
+    }
+
+    #[test]
+    fn finished_workers_lend_their_cores() {
+        let items: Vec<u64> = (0..4).collect();
+        let lent = std::sync::Mutex::new(Vec::new());
+        for_each_on_workers(4, &items, |index, _, spare| {
+            if index == 0 {
+                // Wait for the three other workers to finish, then borrow their cores.
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let borrowed: Vec<BorrowedCore> = std::iter::from_fn(|| spare.borrow()).collect();
+                lent.lock().unwrap().push(borrowed.len());
+            }
+        })
+        .unwrap();
+        assert_eq!(*lent.lock().unwrap(), [3]);
+        // One item, three jobs: the two cores without a worker are spare at once.
+        let borrowed = std::sync::Mutex::new(0);
+        for_each_on_workers(3, &[0u8], |_, _, spare| {
+            let cores: Vec<BorrowedCore> = std::iter::from_fn(|| spare.borrow()).collect();
+            *borrowed.lock().unwrap() = cores.len();
+        })
+        .unwrap();
+        assert_eq!(*borrowed.lock().unwrap(), 2);
+        let none = SpareCores::none();
+        assert!(none.borrow().is_none());
     }
 
     #[test]

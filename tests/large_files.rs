@@ -4,6 +4,7 @@ mod common;
 
 use common::TestEnv;
 use polarsdesc::describe::{body::BLOCK_BYTES, describe_bytes, describe_file, Percentiles};
+use polarsdesc::parallel::SpareCores;
 use predicates::prelude::*;
 
 /// A CSV of about `bytes` bytes: a date, a float and an int column.
@@ -24,7 +25,7 @@ fn block_by_block_equals_whole_file() {
     let env = TestEnv::new();
     let path = env.write("large.csv", &text);
     let percentiles = Percentiles::new(&[0.1, 0.9]).unwrap();
-    let streamed = describe_file(&path, &percentiles).unwrap();
+    let streamed = describe_file(&path, &percentiles, &SpareCores::none()).unwrap();
     let (in_memory, warnings) = describe_bytes(text.into_bytes(), &percentiles).unwrap();
     assert!(warnings.is_empty() && streamed.warnings.is_empty());
     assert_eq!(streamed.columns.len(), 2);
@@ -68,4 +69,27 @@ fn problems_past_the_first_block_name_their_line() {
             "polarsdesc: warning: in/large.csv: line {bad_line}: column 'value' holds the text \"n/a?\"; \
              the column is left out, as pandas would"
         )));
+}
+
+#[test]
+fn lending_cores_to_a_large_file_changes_nothing_in_the_output() {
+    let env = TestEnv::new();
+    env.write("in/large.csv", large_csv(3 * BLOCK_BYTES + 777));
+    env.write("in/small.csv", "x\n1\n2\n3\n");
+    let output = |jobs: &str| {
+        let output = env
+            .cmd()
+            .args(["-q", "run", "in", "-o", "-", "-j", jobs])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        output.stdout
+    };
+    let sequential = output("1");
+    assert_eq!(
+        String::from_utf8_lossy(&sequential).lines().count(),
+        1 + 2 + 1
+    );
+    assert_eq!(sequential, output("2"));
+    assert_eq!(sequential, output("4"));
 }

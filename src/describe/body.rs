@@ -8,7 +8,9 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use crate::parallel::{run_polars_inline, SpareCores};
 
 /// Files larger than this are read block by block; blocks are about this size.
 pub const BLOCK_BYTES: usize = 8 * 1024 * 1024;
@@ -50,7 +52,8 @@ impl CsvFile {
         // A large file: its head is the first block cut at a line end (or
         // longer, when the first line alone is longer than a block).
         let mut reader = BlockReader::new(file, bytes);
-        let head = reader.next_block(true)?.unwrap_or_default().to_vec();
+        let mut head = Vec::new();
+        reader.next_block(&mut head, true)?;
         Ok(CsvFile {
             source: Source::File(path.to_path_buf()),
             head: Arc::new(head),
@@ -88,64 +91,157 @@ impl CsvFile {
         match &self.source {
             Source::Memory(bytes) => visit(&bytes[body_start..], first_line),
             Source::File(path) => {
-                let mut file = File::open(path)?;
-                file.seek(SeekFrom::Start(body_start as u64))?;
-                let mut reader = BlockReader::new(file, Vec::with_capacity(2 * BLOCK_BYTES));
+                let mut reader = self.block_reader(path, body_start)?;
+                let mut block = Vec::with_capacity(2 * BLOCK_BYTES);
                 let mut line = first_line;
-                while let Some(block) = reader.next_block(has_quotes)? {
-                    visit(block, line)?;
-                    line += count_newlines(block);
+                while reader.next_block(&mut block, has_quotes)? {
+                    visit(&block, line)?;
+                    line += count_newlines(&block);
                 }
                 Ok(())
             }
         }
     }
+
+    /// `parse` applied to every block of the body, results in block order.
+    /// Blocks are parsed on the calling thread and on any cores `spare` lends
+    /// meanwhile (a large file, once the other files are done); reading stays
+    /// in order, one block at a time. (Blocks are not numbered by line here:
+    /// only the slow path that locates an error needs that, see
+    /// [`CsvFile::for_each_block`].)
+    ///
+    /// # Errors
+    /// An I/O error reading a large file.
+    pub fn map_blocks<T: Send>(
+        &self,
+        body_start: usize,
+        has_quotes: bool,
+        spare: &SpareCores,
+        parse: impl Fn(&[u8]) -> T + Sync,
+    ) -> io::Result<Vec<T>> {
+        let path = match &self.source {
+            Source::Memory(bytes) => return Ok(vec![parse(&bytes[body_start..])]),
+            Source::File(path) => path,
+        };
+        let blocks = Mutex::new(IndexedBlocks {
+            reader: self.block_reader(path, body_start)?,
+            has_quotes,
+            next_index: 0,
+            spare_buffers: Vec::new(),
+            error: None,
+        });
+        let results = Mutex::new(Vec::new());
+        // Parses the next block; false when there is none left.
+        let parse_next = || {
+            let Some((index, block)) = lock(&blocks).next() else {
+                return false;
+            };
+            let result = parse(&block);
+            lock(&results).push((index, result));
+            lock(&blocks).spare_buffers.push(block);
+            true
+        };
+        std::thread::scope(|scope| loop {
+            // Between blocks of our own, put cores that became spare to work.
+            while let Some(core) = spare.borrow() {
+                let parse_next = &parse_next;
+                scope.spawn(move || {
+                    run_polars_inline();
+                    while parse_next() {}
+                    drop(core);
+                });
+            }
+            if !parse_next() {
+                break;
+            }
+        });
+        if let Some(error) = lock(&blocks).error.take() {
+            return Err(error);
+        }
+        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        results.sort_by_key(|(index, _)| *index);
+        Ok(results.into_iter().map(|(_, result)| result).collect())
+    }
+
+    fn block_reader(&self, path: &Path, body_start: usize) -> io::Result<BlockReader> {
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(body_start as u64))?;
+        Ok(BlockReader::new(file, Vec::new()))
+    }
 }
 
-/// Reads a file in blocks of whole lines into one reused buffer, carrying a
-/// partial last line over to the next block.
+/// Blocks handed out in order, with their index, in reused buffers.
+struct IndexedBlocks {
+    reader: BlockReader,
+    has_quotes: bool,
+    next_index: usize,
+    spare_buffers: Vec<Vec<u8>>,
+    error: Option<io::Error>,
+}
+
+impl IndexedBlocks {
+    fn next(&mut self) -> Option<(usize, Vec<u8>)> {
+        if self.error.is_some() {
+            return None;
+        }
+        let mut block = self.spare_buffers.pop().unwrap_or_default();
+        match self.reader.next_block(&mut block, self.has_quotes) {
+            Ok(true) => {
+                self.next_index += 1;
+                Some((self.next_index - 1, block))
+            }
+            Ok(false) => None,
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Reads a file in blocks of whole lines, carrying a partial last line over
+/// to the next block.
 struct BlockReader {
     file: File,
-    buffer: Vec<u8>,
-    /// `buffer[..returned]` was handed out by the last call.
-    returned: usize,
+    /// Bytes read past the last line end handed out.
+    carry: Vec<u8>,
     at_end: bool,
 }
 
 impl BlockReader {
-    fn new(file: File, buffer: Vec<u8>) -> Self {
+    fn new(file: File, carry: Vec<u8>) -> Self {
         BlockReader {
             file,
-            buffer,
-            returned: 0,
+            carry,
             at_end: false,
         }
     }
 
-    /// The next block: complete lines, about [`BLOCK_BYTES`] long; the rest of
-    /// the file at its end; `None` when nothing is left.
-    fn next_block(&mut self, has_quotes: bool) -> io::Result<Option<&[u8]>> {
-        self.buffer.drain(..self.returned);
-        self.returned = 0;
+    /// Fills `block` with the next complete lines, about [`BLOCK_BYTES`] of
+    /// them (the rest of the file at its end); false when nothing is left.
+    fn next_block(&mut self, block: &mut Vec<u8>, has_quotes: bool) -> io::Result<bool> {
+        block.clear();
+        block.append(&mut self.carry);
         let mut searched = 0;
         loop {
-            if !self.at_end && self.buffer.len() < searched + BLOCK_BYTES {
-                let wanted = (searched + BLOCK_BYTES - self.buffer.len()) as u64;
-                let read = (&mut self.file)
-                    .take(wanted)
-                    .read_to_end(&mut self.buffer)?;
-                self.at_end = read == 0;
+            if !self.at_end && block.len() < searched + BLOCK_BYTES {
+                let wanted = (searched + BLOCK_BYTES - block.len()) as u64;
+                self.at_end = (&mut self.file).take(wanted).read_to_end(block)? == 0;
             }
             if self.at_end {
-                self.returned = self.buffer.len();
-                return Ok((self.returned > 0).then_some(&self.buffer[..]));
+                return Ok(!block.is_empty());
             }
             // No line end yet means one very long line: read on and look again.
-            if let Some(end) = last_line_end(&self.buffer, has_quotes) {
-                self.returned = end;
-                return Ok(Some(&self.buffer[..end]));
+            if let Some(end) = last_line_end(block, has_quotes) {
+                self.carry.extend_from_slice(&block[end..]);
+                block.truncate(end);
+                return Ok(true);
             }
-            searched = self.buffer.len();
+            searched = block.len();
         }
     }
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::parallel::SpareCores;
 use body::CsvFile;
 pub use layout::LayoutError;
 pub use percentiles::Percentiles;
@@ -67,14 +68,19 @@ pub fn label_of(path: &Path) -> String {
         .map_or_else(String::new, |stem| stem.to_string_lossy().into_owned())
 }
 
-/// Reads and describes the file at `path`.
+/// Reads and describes the file at `path`; a large file's blocks are also
+/// parsed on any cores `spare` lends.
 ///
 /// # Errors
 /// When the file cannot be read, is empty, or is malformed in a way that
 /// pandas would also reject (see [`FileError`]).
-pub fn describe_file(path: &Path, percentiles: &Percentiles) -> Result<FileSummary, FileError> {
+pub fn describe_file(
+    path: &Path,
+    percentiles: &Percentiles,
+    spare: &SpareCores,
+) -> Result<FileSummary, FileError> {
     let file = CsvFile::open(path).map_err(FileError::Read)?;
-    let (columns, warnings) = describe_csv(&file, percentiles)?;
+    let (columns, warnings) = describe_csv(&file, percentiles, spare)?;
     Ok(FileSummary {
         path: path.to_path_buf(),
         label: label_of(path),
@@ -91,7 +97,11 @@ pub fn describe_bytes(
     bytes: Vec<u8>,
     percentiles: &Percentiles,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
-    describe_csv(&CsvFile::from_bytes(bytes), percentiles)
+    describe_csv(
+        &CsvFile::from_bytes(bytes),
+        percentiles,
+        &SpareCores::none(),
+    )
 }
 
 /// The statistics of `file`'s numeric columns, with warnings for columns left out.
@@ -104,13 +114,14 @@ pub fn describe_bytes(
 fn describe_csv(
     file: &CsvFile,
     percentiles: &Percentiles,
+    spare: &SpareCores,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
     let layout = layout::inspect(file.head())?;
     let mut numeric = layout.numeric.clone();
     let mut pandas_nulls = false;
     let mut warnings = Vec::new();
     loop {
-        let attempt = describe_columns(file, &layout, &numeric, pandas_nulls, percentiles);
+        let attempt = describe_columns(file, &layout, &numeric, pandas_nulls, percentiles, spare);
         match attempt {
             Ok((columns, nan_columns)) if nan_columns.is_empty() => {
                 return Ok((columns, warnings));
@@ -207,6 +218,7 @@ fn describe_columns(
     numeric: &[usize],
     pandas_nulls: bool,
     percentiles: &Percentiles,
+    spare: &SpareCores,
 ) -> PolarsResult<(Vec<ColumnStats>, Vec<usize>)> {
     if numeric.is_empty() {
         return Ok((Vec::new(), Vec::new()));
@@ -217,7 +229,7 @@ fn describe_columns(
         .enumerate()
         .flat_map(|(slot, name)| stats::column_exprs(slot, name))
         .collect();
-    let parsed = scan::scan(file, layout, numeric, pandas_nulls)?
+    let parsed = scan::scan(file, layout, numeric, pandas_nulls, spare)?
         .select(names.iter().map(|name| col(*name)).collect::<Vec<_>>())
         .collect()?;
     let aggregates = parsed.clone().lazy().select(exprs).collect()?;

@@ -15,10 +15,12 @@ use polars::prelude::*;
 
 use super::body::CsvFile;
 use super::layout::{self, Layout, PANDAS_NA_VALUES};
+use crate::parallel::SpareCores;
 
 /// The body of one CSV file (the lines after the header), with its schema.
 struct CsvBodyScan {
     file: CsvFile,
+    spare: SpareCores,
     body_start: usize,
     schema: SchemaRef,
     has_quotes: bool,
@@ -41,41 +43,39 @@ impl AnonymousScan for CsvBodyScan {
             .clone()
             .map(|values| values.compile(&self.schema))
             .transpose()?;
-        let mut frame: Option<DataFrame> = None;
-        self.file.for_each_block(
-            self.body_start,
-            self.has_quotes,
-            |block, _| -> PolarsResult<()> {
-                // Polars does not check the field count of rows whose extra
-                // fields are not projected; pandas rejects such files.
-                let lines =
-                    layout::count_lines_checking_fields(block, self.schema.len(), self.has_quotes)
-                        .ok_or_else(
-                            || polars_err!(ComputeError: "a row has more fields than the header"),
-                        )?;
-                let parsed = read_chunk(
-                    block,
-                    &options,
-                    &self.schema,
-                    false,
-                    &projection,
-                    0,
-                    lines + 1,
-                    null_values.as_ref(),
-                    usize::MAX,
-                    block.len(),
-                    Some(0),
-                )?;
-                match &mut frame {
-                    Some(frame) => {
-                        frame.vstack_mut_owned(parsed)?;
-                    }
-                    None => frame = Some(parsed),
-                }
-                Ok(())
-            },
-        )?;
-        Ok(frame.expect("a file has at least one block"))
+        let frames =
+            self.file
+                .map_blocks(self.body_start, self.has_quotes, &self.spare, |block| {
+                    // Polars does not check the field count of rows whose extra
+                    // fields are not projected; pandas rejects such files.
+                    let lines = layout::count_lines_checking_fields(
+                        block,
+                        self.schema.len(),
+                        self.has_quotes,
+                    )
+                    .ok_or_else(
+                        || polars_err!(ComputeError: "a row has more fields than the header"),
+                    )?;
+                    read_chunk(
+                        block,
+                        &options,
+                        &self.schema,
+                        false,
+                        &projection,
+                        0,
+                        lines + 1,
+                        null_values.as_ref(),
+                        usize::MAX,
+                        block.len(),
+                        Some(0),
+                    )
+                })?;
+        let mut frames = frames.into_iter();
+        let mut frame = frames.next().expect("a file has at least one block")?;
+        for next in frames {
+            frame.vstack_mut_owned(next?)?;
+        }
+        Ok(frame)
     }
 
     fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<SchemaRef> {
@@ -109,7 +109,8 @@ fn pandas_null_values() -> NullValues {
 
 /// A lazy scan of `file` with the columns of `layout`: the `numeric` ones as
 /// Float64, the others as text. With `pandas_nulls`, pandas' missing-value
-/// strings parse as nulls; without, only empty fields do.
+/// strings parse as nulls; without, only empty fields do. A large file's
+/// blocks are also parsed on the cores `spare` lends.
 ///
 /// # Errors
 /// When Polars rejects the schema (duplicate names cannot happen: the layout
@@ -119,6 +120,7 @@ pub fn scan(
     layout: &Layout,
     numeric: &[usize],
     pandas_nulls: bool,
+    spare: &SpareCores,
 ) -> PolarsResult<LazyFrame> {
     let schema: Schema = layout
         .names
@@ -136,6 +138,7 @@ pub fn scan(
     let schema = Arc::new(schema);
     let source = CsvBodyScan {
         file: file.clone(),
+        spare: spare.clone(),
         body_start: layout.header_len,
         schema: Arc::clone(&schema),
         has_quotes: layout.has_quotes,

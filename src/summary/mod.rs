@@ -151,11 +151,11 @@ fn describe_all(
         failures: Vec::new(),
         warnings: Vec::new(),
     });
-    parallel::for_each_on_workers(jobs, files, |_, path| {
+    parallel::for_each_on_workers(jobs, files, |_, path, spare| {
         if interrupt::requested() {
             return;
         }
-        let outcome = describe_isolated(path, percentiles);
+        let outcome = describe_isolated(path, percentiles, spare);
         // The lock is held for a few appends; the file's own allocations are
         // freed at once, so memory grows only by the rows kept.
         let mut described = described.lock().unwrap_or_else(|e| e.into_inner());
@@ -180,9 +180,10 @@ fn describe_all(
 fn describe_isolated(
     path: &Path,
     percentiles: &Percentiles,
+    spare: &parallel::SpareCores,
 ) -> std::result::Result<FileSummary, FileFailure> {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        describe::describe_file(path, percentiles)
+        describe::describe_file(path, percentiles, spare)
     }))
     .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
     outcome.map_err(|error| FileFailure {
