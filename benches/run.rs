@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use polarsdesc::config::{GenerateConfig, OutputFormat, OutputTarget, RunConfig};
+use polarsdesc::config::{GenerateConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions};
 use polarsdesc::describe::Percentiles;
 use polarsdesc::parallel::available_cores;
 use polarsdesc::progress::Console;
@@ -38,6 +38,13 @@ fn bench_run(c: &mut Criterion) {
             format: OutputFormat::Parquet,
             jobs,
             generate_if_empty: None,
+            // Every iteration describes the files: no cache, no journal to reuse.
+            store: StoreOptions {
+                cache: false,
+                resume: false,
+            },
+            strict: false,
+            errors_file: None,
         };
         group.bench_function(format!("200 files, -j {jobs}"), |b| {
             b.iter(|| black_box(polarsdesc::run(&config, &Console::silent()).unwrap()))

@@ -86,8 +86,10 @@ def main():
     out = tempfile.mkdtemp(prefix="polarsdesc-compare-")
     cores = str(os.cpu_count())
     run_commands = {
-        "polarsdesc run": ([args.polarsdesc, "-q", "run", args.data, "-o", os.path.join(out, "s.parquet")], None),
-        "polarsdesc run -j 1": ([args.polarsdesc, "-q", "run", args.data, "-j", "1", "-o", os.path.join(out, "s1.parquet")], None),
+        # --no-cache: every round really describes the files (a rerun would
+        # otherwise reuse the cache of the previous round).
+        "polarsdesc run": ([args.polarsdesc, "-q", "run", "--no-cache", args.data, "-o", os.path.join(out, "s.parquet")], None),
+        "polarsdesc run -j 1": ([args.polarsdesc, "-q", "run", "--no-cache", args.data, "-j", "1", "-o", os.path.join(out, "s1.parquet")], None),
         "floor": ([args.floor, args.data, cores], None),
         "pandas_loop": ([python, args.anchors, args.data, "pandas_loop"], None),
         "pandas_pool": ([python, args.anchors, args.data, "pandas_pool"], None),

@@ -41,9 +41,9 @@ largest=0
 for n in $sizes; do
   dir=$work/files-$n
   "$bin" -q generate --dir "$dir" --label-length 3 --labels "$n" --seed 42
-  "$bin" -q run "$dir" -o "$work/out.parquet" # warm the page cache
+  "$bin" -q run --no-cache "$dir" -o "$work/out.parquet" # warm the page cache
   mb=$(du -sm --apparent-size "$dir" | cut -f1)
-  read -r seconds peak_kb < <(measure "$bin" -q run "$dir" -o "$work/out.parquet")
+  read -r seconds peak_kb < <(measure "$bin" -q run --no-cache "$dir" -o "$work/out.parquet")
   echo "| $n files | $n | $mb | $seconds s | $(echo "$mb / $seconds" | bc) | $((peak_kb / 1024)) MB |"
   largest=$n
 done
@@ -57,8 +57,8 @@ while [ "$(stat -c %s "$big")" -lt 1000000000 ]; do
     [ "$(stat -c %s "$big")" -lt 1000000000 ] || break
   done
 done
-"$bin" -q run "$big" -o "$work/out.parquet"
+"$bin" -q run --no-cache "$big" -o "$work/out.parquet"
 mb=$(( $(stat -c %s "$big") / 1000000 ))
 rows=$(( $(wc -l < "$big") - 1 ))
-read -r seconds peak_kb < <(measure "$bin" -q run "$big" -o "$work/out.parquet")
+read -r seconds peak_kb < <(measure "$bin" -q run --no-cache "$big" -o "$work/out.parquet")
 echo "| one file, $rows rows | 1 | $mb | $seconds s | $(echo "$mb / $seconds" | bc) | $((peak_kb / 1024)) MB |"

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use polarsdesc::config::{
-    default_start, GenerateConfig, OutputFormat, OutputTarget, RunConfig, DEFAULT_DATA_DIR,
+    default_start, GenerateConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions,
+    DEFAULT_DATA_DIR,
 };
 use polarsdesc::describe::Percentiles;
 use polarsdesc::parallel::available_cores;
@@ -66,6 +67,25 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub jobs: JobsArg,
+
+    /// Continue an interrupted run (even one killed with kill -9): files it
+    /// finished are not read again. Needs an output file.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Do not reuse or keep results between runs. By default a cache beside
+    /// the output (.NAME.cache) lets a rerun skip files whose path, size and
+    /// modification time are unchanged.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Stop at the first file that fails, with exit code 2.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Also write the files that failed to FILE, as CSV (path, line, reason).
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
 }
 
 /// Options of `polarsdesc generate`.
@@ -165,6 +185,11 @@ impl RunArgs {
             OutputTarget::File(self.output)
         };
         let format = OutputFormat::resolve(self.format.map(Into::into), &output)?;
+        if self.resume && output == OutputTarget::Stdout {
+            return Err(polarsdesc::Error::InvalidConfig(
+                "--resume needs an output file (the journal is kept beside it), not -o -".into(),
+            ));
+        }
         let default_dir = Path::new(DEFAULT_DATA_DIR);
         // A bare `polarsdesc run` is the embedded default: make the demo data if there is none.
         let (inputs, generate_if_empty) = if self.inputs.is_empty() {
@@ -180,6 +205,12 @@ impl RunArgs {
             format,
             jobs,
             generate_if_empty,
+            store: StoreOptions {
+                cache: !self.no_cache,
+                resume: self.resume,
+            },
+            strict: self.strict,
+            errors_file: self.errors,
         })
     }
 }
@@ -239,6 +270,39 @@ mod tests {
         assert_eq!(config.output, OutputTarget::Stdout);
         assert_eq!(config.format, OutputFormat::Csv);
         assert_eq!(config.jobs, 3);
+        assert_eq!(
+            config.store,
+            StoreOptions {
+                cache: true,
+                resume: false
+            }
+        );
+        assert!(!config.strict);
+    }
+
+    #[test]
+    fn reliability_options() {
+        let args = [
+            "polarsdesc",
+            "run",
+            "--resume",
+            "--no-cache",
+            "--strict",
+            "--errors",
+            "e.csv",
+        ];
+        let Config::Run(config) = parse(&args) else {
+            panic!("expected run")
+        };
+        assert_eq!(
+            config.store,
+            StoreOptions {
+                cache: false,
+                resume: true
+            }
+        );
+        assert!(config.strict);
+        assert_eq!(config.errors_file, Some(PathBuf::from("e.csv")));
     }
 
     #[test]
@@ -257,6 +321,7 @@ mod tests {
         };
         assert!(invalid(&["polarsdesc", "run", "-p", "1.5"]));
         assert!(invalid(&["polarsdesc", "run", "-o", "out.txt"]));
+        assert!(invalid(&["polarsdesc", "run", "-o", "-", "--resume"]));
         assert!(invalid(&["polarsdesc", "generate", "--end", "2000-01-01"]));
         assert!(Cli::try_parse_from(["polarsdesc", "run", "-j", "0"]).is_err());
     }

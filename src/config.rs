@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::describe::Percentiles;
 use crate::error::{Error, Result};
+pub use crate::summary::store::StoreOptions;
 
 /// The seed of the embedded default data set, so every fresh clone summarizes the same numbers.
 pub const DEFAULT_SEED: u64 = 42;
@@ -139,6 +140,12 @@ pub struct RunConfig {
     /// When the inputs hold no CSV file, generate this data set first (the
     /// embedded default of a bare `polarsdesc run`).
     pub generate_if_empty: Option<GenerateConfig>,
+    /// Reuse of earlier results: the cache, and `--resume`.
+    pub store: StoreOptions,
+    /// Stop at the first file that fails.
+    pub strict: bool,
+    /// Write the failed files here, as CSV.
+    pub errors_file: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -72,16 +72,24 @@ pub enum Error {
         source: polars::error::PolarsError,
     },
 
+    /// Another run is writing the same output.
+    #[error("another polarsdesc run is writing {} (its journal is locked)", .0.display())]
+    Busy(PathBuf),
+
+    /// `--strict`: a file failed, so the run stopped.
+    #[error("{0} (--strict stops at the first failure)")]
+    Strict(String),
+
     /// The user interrupted the command (Ctrl-C or SIGTERM).
-    #[error("interrupted")]
-    Interrupted,
+    #[error("interrupted{}", if *.resumable { "; the files finished so far are on record: add --resume to continue" } else { "" })]
+    Interrupted { resumable: bool },
 }
 
 impl Error {
     /// The exit code this error should end the process with.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::Interrupted => ExitCode::Interrupted,
+            Error::Interrupted { .. } => ExitCode::Interrupted,
             _ => ExitCode::Failure,
         }
     }
@@ -117,7 +125,10 @@ mod tests {
 
     #[test]
     fn errors_map_to_exit_codes() {
-        assert_eq!(Error::Interrupted.exit_code(), ExitCode::Interrupted);
+        assert_eq!(
+            Error::Interrupted { resumable: true }.exit_code(),
+            ExitCode::Interrupted
+        );
         assert_eq!(
             Error::NoInputs(vec!["data".into()]).exit_code(),
             ExitCode::Failure

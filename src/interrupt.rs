@@ -8,10 +8,19 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C / SIGTERM handler. Call once, from `main`.
 ///
+/// The first signal asks the run to stop: workers finish the file in hand (a
+/// large file, the block in hand), temporary files are removed, nothing
+/// half-written is renamed into place, and the process exits with 130. A
+/// second signal exits at once.
+///
 /// # Errors
 /// When a handler is already installed.
 pub fn install_handler() -> std::result::Result<(), ctrlc::Error> {
-    ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst))
+    ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    })
 }
 
 /// Whether an interrupt has arrived.
@@ -25,7 +34,7 @@ pub fn requested() -> bool {
 /// After Ctrl-C or SIGTERM.
 pub fn check() -> Result<()> {
     if requested() {
-        Err(Error::Interrupted)
+        Err(Error::Interrupted { resumable: false })
     } else {
         Ok(())
     }

@@ -66,8 +66,8 @@ fn problems_past_the_first_block_name_their_line() {
         .assert()
         .success()
         .stderr(predicate::str::contains(format!(
-            "polarsdesc: warning: in/large.csv: line {bad_line}: column 'value' holds the text \"n/a?\"; \
-             the column is left out, as pandas would"
+            "polarsdesc: warning: in/large.csv: line {bad_line}: column 'value' holds the text \"n/a?\" \
+             among numbers; pandas reads it as text, so it is left out"
         )));
 }
 

@@ -105,7 +105,7 @@ fn a_failed_run_keeps_the_previous_output() {
     assert_eq!(std::fs::read(env.join("summary.parquet")).unwrap(), before);
     assert_eq!(
         env.files_in("."),
-        ["bad", "data", "summary.parquet"],
+        [".summary.parquet.cache", "bad", "data", "summary.parquet"],
         "no temporary files left"
     );
 }
@@ -139,7 +139,10 @@ fn a_successful_run_replaces_the_output() {
     env.write("summary.parquet", "stale");
     env.cmd().args(["-q", "run"]).assert().success();
     assert_eq!(read_parquet(&env.join("summary.parquet")).height(), 2);
-    assert_eq!(env.files_in("."), ["data", "summary.parquet"]);
+    assert_eq!(
+        env.files_in("."),
+        [".summary.parquet.cache", "data", "summary.parquet"]
+    );
 }
 
 #[test]

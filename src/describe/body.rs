@@ -181,6 +181,9 @@ struct IndexedBlocks {
 
 impl IndexedBlocks {
     fn next(&mut self) -> Option<(usize, Vec<u8>)> {
+        if crate::interrupt::requested() {
+            self.error = Some(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+        }
         if self.error.is_some() {
             return None;
         }

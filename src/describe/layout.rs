@@ -32,6 +32,11 @@ pub struct Layout {
     pub has_quotes: bool,
     /// Bytes of the header line, including its line ending and any byte-order mark.
     pub header_len: usize,
+    /// Data rows seen in the sample (at most [`SAMPLE_ROWS`]; 0 for a header alone).
+    pub sampled_rows: usize,
+    /// Columns that look numeric but hold some text in the sample (pandas
+    /// reads them as text): index, line and value of the first text.
+    pub mixed: Vec<(usize, u64, String)>,
 }
 
 /// Why a file has no usable header.
@@ -85,45 +90,63 @@ pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
     let names = pandas_names(&header_fields);
 
     let mut kinds = vec![Kinds::default(); names.len()];
+    let mut sampled_rows = 0;
     for (record, line) in records.take(SAMPLE_ROWS) {
+        sampled_rows += 1;
         let fields = fields_as_text(&body[record], line)?;
         for (index, kind) in kinds.iter_mut().enumerate() {
             // pandas fills a short row's missing fields with NaN.
-            kind.add(
-                fields
-                    .get(index)
-                    .map_or(FieldKind::Missing, |f| classify(f)),
-            );
+            let field = fields.get(index).map_or("", |f| f.as_ref());
+            kind.add(classify(field), line, field);
         }
     }
     let numeric = (0..names.len())
         .filter(|&i| kinds[i].is_numeric())
+        .collect();
+    let mixed = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, kind)| kind.numbers > 0)
+        .filter_map(|(index, kind)| {
+            let (line, text) = kind.first_text.clone()?;
+            Some((index, line, text))
+        })
         .collect();
     Ok(Layout {
         names,
         numeric,
         has_quotes,
         header_len,
+        sampled_rows,
+        mixed,
     })
 }
 
 /// What one column's sampled fields were.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Kinds {
     rows: usize,
-    text: bool,
+    numbers: usize,
+    /// The line and text of the first field that is text.
+    first_text: Option<(u64, String)>,
 }
 
 impl Kinds {
-    fn add(&mut self, kind: FieldKind) {
+    fn add(&mut self, kind: FieldKind, line: u64, field: &str) {
         self.rows += 1;
-        self.text |= kind == FieldKind::Text;
+        match kind {
+            FieldKind::Number => self.numbers += 1,
+            FieldKind::Text if self.first_text.is_none() => {
+                self.first_text = Some((line, field.to_string()));
+            }
+            _ => {}
+        }
     }
 
     /// pandas makes a column numeric when it has rows and none is text; a
     /// column of only missing values is float (count 0).
     fn is_numeric(&self) -> bool {
-        self.rows > 0 && !self.text
+        self.rows > 0 && self.first_text.is_none()
     }
 }
 
@@ -301,47 +324,65 @@ pub fn find_first_violation(
     None
 }
 
-/// The number of lines in `body` (the bytes after the header), or `None` if a
+/// What one pass over a run of lines found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCount {
+    /// Lines, blank ones included (a last line without a newline counts).
+    pub lines: usize,
+    /// Whether every byte was ASCII (and so certainly valid UTF-8).
+    pub ascii: bool,
+}
+
+/// Counts the lines of `body` (whole lines after the header), or `None` if a
 /// line has more than `max_fields` fields.
 ///
 /// Polars does not check the field count of rows whose extra fields are not
 /// projected, while pandas rejects such a file; this one pass over the bytes
-/// checks every row and gives the parser its row count. Without quotes it
-/// works on 64-byte blocks with bit masks; with quotes it follows the quoting.
+/// checks every row, gives the parser its row count, and tells whether the
+/// bytes are plain ASCII (the UTF-8 check can then be skipped). Without quotes
+/// it works on 64-byte blocks with bit masks; with quotes it follows the quoting.
 pub fn count_lines_checking_fields(
     body: &[u8],
     max_fields: usize,
     has_quotes: bool,
-) -> Option<usize> {
+) -> Option<LineCount> {
     let max_separators = max_fields.saturating_sub(1) as u32;
     if has_quotes {
         return count_lines_quoted(body, max_separators);
     }
     let mut lines = 0usize;
     let mut separators = 0u32;
+    let mut high_bits = 0u64;
     let mut blocks = body.chunks_exact(64);
     for block in &mut blocks {
         let block: &[u8; 64] = block.try_into().expect("64-byte block");
-        let (commas, newlines) = masks(block);
+        let (commas, newlines, high) = masks(block);
+        high_bits |= high;
         lines += count_in_masks(commas, newlines, &mut separators, max_separators)?;
     }
     let rest = blocks.remainder();
     let mut padded = [0u8; 64];
     padded[..rest.len()].copy_from_slice(rest);
-    let (commas, newlines) = masks(&padded);
+    let (commas, newlines, high) = masks(&padded);
+    high_bits |= high;
     lines += count_in_masks(commas, newlines, &mut separators, max_separators)?;
     let unterminated = !body.is_empty() && !body.ends_with(b"\n");
-    Some(lines + usize::from(unterminated))
+    Some(LineCount {
+        lines: lines + usize::from(unterminated),
+        ascii: high_bits == 0,
+    })
 }
 
-/// Bit i set where byte i is a comma, and where it is a newline.
+/// Bit i set where byte i is a comma; where it is a newline; where its high
+/// bit is set (not ASCII).
 #[cfg(target_arch = "x86_64")]
-fn masks(block: &[u8; 64]) -> (u64, u64) {
+fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
     };
     let mut commas = 0u64;
     let mut newlines = 0u64;
+    let mut high = 0u64;
     // SAFETY: SSE2 is part of the x86_64 baseline, and each unaligned 16-byte
     // load stays inside the 64-byte block.
     unsafe {
@@ -351,23 +392,28 @@ fn masks(block: &[u8; 64]) -> (u64, u64) {
             let bytes = _mm_loadu_si128(block.as_ptr().add(lane * 16).cast::<__m128i>());
             let comma_bits = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma)) as u16;
             let newline_bits = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)) as u16;
+            let high_bits = _mm_movemask_epi8(bytes) as u16;
             commas |= u64::from(comma_bits) << (lane * 16);
             newlines |= u64::from(newline_bits) << (lane * 16);
+            high |= u64::from(high_bits) << (lane * 16);
         }
     }
-    (commas, newlines)
+    (commas, newlines, high)
 }
 
-/// Bit i set where byte i is a comma, and where it is a newline.
+/// Bit i set where byte i is a comma; where it is a newline; where its high
+/// bit is set (not ASCII).
 #[cfg(not(target_arch = "x86_64"))]
-fn masks(block: &[u8; 64]) -> (u64, u64) {
+fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
     let mut commas = 0u64;
     let mut newlines = 0u64;
+    let mut high = 0u64;
     for (i, &byte) in block.iter().enumerate() {
         commas |= u64::from(byte == b',') << i;
         newlines |= u64::from(byte == b'\n') << i;
+        high |= u64::from(byte >= 0x80) << i;
     }
-    (commas, newlines)
+    (commas, newlines, high)
 }
 
 /// Lines ended in one block; `separators` carries the commas of the open line.
@@ -395,11 +441,13 @@ fn count_in_masks(
 
 /// [`count_lines_checking_fields`] for files with quotes: commas and newlines
 /// inside quotes do not count.
-fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<usize> {
+fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<LineCount> {
     let mut lines = 0usize;
     let mut separators = 0u32;
     let mut in_quotes = false;
+    let mut high_bits = 0u8;
     for &byte in body {
+        high_bits |= byte & 0x80;
         match byte {
             b'"' => in_quotes = !in_quotes,
             b',' if !in_quotes => {
@@ -418,7 +466,10 @@ fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<usize> {
         }
     }
     let unterminated = !body.is_empty() && !body.ends_with(b"\n");
-    Some(lines + usize::from(unterminated))
+    Some(LineCount {
+        lines: lines + usize::from(unterminated),
+        ascii: high_bits == 0,
+    })
 }
 
 #[cfg(test)]
@@ -436,6 +487,7 @@ mod tests {
         assert_eq!(l.numeric, [1]);
         assert!(!l.has_quotes);
         assert_eq!(l.header_len, 6);
+        assert_eq!(l.sampled_rows, 2);
     }
 
     #[test]
@@ -477,6 +529,16 @@ mod tests {
         assert_eq!(l.numeric, [0, 2, 3]);
         // A header without rows has no numeric column (pandas reads it as text).
         assert!(layout("a,b\n").numeric.is_empty());
+    }
+
+    #[test]
+    fn numbers_mixed_with_text_are_reported() {
+        let l = layout("d,a,b\nx,1,2\ny,oops,3\nz,4,also\n");
+        assert!(l.numeric.is_empty());
+        assert_eq!(
+            l.mixed,
+            vec![(1, 3, "oops".to_string()), (2, 4, "also".to_string())]
+        );
     }
 
     #[test]
@@ -535,6 +597,7 @@ mod tests {
     fn counts_lines_and_catches_long_rows() {
         let count = |text: &str, fields| {
             count_lines_checking_fields(text.as_bytes(), fields, text.contains('"'))
+                .map(|c| c.lines)
         };
         assert_eq!(count("", 2), Some(0));
         assert_eq!(count("1,2\n3,4\n", 2), Some(2));
@@ -553,5 +616,15 @@ mod tests {
         long.push_str("2020-02-01,1.5,oops\n");
         assert_eq!(count(&long, 2), None);
         assert_eq!(count(&long, 3), Some(501));
+        let ascii = |text: &str| {
+            count_lines_checking_fields(text.as_bytes(), 9, text.contains('"'))
+                .unwrap()
+                .ascii
+        };
+        assert!(ascii(&long) && ascii("\"a\",b\n"));
+        assert!(!ascii("caf\u{e9},1\n") && !ascii("\"caf\u{e9}\",1\n"));
+        let mut late = long.clone();
+        late.push('\u{e9}');
+        assert!(!ascii(&late), "a non-ASCII byte in the last partial block");
     }
 }

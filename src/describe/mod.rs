@@ -52,6 +52,25 @@ pub enum FileError {
 }
 
 impl FileError {
+    /// What went wrong, on one line, without the line number (see [`Self::line`]).
+    pub fn reason(&self) -> String {
+        let reason = match self {
+            FileError::Malformed { message, .. } => message.clone(),
+            FileError::Layout(LayoutError::NotUtf8 { .. }) => {
+                "not valid UTF-8 text (pandas reads CSV files as UTF-8)".into()
+            }
+            FileError::Polars(error) => format!("Polars could not read it: {error}"),
+            other => other.to_string(),
+        };
+        // Polars' messages run over several lines of advice; keep the first.
+        reason
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_string()
+    }
+
     /// The line the error is on, when known.
     pub fn line(&self) -> Option<u64> {
         match self {
@@ -119,11 +138,18 @@ fn describe_csv(
     let layout = layout::inspect(file.head())?;
     let mut numeric = layout.numeric.clone();
     let mut pandas_nulls = false;
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = layout
+        .mixed
+        .iter()
+        .map(|(index, line, text)| text_among_numbers(&layout.names[*index], *line, text))
+        .collect();
     loop {
         let attempt = describe_columns(file, &layout, &numeric, pandas_nulls, percentiles, spare);
         match attempt {
             Ok((columns, nan_columns)) if nan_columns.is_empty() => {
+                if columns.is_empty() {
+                    warnings.push(nothing_to_describe(&layout).into());
+                }
                 return Ok((columns, warnings));
             }
             Ok(_) | Err(_) if !pandas_nulls => pandas_nulls = true,
@@ -142,6 +168,33 @@ fn describe_csv(
                 numeric.retain(|&i| i != text_column.index);
             }
         }
+    }
+}
+
+/// Why a file gives no rows.
+fn nothing_to_describe(layout: &layout::Layout) -> &'static str {
+    if layout.sampled_rows == 0 {
+        "no data rows (only a header): nothing to describe"
+    } else {
+        "no numeric column: nothing to describe"
+    }
+}
+
+/// The warning for a column of numbers that holds text, which pandas reads as text.
+fn text_among_numbers(column: &str, line: u64, text: &str) -> String {
+    format!(
+        "line {line}: column '{column}' holds the text {} among numbers; \
+         pandas reads it as text, so it is left out",
+        quoted(text)
+    )
+}
+
+/// `value` for a message: quoted, and cut short if long.
+fn quoted(value: &str) -> String {
+    const SHOWN: usize = 40;
+    match value.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{:?}... ({} bytes)", &value[..cut], value.len()),
+        None => format!("{value:?}"),
     }
 }
 
@@ -167,10 +220,7 @@ fn locate_failure(
             value,
         }) => Ok(TextColumn {
             index: column,
-            warning: format!(
-                "line {line}: column '{}' holds the text {value:?}; the column is left out, as pandas would",
-                layout.names[column]
-            ),
+            warning: text_among_numbers(&layout.names[column], line, &value),
         }),
         Some(layout::Violation::TooManyFields { line, found }) => Err(FileError::Malformed {
             line,

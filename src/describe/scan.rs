@@ -10,7 +10,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use polars::io::csv::read::_csv_read_internal::read_chunk;
+use polars::io::csv::read::_csv_read_internal::{read_chunk, validate_utf8};
 use polars::prelude::*;
 
 use super::body::CsvFile;
@@ -43,33 +43,35 @@ impl AnonymousScan for CsvBodyScan {
             .clone()
             .map(|values| values.compile(&self.schema))
             .transpose()?;
-        let frames =
-            self.file
-                .map_blocks(self.body_start, self.has_quotes, &self.spare, |block| {
-                    // Polars does not check the field count of rows whose extra
-                    // fields are not projected; pandas rejects such files.
-                    let lines = layout::count_lines_checking_fields(
-                        block,
-                        self.schema.len(),
-                        self.has_quotes,
-                    )
-                    .ok_or_else(
-                        || polars_err!(ComputeError: "a row has more fields than the header"),
-                    )?;
-                    read_chunk(
-                        block,
-                        &options,
-                        &self.schema,
-                        false,
-                        &projection,
-                        0,
-                        lines + 1,
-                        null_values.as_ref(),
-                        usize::MAX,
-                        block.len(),
-                        Some(0),
-                    )
-                })?;
+        let frames = self.file.map_blocks(
+            self.body_start,
+            self.has_quotes,
+            &self.spare,
+            |block| {
+                // Polars checks neither the text of columns it does not
+                // parse nor the field count of rows whose extra fields are
+                // not projected; pandas rejects invalid UTF-8 and long rows.
+                let count =
+                    layout::count_lines_checking_fields(block, self.schema.len(), self.has_quotes)
+                        .ok_or_else(
+                            || polars_err!(ComputeError: "a row has more fields than the header"),
+                        )?;
+                polars_ensure!(count.ascii || validate_utf8(block), ComputeError: "invalid UTF-8");
+                read_chunk(
+                    block,
+                    &options,
+                    &self.schema,
+                    false,
+                    &projection,
+                    0,
+                    count.lines + 1,
+                    null_values.as_ref(),
+                    usize::MAX,
+                    block.len(),
+                    Some(0),
+                )
+            },
+        )?;
         let mut frames = frames.into_iter();
         let mut frame = frames.next().expect("a file has at least one block")?;
         for next in frames {

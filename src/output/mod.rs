@@ -6,6 +6,7 @@ mod parquet;
 pub mod preview;
 
 use std::io::Write;
+use std::path::Path;
 
 use polars::prelude::*;
 
@@ -29,6 +30,52 @@ pub fn encoder(format: OutputFormat) -> Box<dyn Encoder> {
         OutputFormat::Csv => Box::new(csv::CsvEncoder),
         OutputFormat::Json => Box::new(json::JsonEncoder),
     }
+}
+
+/// A failed file for `--errors`: its path, the line (when known) and why.
+pub struct FailureRow {
+    pub path: String,
+    pub line: Option<u64>,
+    pub reason: String,
+}
+
+/// Writes `failures` to `path` as CSV with the header `path,line,reason`, atomically.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_failures(path: &Path, failures: &[FailureRow]) -> Result<()> {
+    let frame = DataFrame::new(
+        failures.len(),
+        vec![
+            Column::new(
+                "path".into(),
+                failures.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "line".into(),
+                failures.iter().map(|f| f.line).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "reason".into(),
+                failures
+                    .iter()
+                    .map(|f| f.reason.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )
+    .and_then(|mut frame| {
+        let mut bytes = Vec::new();
+        csv::CsvEncoder
+            .encode(&mut frame, &mut bytes)
+            .map(|()| bytes)
+    });
+    let bytes = frame.map_err(|source| Error::Polars {
+        context: "cannot encode the failures".into(),
+        source,
+    })?;
+    atomic::write_with(path, true, |file| file.write_all(&bytes))
+        .map_err(|err| Error::write(path, err))
 }
 
 /// Encodes `frame` as `format` and writes it to `target`: a file is replaced

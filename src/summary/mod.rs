@@ -1,11 +1,14 @@
 //! `polarsdesc run`: find the files, describe them in parallel, combine the results, write them.
 
 pub mod discover;
+pub mod records;
+pub mod store;
 pub mod table;
 
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -17,6 +20,8 @@ use crate::interrupt;
 use crate::output;
 use crate::parallel;
 use crate::progress::Console;
+use records::FileKey;
+use store::Store;
 
 /// One file that could not be summarized, and why.
 #[derive(Debug)]
@@ -25,14 +30,25 @@ pub struct FileFailure {
     pub error: FileError,
 }
 
+impl FileFailure {
+    /// This failure as a row of the `--errors` file.
+    pub fn row(&self) -> output::FailureRow {
+        output::FailureRow {
+            path: self.path.display().to_string(),
+            line: self.error.line(),
+            reason: self.error.reason(),
+        }
+    }
+}
+
 impl fmt::Display for FileFailure {
-    /// `path:line: reason`, the shape compilers and grep use.
+    /// `path: line N: reason`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.path.display())?;
-        match &self.error {
-            FileError::Malformed { line, message } => write!(f, "line {line}: {message}"),
-            error => write!(f, "{error}"),
+        if let Some(line) = self.error.line() {
+            write!(f, "line {line}: ")?;
         }
+        write!(f, "{}", self.error.reason())
     }
 }
 
@@ -41,8 +57,10 @@ impl fmt::Display for FileFailure {
 pub struct RunReport {
     /// Files found.
     pub files: usize,
-    /// Files summarized.
+    /// Files summarized (described now, or reused from an earlier run).
     pub summarized: usize,
+    /// Of those, files whose results were reused (cache or `--resume`).
+    pub reused: usize,
     /// Rows in the result (one per file and numeric column).
     pub rows: usize,
     /// Files that failed, sorted by path.
@@ -64,23 +82,39 @@ impl RunReport {
     }
 }
 
-/// Runs `polarsdesc run`: describes every input file and writes the combined
-/// result, reporting progress, per-file problems and a summary on `console`.
+/// Runs `polarsdesc run`: describes every input file (or reuses its result
+/// from an earlier run) and writes the combined result, reporting progress,
+/// per-file problems and a summary on `console`.
 ///
 /// The result is written only if at least one file was summarized; any
-/// previous output is otherwise left as it was.
+/// previous output is otherwise left as it was. The journal of the run is
+/// kept if it does not complete, for `--resume`.
 ///
 /// # Errors
-/// When no input file is found (and none may be generated), the output cannot
-/// be written, or the run is interrupted. A file that fails is not an error
-/// of the run: it is listed in the report.
+/// When no input file is found (and none may be generated), the journal or the
+/// output cannot be written, another run writes the same output, the run is
+/// interrupted, or (with `--strict`) a file fails. A file that fails is
+/// otherwise not an error of the run: it is listed in the report.
 pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     let started = Instant::now();
     let files = find_or_generate_inputs(config, console)?;
-    let described = describe_all(&files, &config.percentiles, config.jobs, console)?;
+    let store = match &config.output {
+        OutputTarget::File(path) => Some(Store::open(path, &config.percentiles, config.store)?),
+        OutputTarget::Stdout => None,
+    };
+    let described = describe_all(&files, config, store.as_ref(), console)?;
     let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     report_problems(&described.warnings, &failures, console);
+    if let Some(errors_file) = &config.errors_file {
+        let rows: Vec<output::FailureRow> = failures.iter().map(FileFailure::row).collect();
+        output::write_failures(errors_file, &rows)?;
+    }
+    if config.strict {
+        if let Some(first) = failures.first() {
+            return Err(Error::Strict(first.to_string()));
+        }
+    }
 
     let mut frame = described.rows.finish().map_err(|source| Error::Polars {
         context: "cannot combine the results".into(),
@@ -89,9 +123,13 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     if described.summarized > 0 {
         output::write(&mut frame, &config.output, config.format)?;
     }
+    if let Some(store) = store {
+        store.complete()?;
+    }
     let report = RunReport {
         files: files.len(),
         summarized: described.summarized,
+        reused: described.reused,
         rows: frame.height(),
         failures,
         elapsed: started.elapsed(),
@@ -129,33 +167,49 @@ fn find_or_generate_inputs(config: &RunConfig, console: &Console) -> Result<Vec<
 struct Described {
     rows: table::Collector,
     summarized: usize,
+    reused: usize,
     failures: Vec<FileFailure>,
     warnings: Vec<(PathBuf, Vec<String>)>,
 }
 
-/// Describes every file on `jobs` worker threads, each file isolated from the
-/// others' failures and panics, with a progress bar.
+/// Describes every file on the configured workers, each file isolated from
+/// the others' failures and panics, with a progress bar. A file unchanged
+/// since an earlier run takes its stored result; every result is put on
+/// record in the journal as it comes.
 ///
 /// # Errors
 /// When the worker threads cannot start, or the run is interrupted.
 fn describe_all(
     files: &[PathBuf],
-    percentiles: &Percentiles,
-    jobs: usize,
+    config: &RunConfig,
+    store: Option<&Store>,
     console: &Console,
 ) -> Result<Described> {
     let bar = console.bar(files.len() as u64, "describing");
     let described = Mutex::new(Described {
-        rows: table::Collector::new(percentiles),
+        rows: table::Collector::new(&config.percentiles),
         summarized: 0,
+        reused: 0,
         failures: Vec::new(),
         warnings: Vec::new(),
     });
-    parallel::for_each_on_workers(jobs, files, |_, path, spare| {
-        if interrupt::requested() {
+    let stop = AtomicBool::new(false);
+    parallel::for_each_on_workers(config.jobs, files, |_, path, spare| {
+        if interrupt::requested() || stop.load(Ordering::Relaxed) {
             return;
         }
-        let outcome = describe_isolated(path, percentiles, spare);
+        let key = store.and_then(|_| FileKey::of(path));
+        let stored = store
+            .zip(key.as_ref())
+            .and_then(|(store, key)| store.reuse(key));
+        let reused = stored.is_some();
+        let outcome = match stored {
+            Some(summary) => Ok(summary),
+            None => describe_isolated(path, &config.percentiles, spare),
+        };
+        if let (Ok(summary), Some(store), Some(key), false) = (&outcome, store, &key, reused) {
+            store.record(key, summary);
+        }
         // The lock is held for a few appends; the file's own allocations are
         // freed at once, so memory grows only by the rows kept.
         let mut described = described.lock().unwrap_or_else(|e| e.into_inner());
@@ -163,16 +217,24 @@ fn describe_all(
             Ok(summary) => {
                 described.rows.add(&summary);
                 described.summarized += 1;
+                described.reused += usize::from(reused);
                 if !summary.warnings.is_empty() {
                     described.warnings.push((summary.path, summary.warnings));
                 }
             }
-            Err(failure) => described.failures.push(failure),
+            Err(failure) => {
+                stop.fetch_or(config.strict, Ordering::Relaxed);
+                described.failures.push(failure);
+            }
         }
         bar.inc(1);
     })?;
     bar.finish_and_clear();
-    interrupt::check()?;
+    if interrupt::requested() {
+        return Err(Error::Interrupted {
+            resumable: store.is_some(),
+        });
+    }
     Ok(described.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
@@ -183,6 +245,7 @@ fn describe_isolated(
     spare: &parallel::SpareCores,
 ) -> std::result::Result<FileSummary, FileFailure> {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        panic_if_asked(path);
         describe::describe_file(path, percentiles, spare)
     }))
     .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
@@ -190,6 +253,20 @@ fn describe_isolated(
         path: path.to_path_buf(),
         error,
     })
+}
+
+/// The environment variable that makes the run panic on files whose name
+/// contains its value: how the tests prove that a panic is contained.
+pub const PANIC_FOR_TESTS: &str = "POLARSDESC_TEST_PANIC_ON";
+
+fn panic_if_asked(path: &Path) {
+    static TRIGGER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let trigger = TRIGGER.get_or_init(|| std::env::var(PANIC_FOR_TESTS).ok());
+    if let Some(trigger) = trigger {
+        if path.to_string_lossy().contains(trigger.as_str()) {
+            panic!("test panic on {}", path.display());
+        }
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -224,8 +301,12 @@ fn summary_line(report: &RunReport, target: &OutputTarget) -> String {
         OutputTarget::Stdout => "stdout".to_string(),
         OutputTarget::File(path) => path.display().to_string(),
     };
+    let reused = match report.reused {
+        0 => String::new(),
+        n => format!("; {n} unchanged, reused"),
+    };
     let mut line = format!(
-        "summarized {} of {} files ({} rows) in {:.2} s",
+        "summarized {} of {} files ({} rows{reused}) in {:.2} s",
         report.summarized,
         report.files,
         report.rows,

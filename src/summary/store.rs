@@ -1,0 +1,300 @@
+//! Results kept between runs: the journal of the run in progress (`--resume`) and the cache of the last complete one.
+//!
+//! Both live next to the output, as hidden files: `.summary.parquet.journal`
+//! and `.summary.parquet.cache`. The journal gets one line per finished file as
+//! it finishes (taken from the cache or freshly described), so a run killed at
+//! any moment, even with `kill -9`, leaves every finished file on record; a
+//! torn last line is ignored. When the run completes, the journal becomes the
+//! new cache (an atomic rename), or is deleted under `--no-cache`.
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::records::{self, FileKey};
+use crate::describe::{FileSummary, Percentiles};
+use crate::error::{Error, Result};
+
+/// How a run uses the results of earlier runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Reuse and refresh the cache of the last complete run.
+    pub cache: bool,
+    /// Continue an interrupted run from its journal.
+    pub resume: bool,
+}
+
+/// The journal being written, and the results that may be reused.
+pub struct Store {
+    journal_path: PathBuf,
+    cache_path: PathBuf,
+    journal: Mutex<File>,
+    /// Stored lines by file key, from the cache and (when resuming) the
+    /// journal; true for lines already in the journal.
+    reusable: HashMap<FileKey, (String, bool)>,
+    keep_cache: bool,
+}
+
+impl Store {
+    /// Opens the journal and cache of `output` for a run with `percentiles`.
+    /// Stored results made by another version or with other options are
+    /// ignored.
+    ///
+    /// # Errors
+    /// When the output is a folder, the journal cannot be created (the output's
+    /// folder is missing or not writable), or another run is writing it. These
+    /// are found before any file is read.
+    pub fn open(output: &Path, percentiles: &Percentiles, options: StoreOptions) -> Result<Store> {
+        if output.is_dir() {
+            let err = io::Error::new(io::ErrorKind::IsADirectory, "it is a folder");
+            return Err(Error::write(output, err));
+        }
+        let (journal_path, cache_path) = paths_for(output);
+        let header = records::header(percentiles);
+        // The journal sits beside the output: if it cannot be written, neither
+        // can the output, and the user knows the output's name.
+        let write_error = |err| Error::write(output, err);
+        let mut journal = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&journal_path)
+            .map_err(write_error)?;
+        // Held until the run ends: two runs must not write one journal.
+        journal
+            .try_lock()
+            .map_err(|_| Error::Busy(output.to_path_buf()))?;
+
+        let mut reusable = HashMap::new();
+        if options.cache {
+            let cached = read_records(&cache_path, &header).lines;
+            reusable.extend(cached.into_iter().map(|(key, line)| (key, (line, false))));
+        }
+        let journaled = if options.resume {
+            read_records(&journal_path, &header)
+        } else {
+            Stored::default()
+        };
+        let resuming = journaled.valid_len > 0;
+        reusable.extend(
+            journaled
+                .lines
+                .into_iter()
+                .map(|(key, line)| (key, (line, true))),
+        );
+
+        // Keep what a resumed journal proved (cutting a torn last line), or start afresh.
+        journal.set_len(journaled.valid_len).map_err(write_error)?;
+        journal.seek(SeekFrom::End(0)).map_err(write_error)?;
+        if !resuming {
+            journal.write_all(header.as_bytes()).map_err(write_error)?;
+        }
+        Ok(Store {
+            journal_path,
+            cache_path,
+            journal: Mutex::new(journal),
+            reusable,
+            keep_cache: options.cache,
+        })
+    }
+
+    /// The stored result of the file with `key`, if it is unchanged since;
+    /// it is carried over to the journal.
+    pub fn reuse(&self, key: &FileKey) -> Option<FileSummary> {
+        let (line, journaled) = self.reusable.get(key)?;
+        let (_, summary) = records::decode(line)?;
+        if !journaled {
+            self.append(line);
+        }
+        Some(summary)
+    }
+
+    /// Puts a freshly described file on record.
+    pub fn record(&self, key: &FileKey, summary: &FileSummary) {
+        self.append(&records::encode(key, summary));
+    }
+
+    /// Appends a line and hands it to the operating system at once, so that it
+    /// survives the process being killed.
+    fn append(&self, line: &str) {
+        let mut journal = self.journal.lock().unwrap_or_else(|e| e.into_inner());
+        // A journal that cannot be written only costs the ability to resume.
+        let _ = journal.write_all(line.as_bytes());
+    }
+
+    /// Ends a complete run: the journal becomes the cache (or is removed).
+    ///
+    /// # Errors
+    /// When the journal cannot be renamed or removed.
+    pub fn complete(self) -> Result<()> {
+        let journal = self.journal.into_inner().unwrap_or_else(|e| e.into_inner());
+        if self.keep_cache {
+            journal
+                .sync_all()
+                .map_err(|err| Error::write(&self.journal_path, err))?;
+            fs::rename(&self.journal_path, &self.cache_path)
+                .map_err(|err| Error::write(&self.cache_path, err))
+        } else {
+            fs::remove_file(&self.journal_path).map_err(|err| Error::write(&self.journal_path, err))
+        }
+    }
+}
+
+/// The journal and cache paths of `output`: hidden files beside it.
+pub fn paths_for(output: &Path) -> (PathBuf, PathBuf) {
+    let name = output
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let beside = |suffix: &str| output.with_file_name(format!(".{name}.{suffix}"));
+    (beside("journal"), beside("cache"))
+}
+
+/// The usable lines of a journal or cache.
+#[derive(Default)]
+struct Stored {
+    lines: HashMap<FileKey, String>,
+    /// Bytes up to the end of the last whole record (0 when the file is
+    /// unusable).
+    valid_len: u64,
+}
+
+/// Reads the records of `path` if its header is `header`; a torn or unreadable
+/// line ends the usable part.
+fn read_records(path: &Path, header: &str) -> Stored {
+    let Ok(text) = read_text(path) else {
+        return Stored::default();
+    };
+    if !text.starts_with(header) {
+        return Stored::default();
+    }
+    let mut stored = Stored {
+        lines: HashMap::new(),
+        valid_len: header.len() as u64,
+    };
+    for line in text[header.len()..].split_inclusive('\n') {
+        let Some((key, _)) = line
+            .ends_with('\n')
+            .then(|| records::decode(line))
+            .flatten()
+        else {
+            break;
+        };
+        stored.valid_len += line.len() as u64;
+        stored.lines.insert(key, line.to_string());
+    }
+    stored
+}
+
+fn read_text(path: &Path) -> io::Result<String> {
+    let bytes = fs::read(path)?;
+    String::from_utf8(bytes).map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::describe::ColumnStats;
+
+    fn summary(path: &str, mean: f64) -> FileSummary {
+        FileSummary {
+            path: path.into(),
+            label: "x".into(),
+            columns: vec![ColumnStats {
+                column: "data".into(),
+                count: 2,
+                mean: Some(mean),
+                std: None,
+                min: Some(0.0),
+                percentiles: vec![Some(0.5); 3],
+                max: Some(1.0),
+            }],
+            warnings: vec![],
+        }
+    }
+
+    fn key(path: &str) -> FileKey {
+        FileKey {
+            path: path.into(),
+            size: 10,
+            modified_ns: 7,
+        }
+    }
+
+    const BOTH: StoreOptions = StoreOptions {
+        cache: true,
+        resume: true,
+    };
+
+    #[test]
+    fn journal_becomes_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("summary.parquet");
+        let p = Percentiles::default();
+        let store = Store::open(&output, &p, BOTH).unwrap();
+        assert!(store.reuse(&key("a.csv")).is_none());
+        store.record(&key("a.csv"), &summary("a.csv", 0.25));
+        store.complete().unwrap();
+        let (journal, cache) = paths_for(&output);
+        assert!(!journal.exists() && cache.exists());
+
+        let store = Store::open(&output, &p, BOTH).unwrap();
+        assert_eq!(
+            store.reuse(&key("a.csv")).unwrap().columns[0].mean,
+            Some(0.25)
+        );
+        let changed = FileKey {
+            size: 11,
+            ..key("a.csv")
+        };
+        assert!(store.reuse(&changed).is_none());
+        // Other options: nothing reusable.
+        let other = Percentiles::new(&[0.1]).unwrap();
+        assert!(Store::open(&dir.path().join("o.parquet"), &other, BOTH)
+            .unwrap()
+            .reuse(&key("a.csv"))
+            .is_none());
+    }
+
+    #[test]
+    fn resume_keeps_whole_records_and_cuts_a_torn_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("s.parquet");
+        let p = Percentiles::default();
+        let store = Store::open(&output, &p, BOTH).unwrap();
+        store.record(&key("a.csv"), &summary("a.csv", 0.5));
+        drop(store); // killed: the journal stays
+        let (journal, _) = paths_for(&output);
+        let mut file = OpenOptions::new().append(true).open(&journal).unwrap();
+        file.write_all(b"{\"path\":\"b.csv\",\"si").unwrap();
+        drop(file);
+
+        let store = Store::open(&output, &p, BOTH).unwrap();
+        assert!(store.reuse(&key("a.csv")).is_some());
+        store.record(&key("c.csv"), &summary("c.csv", 0.75));
+        drop(store);
+        let text = fs::read_to_string(&journal).unwrap();
+        assert!(!text.contains("b.csv"), "the torn line is cut");
+        assert_eq!(text.lines().count(), 1 + 1 + 1, "header, a (kept), c");
+
+        // Without --resume, the journal starts afresh.
+        let fresh = StoreOptions {
+            resume: false,
+            ..BOTH
+        };
+        let store = Store::open(&output, &p, fresh).unwrap();
+        assert!(store.reuse(&key("c.csv")).is_none());
+    }
+
+    #[test]
+    fn a_second_run_on_the_same_output_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("s.parquet");
+        let _first = Store::open(&output, &Percentiles::default(), BOTH).unwrap();
+        assert!(matches!(
+            Store::open(&output, &Percentiles::default(), BOTH),
+            Err(Error::Busy(_))
+        ));
+    }
+}
