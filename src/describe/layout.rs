@@ -45,6 +45,9 @@ pub enum LayoutError {
     /// The file has no bytes, or only blank lines.
     #[error("the file is empty (no header line)")]
     Empty,
+    /// A quoted field in the header is never closed.
+    #[error("the header opens a quoted field that is never closed")]
+    UnclosedQuote,
     /// The header (or a sampled row) is not valid UTF-8.
     #[error("line {line} is not valid UTF-8 text")]
     NotUtf8 { line: u64 },
@@ -85,6 +88,9 @@ pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
     let bom_len = bytes.len() - body.len();
     let mut records = Records::new(body);
     let (header, header_line) = records.next().ok_or(LayoutError::Empty)?;
+    if records.unclosed {
+        return Err(LayoutError::UnclosedQuote);
+    }
     let header_fields = fields_as_text(&body[header], header_line)?;
     let header_len = bom_len + records.offset;
     let names = pandas_names(&header_fields);
@@ -220,6 +226,8 @@ fn split_quoted_fields(record: &[u8]) -> Vec<Vec<u8>> {
 /// blank lines are skipped, as pandas does.
 struct Records<'a> {
     bytes: &'a [u8],
+    /// The last record returned ran to the end of `bytes` inside quotes.
+    unclosed: bool,
     /// Byte offset where the next record starts.
     offset: usize,
     /// 1-based line number at `offset`.
@@ -230,6 +238,7 @@ impl<'a> Records<'a> {
     fn new(bytes: &'a [u8]) -> Self {
         Records {
             bytes,
+            unclosed: false,
             offset: 0,
             line: 1,
         }
@@ -261,6 +270,7 @@ impl Iterator for Records<'_> {
                     _ => {}
                 }
             }
+            self.unclosed = in_quotes;
             self.offset = (end + 1).min(self.bytes.len());
             let mut record = start..end;
             if self.bytes[record.clone()].ends_with(b"\r") {
@@ -284,6 +294,8 @@ pub enum Violation {
     },
     /// The row has more fields than the header.
     TooManyFields { line: u64, found: usize },
+    /// A quoted field opened in the record starting here is never closed.
+    UnclosedQuote { line: u64 },
     /// The row is not valid UTF-8.
     NotUtf8 { line: u64 },
 }
@@ -298,8 +310,12 @@ pub fn find_first_violation(
     layout: &Layout,
     numeric: &[usize],
 ) -> Option<Violation> {
-    for (record, block_line) in Records::new(block) {
+    let mut records = Records::new(block);
+    while let Some((record, block_line)) = records.next() {
         let line = first_line - 1 + block_line;
+        if records.unclosed {
+            return Some(Violation::UnclosedQuote { line });
+        }
         let Ok(fields) = fields_as_text(&block[record], line) else {
             return Some(Violation::NotUtf8 { line });
         };
@@ -334,7 +350,7 @@ pub struct LineCount {
 }
 
 /// Counts the lines of `body` (whole lines after the header), or `None` if a
-/// line has more than `max_fields` fields.
+/// line has more than `max_fields` fields or a quoted field is not closed.
 ///
 /// Polars does not check the field count of rows whose extra fields are not
 /// projected, while pandas rejects such a file; this one pass over the bytes
@@ -465,6 +481,10 @@ fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<LineCount> {
             _ => {}
         }
     }
+    if in_quotes {
+        // A quoted field still open at the end: pandas rejects the file.
+        return None;
+    }
     let unterminated = !body.is_empty() && !body.ends_with(b"\n");
     Some(LineCount {
         lines: lines + usize::from(unterminated),
@@ -568,6 +588,7 @@ mod tests {
         assert_eq!(inspect(b""), Err(LayoutError::Empty));
         assert_eq!(inspect(b"\n\n"), Err(LayoutError::Empty));
         assert_eq!(inspect(b"a\n\xff\n"), Err(LayoutError::NotUtf8 { line: 2 }));
+        assert_eq!(inspect(b"a,\"b\n1\n"), Err(LayoutError::UnclosedQuote));
     }
 
     #[test]
@@ -591,6 +612,10 @@ mod tests {
             })
         );
         assert_eq!(find_first_violation(body, 2, &layout, &[2]), None);
+        assert_eq!(
+            find_first_violation(b"1,2\n3,\"x\n4,5\n", 2, &layout, &[]),
+            Some(Violation::UnclosedQuote { line: 3 })
+        );
     }
 
     #[test]
@@ -607,6 +632,8 @@ mod tests {
         assert_eq!(count("1,2\n3,4,", 2), None);
         assert_eq!(count("\"a,b\",2\n\"x\ny\",3\n", 2), Some(3));
         assert_eq!(count("\"a,b\",2,3\n", 2), None);
+        assert_eq!(count("1,\"x\n2,3\n", 2), None, "a quote never closed");
+        assert_eq!(count("\"", 2), None);
         // Rows that cross 64-byte blocks, and a long row far down.
         let mut long = String::new();
         for i in 0..500 {

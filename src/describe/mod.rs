@@ -227,6 +227,10 @@ fn locate_failure(
             message: format!("{found} fields, but the header has {}", layout.names.len()),
         }),
         Some(layout::Violation::NotUtf8 { line }) => Err(LayoutError::NotUtf8 { line }.into()),
+        Some(layout::Violation::UnclosedQuote { line }) => Err(FileError::Malformed {
+            line,
+            message: "a quoted field opened in this row is never closed".into(),
+        }),
         None => Err(error.into()),
     }
 }

@@ -54,7 +54,7 @@ impl AnonymousScan for CsvBodyScan {
                 let count =
                     layout::count_lines_checking_fields(block, self.schema.len(), self.has_quotes)
                         .ok_or_else(
-                            || polars_err!(ComputeError: "a row has more fields than the header"),
+                            || polars_err!(ComputeError: "a row does not fit the header"),
                         )?;
                 polars_ensure!(count.ascii || validate_utf8(block), ComputeError: "invalid UTF-8");
                 read_chunk(

@@ -66,6 +66,9 @@ impl Store {
         journal
             .try_lock()
             .map_err(|_| Error::Busy(output.to_path_buf()))?;
+        // With the lock held no other run writes this output, so temporary
+        // files beside it were left by a run killed while writing it.
+        remove_abandoned_temporaries(output);
 
         let mut reusable = HashMap::new();
         if options.cache {
@@ -138,6 +141,27 @@ impl Store {
                 .map_err(|err| Error::write(&self.cache_path, err))
         } else {
             fs::remove_file(&self.journal_path).map_err(|err| Error::write(&self.journal_path, err))
+        }
+    }
+}
+
+/// Removes `.<name>.*.tmp` files beside `output` (see `crate::atomic`).
+fn remove_abandoned_temporaries(output: &Path) {
+    let Some(name) = output.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let folder = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&prefix) && file_name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }
@@ -285,6 +309,19 @@ mod tests {
         };
         let store = Store::open(&output, &p, fresh).unwrap();
         assert!(store.reuse(&key("c.csv")).is_none());
+    }
+
+    #[test]
+    fn temporaries_abandoned_by_a_killed_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("s.parquet");
+        let abandoned = dir.path().join(".s.parquet.Ab12Cd.tmp");
+        let unrelated = dir.path().join(".other.parquet.Ab12Cd.tmp");
+        fs::write(&abandoned, b"half").unwrap();
+        fs::write(&unrelated, b"not ours").unwrap();
+        let _store = Store::open(&output, &Percentiles::default(), BOTH).unwrap();
+        assert!(!abandoned.exists());
+        assert!(unrelated.exists());
     }
 
     #[test]
