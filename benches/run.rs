@@ -45,6 +45,7 @@ fn bench_run(c: &mut Criterion) {
             },
             strict: false,
             errors_file: None,
+            thresholds: None,
         };
         group.bench_function(format!("200 files, -j {jobs}"), |b| {
             b.iter(|| black_box(polarsdesc::run(&config, &Console::silent()).unwrap()))

@@ -12,6 +12,7 @@ use polarsdesc::config::{
 };
 use polarsdesc::describe::Percentiles;
 use polarsdesc::parallel::available_cores;
+use polarsdesc::thresholds::{Thresholds, DEFAULT_STAT};
 
 /// Describe a folder of per-label CSV time series: pandas describe() statistics
 /// for every numeric column of every file, computed with Polars in parallel,
@@ -86,6 +87,22 @@ pub struct RunArgs {
     /// Also write the files that failed to FILE, as CSV (path, line, reason).
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
+
+    /// Add the columns `threshold` and `above_threshold` (the statistic of
+    /// --stat is greater than X). With --thresholds, the threshold of labels
+    /// that match no line of the file.
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+
+    /// Thresholds per label, from a CSV with the header `label,threshold`; a
+    /// label may be a glob pattern (`*a*`, `*`), the first matching line wins.
+    #[arg(long, value_name = "FILE")]
+    pub thresholds: Option<PathBuf>,
+
+    /// The statistic compared with the threshold: count, mean, std, min, a
+    /// percentile (such as 50%) or max.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_STAT)]
+    pub stat: String,
 }
 
 /// Options of `polarsdesc generate`.
@@ -185,6 +202,23 @@ impl RunArgs {
             OutputTarget::File(self.output)
         };
         let format = OutputFormat::resolve(self.format.map(Into::into), &output)?;
+        let thresholds = match (&self.thresholds, self.threshold) {
+            (Some(file), fallback) => Some(Thresholds::from_file(
+                file,
+                fallback,
+                &self.stat,
+                &percentiles,
+            )?),
+            (None, Some(threshold)) => {
+                Some(Thresholds::fixed(threshold, &self.stat, &percentiles)?)
+            }
+            (None, None) if self.stat != DEFAULT_STAT => {
+                return Err(polarsdesc::Error::InvalidConfig(
+                    "--stat needs --threshold or --thresholds".into(),
+                ))
+            }
+            (None, None) => None,
+        };
         if self.resume && output == OutputTarget::Stdout {
             return Err(polarsdesc::Error::InvalidConfig(
                 "--resume needs an output file (the journal is kept beside it), not -o -".into(),
@@ -211,6 +245,7 @@ impl RunArgs {
             },
             strict: self.strict,
             errors_file: self.errors,
+            thresholds,
         })
     }
 }
@@ -278,6 +313,46 @@ mod tests {
             }
         );
         assert!(!config.strict);
+    }
+
+    #[test]
+    fn threshold_options() {
+        let Config::Run(config) = parse(&["polarsdesc", "run", "--threshold", "0.2"]) else {
+            panic!("expected run")
+        };
+        let thresholds = config.thresholds.expect("thresholds");
+        assert_eq!(
+            (thresholds.stat(), thresholds.for_label("zz")),
+            ("mean", Some(0.2))
+        );
+        let Config::Run(config) =
+            parse(&["polarsdesc", "run", "--threshold", "-1", "--stat", "max"])
+        else {
+            panic!("expected run")
+        };
+        assert_eq!(config.thresholds.unwrap().stat(), "max");
+        let invalid = |args: &[&str]| {
+            Cli::try_parse_from(args)
+                .unwrap()
+                .command
+                .into_config()
+                .is_err()
+        };
+        assert!(invalid(&["polarsdesc", "run", "--stat", "max"]));
+        assert!(invalid(&[
+            "polarsdesc",
+            "run",
+            "--threshold",
+            "1",
+            "--stat",
+            "median"
+        ]));
+        assert!(invalid(&[
+            "polarsdesc",
+            "run",
+            "--thresholds",
+            "/no/such/file.csv"
+        ]));
     }
 
     #[test]

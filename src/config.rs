@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::describe::Percentiles;
 use crate::error::{Error, Result};
 pub use crate::summary::store::StoreOptions;
+use crate::thresholds::Thresholds;
 
 /// The seed of the embedded default data set, so every fresh clone summarizes the same numbers.
 pub const DEFAULT_SEED: u64 = 42;
@@ -146,6 +147,8 @@ pub struct RunConfig {
     pub strict: bool,
     /// Write the failed files here, as CSV.
     pub errors_file: Option<PathBuf>,
+    /// Compare a statistic with thresholds, adding `threshold` and `above_threshold`.
+    pub thresholds: Option<Thresholds>,
 }
 
 #[cfg(test)]

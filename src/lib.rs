@@ -21,6 +21,7 @@ pub mod output;
 pub mod parallel;
 pub mod progress;
 pub mod summary;
+pub mod thresholds;
 
 pub use error::{Error, ExitCode, Result};
 pub use generate::{generate, GenerateReport};

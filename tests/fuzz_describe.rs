@@ -83,6 +83,14 @@ fn a_lone_quote_at_the_end() {
     assert_eq!(error.line(), Some(2));
 }
 
+/// Found by this fuzzer too: a quote after a byte-order mark in the middle of
+/// the file is an ordinary character (pandas and Polars read quotes only at
+/// the start of a field), which left a lone quote as the next field.
+#[test]
+fn a_quote_that_is_not_at_the_start_of_a_field() {
+    check(b",\n\xEF\xBB\xBF\",\"".to_vec()).unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
         std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300)

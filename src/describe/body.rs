@@ -10,6 +10,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::quoting::{Quoting, Role};
 use crate::parallel::{run_polars_inline, SpareCores};
 
 /// Files larger than this are read block by block; blocks are about this size.
@@ -254,13 +255,13 @@ fn last_line_end(bytes: &[u8], has_quotes: bool) -> Option<usize> {
     if !has_quotes {
         return bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
     }
-    let mut in_quotes = false;
+    let mut state = Quoting::default();
     let mut end = None;
     for (i, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => end = Some(i + 1),
-            _ => {}
+        let (next, role) = state.step(byte);
+        state = next;
+        if role == Role::RecordEnd {
+            end = Some(i + 1);
         }
     }
     end

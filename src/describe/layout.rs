@@ -8,6 +8,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use super::quoting::{Quoting, Role};
+
 /// Data rows inspected to decide which columns are numeric.
 pub const SAMPLE_ROWS: usize = 100;
 
@@ -201,21 +203,17 @@ fn fields_as_text(record: &[u8], line: u64) -> Result<Vec<Cow<'_, str>>, LayoutE
 }
 
 /// Splits one record on commas outside quotes, removing the quotes (and
-/// turning `""` inside quotes into `"`).
+/// turning `""` inside quotes into `"`), as pandas reads them.
 fn split_quoted_fields(record: &[u8]) -> Vec<Vec<u8>> {
     let mut fields = vec![Vec::new()];
-    let mut in_quotes = false;
-    let mut bytes = record.iter().copied().peekable();
-    while let Some(byte) = bytes.next() {
-        let field = fields.last_mut().expect("at least one field");
-        match byte {
-            b'"' if in_quotes && bytes.peek() == Some(&b'"') => {
-                field.push(b'"');
-                bytes.next();
-            }
-            b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => fields.push(Vec::new()),
-            _ => field.push(byte),
+    let mut state = Quoting::default();
+    for &byte in record {
+        let (next, role) = state.step(byte);
+        state = next;
+        match role {
+            Role::Content => fields.last_mut().expect("at least one field").push(byte),
+            Role::Separator => fields.push(Vec::new()),
+            Role::QuoteMark | Role::RecordEnd => {}
         }
     }
     fields
@@ -255,22 +253,20 @@ impl Iterator for Records<'_> {
             }
             let start = self.offset;
             let first_line = self.line;
-            let mut in_quotes = false;
+            let mut state = Quoting::default();
             let mut end = self.bytes.len();
             for (i, &byte) in self.bytes[start..].iter().enumerate() {
-                match byte {
-                    b'"' => in_quotes = !in_quotes,
-                    b'\n' => {
-                        self.line += 1;
-                        if !in_quotes {
-                            end = start + i;
-                            break;
-                        }
+                let (next, role) = state.step(byte);
+                state = next;
+                if byte == b'\n' {
+                    self.line += 1;
+                    if role == Role::RecordEnd {
+                        end = start + i;
+                        break;
                     }
-                    _ => {}
                 }
             }
-            self.unclosed = in_quotes;
+            self.unclosed = state.is_open();
             self.offset = (end + 1).min(self.bytes.len());
             let mut record = start..end;
             if self.bytes[record.clone()].ends_with(b"\r") {
@@ -460,28 +456,25 @@ fn count_in_masks(
 fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<LineCount> {
     let mut lines = 0usize;
     let mut separators = 0u32;
-    let mut in_quotes = false;
+    let mut state = Quoting::default();
     let mut high_bits = 0u8;
     for &byte in body {
         high_bits |= byte & 0x80;
-        match byte {
-            b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => {
+        lines += usize::from(byte == b'\n');
+        let (next, role) = state.step(byte);
+        state = next;
+        match role {
+            Role::Separator => {
                 separators += 1;
                 if separators > max_separators {
                     return None;
                 }
             }
-            b'\n' => {
-                lines += 1;
-                if !in_quotes {
-                    separators = 0;
-                }
-            }
-            _ => {}
+            Role::RecordEnd => separators = 0,
+            Role::Content | Role::QuoteMark => {}
         }
     }
-    if in_quotes {
+    if state.is_open() {
         // A quoted field still open at the end: pandas rejects the file.
         return None;
     }

@@ -3,6 +3,7 @@
 pub mod body;
 pub mod layout;
 mod percentiles;
+mod quoting;
 mod scan;
 pub mod stats;
 

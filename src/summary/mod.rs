@@ -65,6 +65,8 @@ pub struct RunReport {
     pub rows: usize,
     /// Files that failed, sorted by path.
     pub failures: Vec<FileFailure>,
+    /// With thresholds: rows above their threshold, and the comparison made.
+    pub above: Option<(usize, String)>,
     /// Wall time of the whole run, writing included.
     pub elapsed: Duration,
 }
@@ -98,6 +100,10 @@ impl RunReport {
 pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     let started = Instant::now();
     let files = find_or_generate_inputs(config, console)?;
+    if let Some(thresholds) = &config.thresholds {
+        let labels: Vec<String> = files.iter().map(|path| describe::label_of(path)).collect();
+        thresholds.check_labels(labels.iter().map(String::as_str))?;
+    }
     let store = match &config.output {
         OutputTarget::File(path) => Some(Store::open(path, &config.percentiles, config.store)?),
         OutputTarget::Stdout => None,
@@ -116,10 +122,22 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
         }
     }
 
-    let mut frame = described.rows.finish().map_err(|source| Error::Polars {
+    let combine_error = |source| Error::Polars {
         context: "cannot combine the results".into(),
         source,
-    })?;
+    };
+    let mut frame = described.rows.finish().map_err(combine_error)?;
+    let mut above = None;
+    if let Some(thresholds) = &config.thresholds {
+        frame = thresholds.apply(frame).map_err(combine_error)?;
+        let count = frame
+            .column("above_threshold")
+            .map_err(combine_error)?
+            .bool()
+            .map_err(combine_error)?
+            .sum();
+        above = Some((count.unwrap_or(0) as usize, thresholds.to_string()));
+    }
     if described.summarized > 0 {
         output::write(&mut frame, &config.output, config.format)?;
     }
@@ -132,6 +150,7 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
         reused: described.reused,
         rows: frame.height(),
         failures,
+        above,
         elapsed: started.elapsed(),
     };
     if !console.is_quiet() && frame.height() > 0 {
@@ -312,6 +331,12 @@ fn summary_line(report: &RunReport, target: &OutputTarget) -> String {
         report.rows,
         report.elapsed.as_secs_f64()
     );
+    if let Some((count, comparison)) = &report.above {
+        line.push_str(&format!(
+            "; {count} of {} rows with {comparison}",
+            report.rows
+        ));
+    }
     if report.summarized > 0 {
         line.push_str(&format!(" -> {destination}"));
     } else {

@@ -1,0 +1,326 @@
+//! Threshold checks: is a statistic of each file's column above the threshold of the file's label?
+//!
+//! The article passes a threshold to every file (`functools.partial`) or one
+//! per label (`starmap` with "0.3 if 'a' or 'z' is in the label, else 0.4").
+//! Here a threshold is one number (`--threshold`), or a CSV of `label,threshold`
+//! lines whose labels may be glob patterns, the first matching line winning
+//! (`--thresholds`); `--threshold` is then the fallback.
+
+use std::fmt;
+use std::path::Path;
+
+use glob::Pattern;
+use polars::prelude::*;
+
+use crate::describe::Percentiles;
+use crate::error::{Error, Result};
+
+/// The column compared when `--stat` is not given.
+pub const DEFAULT_STAT: &str = "mean";
+
+/// Which statistic is compared with which threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    /// The result column compared (`mean`, `max`, `25%`, ...).
+    stat: String,
+    /// Per-label rules, in file order (empty for a single `--threshold`).
+    rules: Vec<Rule>,
+    /// For labels no rule matches.
+    fallback: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Rule {
+    pattern: Pattern,
+    threshold: f64,
+}
+
+impl Thresholds {
+    /// The same `threshold` for every label.
+    ///
+    /// # Errors
+    /// When `threshold` is NaN, or `stat` is not a column of the result.
+    pub fn fixed(threshold: f64, stat: &str, percentiles: &Percentiles) -> Result<Self> {
+        Self::build(stat, Vec::new(), Some(threshold), percentiles)
+    }
+
+    /// Per-label thresholds read from the CSV at `path` (header
+    /// `label,threshold`; a label may be a glob pattern such as `*a*`; the first
+    /// matching line wins), with `fallback` for labels no line matches.
+    ///
+    /// # Errors
+    /// When the file cannot be read or is malformed (no header, a bad header,
+    /// a line without two fields, a threshold that is not a number, a bad
+    /// pattern, no lines at all), naming the file and the line; or when `stat`
+    /// is not a column of the result.
+    pub fn from_file(
+        path: &Path,
+        fallback: Option<f64>,
+        stat: &str,
+        percentiles: &Percentiles,
+    ) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Input {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let rules = parse_rules(&text).map_err(|problem| {
+            Error::InvalidConfig(format!("thresholds file {}: {problem}", path.display()))
+        })?;
+        Self::build(stat, rules, fallback, percentiles)
+    }
+
+    fn build(
+        stat: &str,
+        rules: Vec<Rule>,
+        fallback: Option<f64>,
+        percentiles: &Percentiles,
+    ) -> Result<Self> {
+        if fallback.is_some_and(f64::is_nan) {
+            return Err(Error::InvalidConfig("--threshold cannot be NaN".into()));
+        }
+        let stats = stat_columns(percentiles);
+        if !stats.iter().any(|s| s == stat) {
+            return Err(Error::InvalidConfig(format!(
+                "--stat '{stat}' is not a statistic of the result; choose one of {}",
+                stats.join(", ")
+            )));
+        }
+        Ok(Thresholds {
+            stat: stat.to_string(),
+            rules,
+            fallback,
+        })
+    }
+
+    /// The statistic compared.
+    pub fn stat(&self) -> &str {
+        &self.stat
+    }
+
+    /// The threshold of `label`: the first matching rule's, else the fallback.
+    pub fn for_label(&self, label: &str) -> Option<f64> {
+        self.rules
+            .iter()
+            .find(|rule| rule.pattern.matches(label))
+            .map(|rule| rule.threshold)
+            .or(self.fallback)
+    }
+
+    /// Checks, before any data is read, that every label has a threshold.
+    ///
+    /// # Errors
+    /// Naming the first label (in the order given) without one.
+    pub fn check_labels<'a>(&self, labels: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        match labels
+            .into_iter()
+            .find(|label| self.for_label(label).is_none())
+        {
+            Some(label) => Err(Error::InvalidConfig(format!(
+                "label '{label}' matches no line of the thresholds file, and no --threshold \
+                 is given for such labels"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// `frame` with two more columns: `threshold` (of each row's label) and
+    /// `above_threshold` (the statistic is greater; false for NaN, null when
+    /// the statistic is undefined).
+    ///
+    /// # Errors
+    /// When a label has no threshold (see [`Self::check_labels`]) or Polars
+    /// fails.
+    pub fn apply(&self, frame: DataFrame) -> PolarsResult<DataFrame> {
+        let labels = frame.column("label")?.str()?;
+        let thresholds = (0..labels.len())
+            .map(|row| {
+                let label = labels.get(row).unwrap_or_default();
+                self.for_label(label)
+                    .ok_or_else(|| polars_err!(ComputeError: "label '{label}' has no threshold"))
+            })
+            .collect::<PolarsResult<Vec<f64>>>()?;
+        let value = col(self.stat.as_str()).cast(DataType::Float64);
+        frame
+            .lazy()
+            .with_column(lit(Series::new("threshold".into(), thresholds)).alias("threshold"))
+            .with_column(
+                value
+                    .clone()
+                    .gt(col("threshold"))
+                    .and(value.is_not_nan())
+                    .alias("above_threshold"),
+            )
+            .collect()
+    }
+}
+
+impl fmt::Display for Thresholds {
+    /// "mean > 0.2", or "mean > threshold of the label" for per-label rules.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.rules.is_empty(), self.fallback) {
+            (true, Some(threshold)) => write!(f, "{} > {threshold}", self.stat),
+            _ => write!(f, "{} > its label's threshold", self.stat),
+        }
+    }
+}
+
+/// The statistic columns of the result, in order.
+fn stat_columns(percentiles: &Percentiles) -> Vec<String> {
+    let mut stats: Vec<String> = ["count", "mean", "std", "min"].map(String::from).to_vec();
+    stats.extend(percentiles.names().iter().cloned());
+    stats.push("max".into());
+    stats
+}
+
+/// The rules of a thresholds file, or what is wrong with it (naming the line).
+fn parse_rules(text: &str) -> std::result::Result<Vec<Rule>, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty());
+    let Some((number, header)) = lines.next() else {
+        return Err("it is empty; expected the header 'label,threshold'".into());
+    };
+    let header = header.trim_start_matches('\u{feff}');
+    if header.replace(' ', "") != "label,threshold" {
+        return Err(format!(
+            "line {number}: expected the header 'label,threshold', found '{header}'"
+        ));
+    }
+    let rules = lines
+        .map(|(number, line)| {
+            parse_rule(line).map_err(|problem| format!("line {number}: {problem}"))
+        })
+        .collect::<std::result::Result<Vec<Rule>, String>>()?;
+    if rules.is_empty() {
+        return Err("it has a header but no thresholds".into());
+    }
+    Ok(rules)
+}
+
+fn parse_rule(line: &str) -> std::result::Result<Rule, String> {
+    let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+    let [label, threshold] = fields[..] else {
+        return Err(format!("expected 'label,threshold', found '{line}'"));
+    };
+    let threshold: f64 = threshold
+        .parse()
+        .ok()
+        .filter(|t: &f64| !t.is_nan())
+        .ok_or_else(|| format!("the threshold '{threshold}' is not a number"))?;
+    let pattern =
+        Pattern::new(label).map_err(|err| format!("'{label}' is not a valid pattern: {err}"))?;
+    Ok(Rule { pattern, threshold })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::labels::labels;
+
+    fn rules(text: &str, fallback: Option<f64>) -> std::result::Result<Thresholds, String> {
+        let rules = parse_rules(text)?;
+        Thresholds::build("mean", rules, fallback, &Percentiles::default())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_articles_rule_as_a_file() {
+        let example = include_str!("../docs/thresholds-example.csv");
+        let thresholds = rules(example, None).unwrap();
+        let all = labels(2, None);
+        assert_eq!(all.len(), 1326);
+        for label in &all {
+            let expected = if label.contains('a') || label.contains('z') {
+                0.3
+            } else {
+                0.4
+            };
+            assert_eq!(thresholds.for_label(label), Some(expected), "{label}");
+        }
+        assert!(thresholds
+            .check_labels(all.iter().map(String::as_str))
+            .is_ok());
+    }
+
+    #[test]
+    fn first_match_wins_then_the_fallback() {
+        let thresholds = rules("label,threshold\nab,0.1\na*,0.2\n", Some(0.9)).unwrap();
+        assert_eq!(thresholds.for_label("ab"), Some(0.1));
+        assert_eq!(thresholds.for_label("ac"), Some(0.2));
+        assert_eq!(thresholds.for_label("bc"), Some(0.9));
+        let strict = rules("label,threshold\na*,0.2\n", None).unwrap();
+        assert_eq!(
+            strict.check_labels(["ab", "bc", "cd"]).unwrap_err().to_string(),
+            "label 'bc' matches no line of the thresholds file, and no --threshold is given for such labels"
+        );
+    }
+
+    #[test]
+    fn malformed_files_name_the_line() {
+        let problem = |text| rules(text, None).unwrap_err();
+        assert_eq!(
+            problem(""),
+            "it is empty; expected the header 'label,threshold'"
+        );
+        assert_eq!(
+            problem("name,value\nab,1\n"),
+            "line 1: expected the header 'label,threshold', found 'name,value'"
+        );
+        assert_eq!(
+            problem("label,threshold\n"),
+            "it has a header but no thresholds"
+        );
+        assert_eq!(
+            problem("label,threshold\nab,high\n"),
+            "line 2: the threshold 'high' is not a number"
+        );
+        assert_eq!(
+            problem("label,threshold\nab,nan\n"),
+            "line 2: the threshold 'nan' is not a number"
+        );
+        assert_eq!(
+            problem("label,threshold\nab\n"),
+            "line 2: expected 'label,threshold', found 'ab'"
+        );
+        assert!(
+            problem("label,threshold\n[a,1\n").starts_with("line 2: '[a' is not a valid pattern")
+        );
+    }
+
+    #[test]
+    fn stat_must_be_a_result_column() {
+        let p = Percentiles::new(&[0.1]).unwrap();
+        assert!(Thresholds::fixed(0.5, "10%", &p).is_ok());
+        let err = Thresholds::fixed(0.5, "median", &p)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "--stat 'median' is not a statistic of the result; choose one of count, mean, std, min, 10%, 50%, max"
+        );
+    }
+
+    #[test]
+    fn adds_threshold_columns() {
+        let frame = df!(
+            "label" => ["ab", "bc", "cd", "de"],
+            "mean" => [Some(0.5), Some(0.1), Some(f64::NAN), None],
+        )
+        .unwrap();
+        let thresholds = rules("label,threshold\nab,0.4\n*,0.2\n", None).unwrap();
+        let out = thresholds.apply(frame).unwrap();
+        let threshold = out.column("threshold").unwrap().f64().unwrap().clone();
+        let threshold: Vec<Option<f64>> = (0..4).map(|i| threshold.get(i)).collect();
+        assert_eq!(threshold, [Some(0.4), Some(0.2), Some(0.2), Some(0.2)]);
+        let above = out
+            .column("above_threshold")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .clone();
+        let above: Vec<Option<bool>> = (0..4).map(|i| above.get(i)).collect();
+        assert_eq!(above, [Some(true), Some(false), Some(false), None]);
+    }
+}
