@@ -76,7 +76,7 @@ fn the_articles_rule_file_on_all_labels() {
     let labels = strings(&frame, "label");
     let thresholds = floats(&frame, "threshold");
     let means = floats(&frame, "mean");
-    for ((label, threshold), mean) in labels.iter().zip(&thresholds).zip(&means) {
+    for (label, threshold) in labels.iter().zip(&thresholds) {
         // The article's make_thresh: 0.3 if 'a' or 'z' is in the label, else 0.4.
         let rule = if label.contains('a') || label.contains('z') {
             0.3
