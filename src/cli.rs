@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use polarsdesc::bench::plot;
 use polarsdesc::config::{
-    default_start, GenerateConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions,
-    DEFAULT_DATA_DIR,
+    default_jobs_list, default_start, jobs_list, BenchConfig, GenerateConfig, OutputFormat,
+    OutputTarget, RunConfig, StoreOptions, DEFAULT_DATA_DIR,
 };
 use polarsdesc::describe::Percentiles;
 use polarsdesc::parallel::available_cores;
@@ -44,6 +45,12 @@ pub enum Command {
     /// Generate the demo data set: one CSV per label of random values on
     /// business days, in the exact format pandas' to_csv writes.
     Generate(GenerateArgs),
+    /// The speedup experiment: time one file, predict the sequential run, then
+    /// time whole runs with 1, 2, 4, ... workers and print the speedup.
+    ///
+    /// Runs are real `run`s (Parquet written to a temporary folder, no cache).
+    /// The table goes to stdout.
+    Bench(BenchArgs),
 }
 
 /// Options of `polarsdesc run`.
@@ -137,6 +144,36 @@ pub struct GenerateArgs {
     pub jobs: JobsArg,
 }
 
+/// Options of `polarsdesc bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// CSV files, folders or glob patterns, as for `run` [default: data/,
+    /// generated first when it holds no CSV file]
+    #[arg(value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Numbers of workers to time, comma-separated; 1 is always included
+    /// [default: 1, 2, 4, ... up to all cores]
+    #[arg(long, value_name = "N,...", value_delimiter = ',')]
+    pub jobs_list: Option<Vec<usize>>,
+
+    /// Runs per number of workers.
+    #[arg(long, value_name = "N", default_value_t = NonZeroUsize::MIN.saturating_add(2))]
+    pub repeat: NonZeroUsize,
+
+    /// Percentiles to compute, as for `run` [default: 0.25,0.5,0.75]
+    #[arg(short, long, value_name = "P,...", value_delimiter = ',')]
+    pub percentiles: Option<Vec<f64>>,
+
+    /// Also write the results as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Draw the speedup against workers, with the ideal line, to FILE (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+}
+
 /// The `-j` option shared by the commands.
 #[derive(Debug, Args)]
 pub struct JobsArg {
@@ -173,6 +210,7 @@ impl From<FormatArg> for OutputFormat {
 pub enum Config {
     Run(RunConfig),
     Generate(GenerateConfig),
+    Bench(BenchConfig),
 }
 
 impl Command {
@@ -185,6 +223,7 @@ impl Command {
         match self {
             Command::Run(args) => args.into_config().map(Config::Run),
             Command::Generate(args) => args.into_config().map(Config::Generate),
+            Command::Bench(args) => args.into_config().map(Config::Bench),
         }
     }
 }
@@ -192,10 +231,7 @@ impl Command {
 impl RunArgs {
     fn into_config(self) -> polarsdesc::Result<RunConfig> {
         let jobs = self.jobs.resolve();
-        let percentiles = match &self.percentiles {
-            Some(requested) => Percentiles::new(requested)?,
-            None => Percentiles::default(),
-        };
+        let percentiles = percentiles(self.percentiles.as_deref())?;
         let output = if self.output.as_os_str() == "-" {
             OutputTarget::Stdout
         } else {
@@ -224,14 +260,7 @@ impl RunArgs {
                 "--resume needs an output file (the journal is kept beside it), not -o -".into(),
             ));
         }
-        let default_dir = Path::new(DEFAULT_DATA_DIR);
-        // A bare `polarsdesc run` is the embedded default: make the demo data if there is none.
-        let (inputs, generate_if_empty) = if self.inputs.is_empty() {
-            let demo = GenerateConfig::default_data_set(default_dir, jobs);
-            (vec![default_dir.to_path_buf()], Some(demo))
-        } else {
-            (self.inputs, None)
-        };
+        let (inputs, generate_if_empty) = inputs_or_default(self.inputs, jobs);
         Ok(RunConfig {
             inputs,
             percentiles,
@@ -247,6 +276,51 @@ impl RunArgs {
             errors_file: self.errors,
             thresholds,
         })
+    }
+}
+
+impl BenchArgs {
+    fn into_config(self) -> polarsdesc::Result<BenchConfig> {
+        let cores = available_cores();
+        let jobs_list = match &self.jobs_list {
+            Some(requested) => jobs_list(requested)?,
+            None => default_jobs_list(cores),
+        };
+        if let Some(path) = &self.plot {
+            if !plot::is_supported(path) {
+                return Err(polarsdesc::Error::InvalidConfig(format!(
+                    "--plot {}: the chart is written as .svg or .png",
+                    path.display()
+                )));
+            }
+        }
+        let (inputs, generate_if_empty) = inputs_or_default(self.inputs, cores);
+        Ok(BenchConfig {
+            inputs,
+            generate_if_empty,
+            percentiles: percentiles(self.percentiles.as_deref())?,
+            jobs_list,
+            repeat: self.repeat.get(),
+            json: self.json,
+            plot: self.plot,
+        })
+    }
+}
+
+/// The requested percentiles, or pandas' default quartiles.
+fn percentiles(requested: Option<&[f64]>) -> polarsdesc::Result<Percentiles> {
+    requested.map_or_else(|| Ok(Percentiles::default()), Percentiles::new)
+}
+
+/// The inputs as given; none means data/, and the demo data set is generated
+/// there first if it holds no CSV file (the embedded default).
+fn inputs_or_default(inputs: Vec<PathBuf>, jobs: usize) -> (Vec<PathBuf>, Option<GenerateConfig>) {
+    if inputs.is_empty() {
+        let default_dir = Path::new(DEFAULT_DATA_DIR);
+        let demo = GenerateConfig::default_data_set(default_dir, jobs);
+        (vec![default_dir.to_path_buf()], Some(demo))
+    } else {
+        (inputs, None)
     }
 }
 
@@ -378,6 +452,44 @@ mod tests {
         );
         assert!(config.strict);
         assert_eq!(config.errors_file, Some(PathBuf::from("e.csv")));
+    }
+
+    #[test]
+    fn bench_options() {
+        let Config::Bench(config) = parse(&["polarsdesc", "bench"]) else {
+            panic!("expected bench")
+        };
+        assert_eq!(config.inputs, vec![PathBuf::from("data")]);
+        assert!(config.generate_if_empty.is_some());
+        assert_eq!(config.jobs_list, default_jobs_list(available_cores()));
+        assert_eq!(config.repeat, 3);
+        let args = [
+            "polarsdesc",
+            "bench",
+            "in",
+            "--jobs-list",
+            "8,2",
+            "--repeat",
+            "5",
+            "--json",
+            "b.json",
+            "--plot",
+            "s.PNG",
+        ];
+        let Config::Bench(config) = parse(&args) else {
+            panic!("expected bench")
+        };
+        assert_eq!(config.generate_if_empty, None);
+        assert_eq!(config.jobs_list, [1, 2, 8]);
+        assert_eq!(config.repeat, 5);
+        assert_eq!(config.json, Some(PathBuf::from("b.json")));
+        assert_eq!(config.plot, Some(PathBuf::from("s.PNG")));
+        let invalid = |args: &[&str]| {
+            Cli::try_parse_from(args).map_or(true, |cli| cli.command.into_config().is_err())
+        };
+        assert!(invalid(&["polarsdesc", "bench", "--plot", "s.pdf"]));
+        assert!(invalid(&["polarsdesc", "bench", "--jobs-list", "0,2"]));
+        assert!(invalid(&["polarsdesc", "bench", "--repeat", "0"]));
     }
 
     #[test]

@@ -151,6 +151,53 @@ pub struct RunConfig {
     pub thresholds: Option<Thresholds>,
 }
 
+/// What `bench` measures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchConfig {
+    /// Files, folders and glob patterns, as for `run`.
+    pub inputs: Vec<PathBuf>,
+    /// Generate this data set first when the inputs hold no CSV file.
+    pub generate_if_empty: Option<GenerateConfig>,
+    pub percentiles: Percentiles,
+    /// Numbers of workers to run with, ascending, starting at 1.
+    pub jobs_list: Vec<usize>,
+    /// Runs per number of workers.
+    pub repeat: usize,
+    /// Write the results here as JSON.
+    pub json: Option<PathBuf>,
+    /// Draw the speedup chart here (.svg or .png).
+    pub plot: Option<PathBuf>,
+}
+
+/// 1, 2, 4, ... up to `cores`, and `cores` itself.
+pub fn default_jobs_list(cores: usize) -> Vec<usize> {
+    let mut list: Vec<usize> = std::iter::successors(Some(1usize), |n| n.checked_mul(2))
+        .take_while(|&n| n <= cores)
+        .collect();
+    if list.last() != Some(&cores) && cores > 0 {
+        list.push(cores);
+    }
+    list
+}
+
+/// `requested` sorted, without repeats, always starting with 1 (the speedup
+/// is measured against one worker).
+///
+/// # Errors
+/// When a number is 0.
+pub fn jobs_list(requested: &[usize]) -> Result<Vec<usize>> {
+    if requested.contains(&0) {
+        return Err(Error::InvalidConfig(
+            "--jobs-list: the number of workers must be at least 1".into(),
+        ));
+    }
+    let mut list = requested.to_vec();
+    list.push(1);
+    list.sort_unstable();
+    list.dedup();
+    Ok(list)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +226,16 @@ mod tests {
         );
         let unknown = OutputTarget::File("x.txt".into());
         assert!(OutputFormat::resolve(None, &unknown).is_err());
+    }
+
+    #[test]
+    fn jobs_lists() {
+        assert_eq!(default_jobs_list(1), [1]);
+        assert_eq!(default_jobs_list(2), [1, 2]);
+        assert_eq!(default_jobs_list(6), [1, 2, 4, 6]);
+        assert_eq!(default_jobs_list(8), [1, 2, 4, 8]);
+        assert_eq!(jobs_list(&[8, 2, 2]).unwrap(), [1, 2, 8]);
+        assert!(jobs_list(&[0, 2]).is_err());
     }
 
     #[test]

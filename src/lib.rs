@@ -6,12 +6,14 @@
 //!
 //! - [`generate()`] writes the demo data set, one pandas-shaped CSV per label;
 //! - [`run()`] describes every input file on a pool of worker threads and
-//!   writes one tidy table (see [`summary::table`]).
+//!   writes one tidy table (see [`summary::table`]);
+//! - [`bench()`] measures how much faster parallelism makes `run`.
 //!
 //! The statistics of one file are computed in [`describe`], the maths in
 //! [`describe::stats`].
 
 pub mod atomic;
+pub mod bench;
 pub mod config;
 pub mod describe;
 pub mod error;
@@ -23,6 +25,7 @@ pub mod progress;
 pub mod summary;
 pub mod thresholds;
 
+pub use bench::{bench, BenchReport};
 pub use error::{Error, ExitCode, Result};
 pub use generate::{generate, GenerateReport};
 pub use summary::{run, RunReport};

@@ -35,6 +35,11 @@ fn try_main(cli: cli::Cli, console: &Console) -> anyhow::Result<ExitCode> {
             console.info(&report.to_string());
             Ok(ExitCode::Success)
         }
+        cli::Config::Bench(config) => {
+            let report = polarsdesc::bench(&config, console)?;
+            print!("{}", report.table());
+            Ok(ExitCode::Success)
+        }
     }
 }
 

@@ -39,18 +39,18 @@ impl Console {
         self.quiet
     }
 
-    /// A progress bar over `total` items, drawn on stderr only when it is a
-    /// terminal and the console is not quiet.
-    pub fn bar(&self, total: u64, verb: &str) -> ProgressBar {
+    /// A progress bar over `total` items (`unit`: "files", "steps"), drawn on
+    /// stderr only when it is a terminal and the console is not quiet.
+    pub fn bar(&self, total: u64, verb: &str, unit: &str) -> ProgressBar {
         if self.quiet || !self.interactive {
             return ProgressBar::hidden();
         }
         let template = if self.color {
-            "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} files  {per_sec:0}  ETA {eta}"
+            format!("{{prefix:.bold}} [{{bar:30.cyan/blue}}] {{pos}}/{{len}} {unit}  {{per_sec:0}}  ETA {{eta}}")
         } else {
-            "{prefix} [{bar:30}] {pos}/{len} files  {per_sec:0}  ETA {eta}"
+            format!("{{prefix}} [{{bar:30}}] {{pos}}/{{len}} {unit}  {{per_sec:0}}  ETA {{eta}}")
         };
-        let style = ProgressStyle::with_template(template)
+        let style = ProgressStyle::with_template(&template)
             .expect("progress template is valid")
             .progress_chars("=> ");
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())

@@ -49,7 +49,7 @@ pub fn generate(config: &GenerateConfig, console: &Console) -> Result<GenerateRe
     let labels = labels::labels(config.label_length, config.label_limit);
     fs::create_dir_all(&config.dir).map_err(|err| Error::write(&config.dir, err))?;
 
-    let bar = console.bar(labels.len() as u64, "generating");
+    let bar = console.bar(labels.len() as u64, "generating", "files");
     let write_label = |buffer: &mut Vec<u8>, label: &String| -> Result<u64> {
         interrupt::check()?;
         csv::render(&dates, &mut values::label_rng(seed, label), buffer);

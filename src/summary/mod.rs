@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::config::{OutputTarget, RunConfig};
+use crate::config::{GenerateConfig, OutputTarget, RunConfig};
 use crate::describe::{self, FileError, FileSummary, Percentiles};
 use crate::error::{Error, ExitCode, Result};
 use crate::generate;
@@ -99,7 +99,7 @@ impl RunReport {
 /// otherwise not an error of the run: it is listed in the report.
 pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     let started = Instant::now();
-    let files = find_or_generate_inputs(config, console)?;
+    let files = find_inputs(&config.inputs, config.generate_if_empty.as_ref(), console)?;
     if let Some(thresholds) = &config.thresholds {
         let labels: Vec<String> = files.iter().map(|path| describe::label_of(path)).collect();
         thresholds.check_labels(labels.iter().map(String::as_str))?;
@@ -160,10 +160,17 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     Ok(report)
 }
 
-/// The input files; for the embedded default, generates the demo data set
-/// first when its folder is missing or holds no CSV file.
-fn find_or_generate_inputs(config: &RunConfig, console: &Console) -> Result<Vec<PathBuf>> {
-    if let Some(demo) = &config.generate_if_empty {
+/// The files `inputs` name; with `generate_if_empty` (the embedded default),
+/// generates that data set first when its folder is missing or holds no CSV file.
+///
+/// # Errors
+/// When no file is found, or the data set cannot be generated.
+pub fn find_inputs(
+    inputs: &[PathBuf],
+    generate_if_empty: Option<&GenerateConfig>,
+    console: &Console,
+) -> Result<Vec<PathBuf>> {
+    if let Some(demo) = generate_if_empty {
         if !discover::has_csv_files(&demo.dir) {
             console.info(&format!(
                 "no CSV files in {}/: generating the demo data set there first (seed {})",
@@ -174,9 +181,9 @@ fn find_or_generate_inputs(config: &RunConfig, console: &Console) -> Result<Vec<
             console.info(&generated.to_string());
         }
     }
-    let files = discover::discover(&config.inputs)?;
+    let files = discover::discover(inputs)?;
     if files.is_empty() {
-        return Err(Error::NoInputs(config.inputs.clone()));
+        return Err(Error::NoInputs(inputs.to_vec()));
     }
     Ok(files)
 }
@@ -204,7 +211,7 @@ fn describe_all(
     store: Option<&Store>,
     console: &Console,
 ) -> Result<Described> {
-    let bar = console.bar(files.len() as u64, "describing");
+    let bar = console.bar(files.len() as u64, "describing", "files");
     let described = Mutex::new(Described {
         rows: table::Collector::new(&config.percentiles),
         summarized: 0,

@@ -1,0 +1,106 @@
+//! `polarsdesc bench`: how much faster parallelism makes `run`, on this machine, for this data.
+//!
+//! The article's `%timeit` walk-through as one command: time one file
+//! (repeated, mean ± std), predict the sequential time of all files from it,
+//! then time whole runs with 1, 2, 4, ... workers, several times each. Runs
+//! are the real `run` (Parquet written, no cache), in this process: our
+//! workers own the cores, so `-j` is honoured run by run.
+
+pub mod plot;
+pub mod report;
+pub mod timing;
+
+use std::time::Instant;
+
+use crate::atomic;
+use crate::config::{BenchConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions};
+use crate::describe;
+use crate::error::{Error, Result};
+use crate::interrupt;
+use crate::parallel::{self, SpareCores};
+use crate::progress::Console;
+use crate::summary;
+pub use report::{BenchReport, Measurement};
+
+/// Runs the experiment, with a progress bar over all of it; writes the JSON
+/// and the chart when asked.
+///
+/// # Errors
+/// When no input file is found, the first file cannot be described, a run
+/// fails as a whole, the JSON or chart cannot be written, or the experiment
+/// is interrupted.
+pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
+    let files = summary::find_inputs(&config.inputs, config.generate_if_empty.as_ref(), console)?;
+    let bytes = files
+        .iter()
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .map(|metadata| metadata.len())
+        .sum();
+    let steps = timing::RUNS + config.repeat * config.jobs_list.len();
+    let bar = console.bar(steps as u64, "benchmarking", "steps");
+
+    // One file, like %timeit, on this thread (Polars inline, as on a worker).
+    parallel::run_polars_inline();
+    let first = &files[0];
+    let one_file = timing::timeit(
+        || describe::describe_file(first, &config.percentiles, &SpareCores::none()).map(drop),
+        || bar.inc(1),
+    )
+    .map_err(|err| {
+        Error::InvalidConfig(format!("cannot time one file, {}: {err}", first.display()))
+    })?;
+
+    let scratch = tempfile::tempdir().map_err(|err| Error::write(&std::env::temp_dir(), err))?;
+    let mut runs = Vec::with_capacity(config.jobs_list.len());
+    for &workers in &config.jobs_list {
+        let run_config = RunConfig {
+            inputs: config.inputs.clone(),
+            percentiles: config.percentiles.clone(),
+            output: OutputTarget::File(scratch.path().join("summary.parquet")),
+            format: OutputFormat::Parquet,
+            jobs: workers,
+            generate_if_empty: None,
+            store: StoreOptions {
+                cache: false,
+                resume: false,
+            },
+            strict: false,
+            errors_file: None,
+            thresholds: None,
+        };
+        let mut times = Vec::with_capacity(config.repeat);
+        for _ in 0..config.repeat {
+            interrupt::check()?;
+            let started = Instant::now();
+            let run = summary::run(&run_config, &Console::silent())?;
+            times.push(started.elapsed().as_secs_f64());
+            if !run.failures.is_empty() && runs.is_empty() && times.len() == 1 {
+                console.warn(&format!(
+                    "{} of {} files fail (`polarsdesc run` names them); the times include trying them",
+                    run.failures.len(),
+                    run.files
+                ));
+            }
+            bar.inc(1);
+        }
+        runs.push(Measurement { workers, times });
+    }
+    bar.finish_and_clear();
+
+    let report = BenchReport {
+        files: files.len(),
+        bytes,
+        cores: parallel::available_cores(),
+        one_file: (first.display().to_string(), one_file),
+        runs,
+    };
+    if let Some(path) = &config.json {
+        let text =
+            serde_json::to_string_pretty(&report.json()).expect("JSON values serialize") + "\n";
+        atomic::write_bytes(path, text.as_bytes()).map_err(|err| Error::write(path, err))?;
+    }
+    if let Some(path) = &config.plot {
+        plot::draw(&report, path)?;
+    }
+    Ok(report)
+}

@@ -1,0 +1,169 @@
+//! `polarsdesc bench`, the speedup experiment, through the real binary: the table, the JSON and the chart.
+
+mod common;
+
+use common::TestEnv;
+
+const FILES: usize = 12;
+
+/// One row of the table: workers, median, min, max, speedup, efficiency.
+fn table_rows(table: &str) -> Vec<Vec<String>> {
+    let header = table
+        .lines()
+        .position(|line| line.starts_with("workers"))
+        .unwrap_or_else(|| panic!("no table header in {table}"));
+    table
+        .lines()
+        .skip(header + 1)
+        .map(|line| {
+            // "      2     225 ms     200 ms     250 ms     2.00x        100%"
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words.len(), 9, "{line}");
+            vec![
+                words[0].to_string(),
+                format!("{} {}", words[1], words[2]),
+                format!("{} {}", words[3], words[4]),
+                format!("{} {}", words[5], words[6]),
+                words[7].to_string(),
+                words[8].to_string(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn bench_prints_a_table_and_writes_json_and_charts() {
+    let env = TestEnv::new();
+    env.generate_small("in", FILES, 7);
+    let output = env
+        .cmd()
+        .args(["bench", "in", "--jobs-list", "2", "--repeat", "2"])
+        .args(["--json", "bench.json", "--plot", "speedup.svg"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let table = String::from_utf8(output.stdout).unwrap();
+    let bytes: u64 = std::fs::read_dir(env.join("in"))
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(table.starts_with(&format!(
+        "polarsdesc bench: {FILES} files, {:.1} MB, ",
+        bytes as f64 / 1e6
+    )));
+    assert!(table.contains("one file (in/"), "{table}");
+    assert!(
+        table.contains("per loop (mean ± std. dev. of 7 runs, "),
+        "{table}"
+    );
+    assert!(table.contains("sequential, predicted from one file: "));
+    assert!(table.contains("; measured (-j 1): "), "{table}");
+
+    let rows = table_rows(&table);
+    assert_eq!(
+        rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+        ["1", "2"]
+    );
+    assert_eq!(
+        (rows[0][4].as_str(), rows[0][5].as_str()),
+        ("1.00x", "100%")
+    );
+    let speedup: f64 = rows[1][4].trim_end_matches('x').parse().unwrap();
+    let efficiency: f64 = rows[1][5].trim_end_matches('%').parse().unwrap();
+    assert!(speedup > 0.0);
+    assert!((efficiency - 100.0 * speedup / 2.0).abs() <= 1.0, "{table}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.join("bench.json")).unwrap()).unwrap();
+    assert_eq!(json["files"], FILES);
+    assert_eq!(json["bytes"], bytes);
+    assert!(json["cores"].as_u64().unwrap() >= 1);
+    assert!(json["one_file"]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("in/"));
+    assert!(json["one_file"]["mean_s"].as_f64().unwrap() > 0.0);
+    assert_eq!(json["one_file"]["runs"], 7);
+    let predicted = json["predicted_sequential_s"].as_f64().unwrap();
+    let one = json["one_file"]["mean_s"].as_f64().unwrap();
+    assert!((predicted - one * FILES as f64).abs() < 1e-12);
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    for (run, workers) in runs.iter().zip([1, 2]) {
+        assert_eq!(run["workers"], workers);
+        let times: Vec<f64> = run["times_s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_f64().unwrap())
+            .collect();
+        assert_eq!(times.len(), 2);
+        let (min, max) = (
+            run["min_s"].as_f64().unwrap(),
+            run["max_s"].as_f64().unwrap(),
+        );
+        assert_eq!(min, times.iter().copied().fold(f64::INFINITY, f64::min));
+        assert_eq!(max, times.iter().copied().fold(0.0, f64::max));
+        assert_eq!(
+            run["median_s"].as_f64().unwrap(),
+            (times[0] + times[1]) / 2.0
+        );
+    }
+    assert_eq!(runs[0]["speedup"], 1.0);
+    assert_eq!(
+        json["measured_sequential_s"].as_f64(),
+        runs[0]["median_s"].as_f64()
+    );
+
+    let svg = std::fs::read_to_string(env.join("speedup.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("speedup over -j 1"));
+    assert!(svg.contains("ideal (speedup = workers)"));
+    // Only the requested files: the runs wrote to a temporary folder.
+    assert_eq!(env.files_in("."), ["bench.json", "in", "speedup.svg"]);
+}
+
+#[test]
+fn bench_draws_a_png_chart() {
+    let env = TestEnv::new();
+    env.generate_small("in", 3, 7);
+    env.cmd()
+        .args(["-q", "bench", "in", "--jobs-list", "1", "--repeat", "1"])
+        .args(["--plot", "speedup.png"])
+        .assert()
+        .success();
+    let png = std::fs::read(env.join("speedup.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let decoded = image::load_from_memory(&png).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (800, 560));
+    // Not a blank picture: the text and lines are drawn.
+    let rgb = decoded.to_rgb8();
+    let dark = rgb
+        .pixels()
+        .filter(|p| p.0.iter().all(|&c| c < 100))
+        .count();
+    assert!(dark > 1000, "{dark} dark pixels");
+}
+
+#[test]
+fn bench_rejects_what_it_cannot_do() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.join("empty")).unwrap();
+    let output = env.cmd().args(["bench", "empty"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.starts_with("polarsdesc: error: "), "{stderr}");
+    assert!(stderr.contains("empty"), "{stderr}");
+
+    let output = env
+        .cmd()
+        .args(["bench", "empty", "--plot", "chart.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "polarsdesc: error: --plot chart.pdf: the chart is written as .svg or .png\n"
+    );
+    assert_eq!(env.files_in("."), ["empty"]);
+}
