@@ -37,12 +37,15 @@ def run_once(command, cwd=None):
 
 
 def measure(commands, rounds, prepare=None):
-    """Round-robin timing of {name: (command, cwd)}; returns {name: [(s, MB), ...]}."""
+    """Round-robin timing of {name: (command, cwd)}; returns {name: [(s, MB), ...]}.
+
+    `prepare(command, cwd)`, if given, runs before each command and returns the
+    (command, cwd) to run instead."""
     results = {name: [] for name in commands}
     for round_index in range(rounds + 1):
         for name, (command, cwd) in commands.items():
             if prepare:
-                prepare(name)
+                command, cwd = prepare(command, cwd)
             sample = run_once(command, cwd)
             if round_index > 0:  # round 0 warms the page cache and the interpreters
                 results[name].append(sample)
@@ -102,15 +105,23 @@ def main():
 
     generate_stats = {}
     if not args.skip_generate:
-        gen_dir = os.path.join(out, "gen")
         generate_commands = {
-            "polarsdesc generate": ([args.polarsdesc, "-q", "generate", "--dir", os.path.join(gen_dir, "data"), "--seed", "42"], None),
-            "pandas generator (article)": ([python, args.seed_generate], gen_dir),
+            "polarsdesc generate": ([args.polarsdesc, "-q", "generate", "--dir", "GEN/data", "--seed", "42"], None),
+            "pandas generator (article)": ([python, args.seed_generate], "GEN"),
         }
+        fresh_folders = iter(range(1_000_000))
 
-        def fresh_folder(_name):
-            shutil.rmtree(gen_dir, ignore_errors=True)
+        def fresh_folder(command, cwd):
+            # Every generation gets a folder never used before, and nothing is
+            # deleted until the end: on ext4, creating files right after deleting
+            # as many costs up to 1 s of kernel time (the inode allocator skips
+            # recently deleted inodes), which would measure the harness, not the
+            # tools. Pending writes of the previous command are flushed first.
+            gen_dir = os.path.join(out, f"gen-{next(fresh_folders)}")
             os.makedirs(gen_dir)
+            os.sync()
+            place = lambda text: text.replace("GEN", gen_dir)
+            return [place(part) for part in command], cwd and place(cwd)
 
         rounds = max(1, args.rounds // 2)
         print(f"generating the data set, {rounds} rounds", file=sys.stderr)
