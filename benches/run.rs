@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use polarsdesc::config::{GenerateConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions};
+use polarsdesc::config::{GenerateConfig, RunConfig};
 use polarsdesc::describe::Percentiles;
 use polarsdesc::parallel::available_cores;
 use polarsdesc::progress::Console;
@@ -31,22 +31,13 @@ fn bench_run(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(folder_bytes(&data)));
     group.sample_size(20);
     for jobs in [1, available_cores()] {
-        let config = RunConfig {
-            inputs: vec![data.clone()],
-            percentiles: Percentiles::default(),
-            output: OutputTarget::File(dir.path().join("summary.parquet")),
-            format: OutputFormat::Parquet,
+        // Every iteration describes the files: no cache, no journal to reuse.
+        let config = RunConfig::measured(
+            vec![data.clone()],
+            Percentiles::default(),
+            dir.path().join("summary.parquet"),
             jobs,
-            generate_if_empty: None,
-            // Every iteration describes the files: no cache, no journal to reuse.
-            store: StoreOptions {
-                cache: false,
-                resume: false,
-            },
-            strict: false,
-            errors_file: None,
-            thresholds: None,
-        };
+        );
         group.bench_function(format!("200 files, -j {jobs}"), |b| {
             b.iter(|| black_box(polarsdesc::run(&config, &Console::silent()).unwrap()))
         });

@@ -151,6 +151,34 @@ pub struct RunConfig {
     pub thresholds: Option<Thresholds>,
 }
 
+impl RunConfig {
+    /// A run that does the whole job every time, for measuring it: the inputs
+    /// described (no cache, no journal, no generation) and Parquet written to
+    /// `output`.
+    pub fn measured(
+        inputs: Vec<PathBuf>,
+        percentiles: Percentiles,
+        output: PathBuf,
+        jobs: usize,
+    ) -> Self {
+        RunConfig {
+            inputs,
+            percentiles,
+            output: OutputTarget::File(output),
+            format: OutputFormat::Parquet,
+            jobs,
+            generate_if_empty: None,
+            store: StoreOptions {
+                cache: false,
+                resume: false,
+            },
+            strict: false,
+            errors_file: None,
+            thresholds: None,
+        }
+    }
+}
+
 /// What `bench` measures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenchConfig {

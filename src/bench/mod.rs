@@ -13,7 +13,7 @@ pub mod timing;
 use std::time::Instant;
 
 use crate::atomic;
-use crate::config::{BenchConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions};
+use crate::config::{BenchConfig, RunConfig};
 use crate::describe;
 use crate::error::{Error, Result};
 use crate::interrupt;
@@ -53,21 +53,12 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
     let scratch = tempfile::tempdir().map_err(|err| Error::write(&std::env::temp_dir(), err))?;
     let mut runs = Vec::with_capacity(config.jobs_list.len());
     for &workers in &config.jobs_list {
-        let run_config = RunConfig {
-            inputs: config.inputs.clone(),
-            percentiles: config.percentiles.clone(),
-            output: OutputTarget::File(scratch.path().join("summary.parquet")),
-            format: OutputFormat::Parquet,
-            jobs: workers,
-            generate_if_empty: None,
-            store: StoreOptions {
-                cache: false,
-                resume: false,
-            },
-            strict: false,
-            errors_file: None,
-            thresholds: None,
-        };
+        let run_config = RunConfig::measured(
+            config.inputs.clone(),
+            config.percentiles.clone(),
+            scratch.path().join("summary.parquet"),
+            workers,
+        );
         let mut times = Vec::with_capacity(config.repeat);
         for _ in 0..config.repeat {
             interrupt::check()?;
