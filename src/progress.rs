@@ -11,6 +11,8 @@ pub struct Console {
     quiet: bool,
     color: bool,
     interactive: bool,
+    /// Not even warnings and errors (the caller reports them itself).
+    muted: bool,
 }
 
 impl Console {
@@ -22,15 +24,18 @@ impl Console {
             quiet,
             color: interactive && !no_color,
             interactive,
+            muted: false,
         }
     }
 
-    /// A console that prints nothing (for library callers and benchmarks).
+    /// A console that prints nothing, not even warnings and errors (for
+    /// library callers that report the outcome themselves, and benchmarks).
     pub fn silent() -> Self {
         Console {
             quiet: true,
             color: false,
             interactive: false,
+            muted: true,
         }
     }
 
@@ -89,6 +94,9 @@ impl Console {
     }
 
     fn print(&self, message: &str) {
+        if self.muted {
+            return;
+        }
         // A closed stderr is not worth failing the run over.
         let _ = writeln!(std::io::stderr().lock(), "{message}");
     }

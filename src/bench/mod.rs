@@ -66,11 +66,13 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
             let run = summary::run(&run_config, &Console::silent())?;
             times.push(started.elapsed().as_secs_f64());
             if !run.failures.is_empty() && runs.is_empty() && times.len() == 1 {
-                console.warn(&format!(
-                    "{} of {} files fail (`polarsdesc run` names them); the times include trying them",
-                    run.failures.len(),
-                    run.files
-                ));
+                bar.suspend(|| {
+                    console.warn(&format!(
+                        "{} of {} files fail (`polarsdesc run` names them); the times include trying them",
+                        run.failures.len(),
+                        run.files
+                    ))
+                });
             }
             bar.inc(1);
         }
