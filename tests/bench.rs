@@ -136,7 +136,8 @@ fn bench_prints_a_table_and_writes_json_and_charts() {
 fn bench_draws_a_png_chart_and_warns_of_failing_files() {
     let env = TestEnv::new();
     env.generate_small("in", 3, 7);
-    env.write("in/zz.csv", ",data\n2020-01-01,1,2\n");
+    // The first file fails: the next one is timed, and the runs go on.
+    env.write("in/aa.csv", ",data\n2020-01-01,1,2\n");
     let output = env
         .cmd()
         .args(["-q", "bench", "in", "--jobs-list", "1", "--repeat", "2"])
@@ -151,6 +152,10 @@ fn bench_draws_a_png_chart_and_warns_of_failing_files() {
          the times include trying them\n"
     );
     let png = std::fs::read(env.join("speedup.png")).unwrap();
+    // (the table on stdout names the file timed)
+    assert!(String::from_utf8(output.stdout)
+        .unwrap()
+        .contains("one file (in/ab.csv): "));
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let decoded = image::load_from_memory(&png).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (800, 560));
@@ -172,6 +177,15 @@ fn bench_rejects_what_it_cannot_do() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.starts_with("polarsdesc: error: "), "{stderr}");
     assert!(stderr.contains("empty"), "{stderr}");
+
+    env.write("bad/x.csv", "");
+    let output = env.cmd().args(["bench", "bad"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "polarsdesc: error: bench: no input file can be described (`polarsdesc run` says why)\n"
+    );
+    std::fs::remove_dir_all(env.join("bad")).unwrap();
 
     let output = env
         .cmd()

@@ -10,6 +10,7 @@ pub mod plot;
 pub mod report;
 pub mod timing;
 
+use std::path::Path;
 use std::time::Instant;
 
 use crate::atomic;
@@ -26,7 +27,7 @@ pub use report::{BenchReport, Measurement};
 /// and the chart when asked.
 ///
 /// # Errors
-/// When no input file is found, the first file cannot be described, a run
+/// When no input file is found or none can be described, a run
 /// fails as a whole, the JSON or chart cannot be written, or the experiment
 /// is interrupted.
 pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
@@ -39,16 +40,28 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
     let steps = timing::RUNS + config.repeat * config.jobs_list.len();
     let bar = console.bar(steps as u64, "benchmarking", "steps");
 
-    // One file, like %timeit, on this thread (Polars inline, as on a worker).
+    // One file, like %timeit, on this thread (Polars inline, as on a worker):
+    // the first one that can be described.
     parallel::run_polars_inline();
-    let first = &files[0];
+    let describe =
+        |path: &Path| describe::describe_file(path, &config.percentiles, &SpareCores::none());
+    let first = files
+        .iter()
+        .find(|path| describe(path).is_ok())
+        .ok_or_else(|| {
+            Error::InvalidConfig(
+                "bench: no input file can be described (`polarsdesc run` says why)".into(),
+            )
+        })?;
     let one_file = timing::timeit(
-        || describe::describe_file(first, &config.percentiles, &SpareCores::none()).map(drop),
+        || {
+            interrupt::check()?;
+            describe(first).map(drop).map_err(|err| {
+                Error::InvalidConfig(format!("cannot time one file, {}: {err}", first.display()))
+            })
+        },
         || bar.inc(1),
-    )
-    .map_err(|err| {
-        Error::InvalidConfig(format!("cannot time one file, {}: {err}", first.display()))
-    })?;
+    )?;
 
     let scratch = tempfile::tempdir().map_err(|err| Error::write(&std::env::temp_dir(), err))?;
     let mut runs = Vec::with_capacity(config.jobs_list.len());
