@@ -287,12 +287,7 @@ impl BenchArgs {
             None => default_jobs_list(cores),
         };
         if let Some(path) = &self.plot {
-            if !plot::is_supported(path) {
-                return Err(polarsdesc::Error::InvalidConfig(format!(
-                    "--plot {}: the chart is written as .svg or .png",
-                    path.display()
-                )));
-            }
+            plot::check_format(path)?;
         }
         let (inputs, generate_if_empty) = inputs_or_default(self.inputs, cores);
         Ok(BenchConfig {

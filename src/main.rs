@@ -37,7 +37,10 @@ fn try_main(cli: cli::Cli, console: &Console) -> anyhow::Result<ExitCode> {
         }
         cli::Config::Bench(config) => {
             let report = polarsdesc::bench(&config, console)?;
+            // The table first: a JSON or chart that cannot be written must
+            // not cost the measurements.
             print!("{}", report.table());
+            polarsdesc::bench::write_outputs(&report, &config)?;
             Ok(ExitCode::Success)
         }
     }

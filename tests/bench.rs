@@ -199,3 +199,24 @@ fn bench_rejects_what_it_cannot_do() {
     );
     assert_eq!(env.files_in("."), ["empty"]);
 }
+
+#[test]
+fn an_unwritable_json_still_prints_the_measurements() {
+    let env = TestEnv::new();
+    env.generate_small("in", 2, 7);
+    let output = env
+        .cmd()
+        .args(["-q", "bench", "in", "--jobs-list", "1", "--repeat", "1"])
+        .args(["--json", "missing/bench.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(table_rows(&table).len(), 1, "{table}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("polarsdesc: error: cannot write missing/bench.json"),
+        "{stderr}"
+    );
+    assert_eq!(env.files_in("."), ["in"]);
+}

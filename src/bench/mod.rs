@@ -23,13 +23,13 @@ use crate::progress::Console;
 use crate::summary;
 pub use report::{BenchReport, Measurement};
 
-/// Runs the experiment, with a progress bar over all of it; writes the JSON
-/// and the chart when asked.
+/// Runs the experiment, with a progress bar over all of it. The JSON and the
+/// chart are written afterwards by [`write_outputs`], so that a failed write
+/// never costs the measurements.
 ///
 /// # Errors
-/// When no input file is found or none can be described, a run
-/// fails as a whole, the JSON or chart cannot be written, or the experiment
-/// is interrupted.
+/// When no input file is found or none can be described, a run fails as a
+/// whole, or the experiment is interrupted.
 pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
     let files = summary::find_inputs(&config.inputs, config.generate_if_empty.as_ref(), console)?;
     let bytes = files
@@ -100,13 +100,21 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
         one_file: (first.display().to_string(), one_file),
         runs,
     };
+    Ok(report)
+}
+
+/// Writes the JSON and the chart `config` asks for, each atomically.
+///
+/// # Errors
+/// When either cannot be written.
+pub fn write_outputs(report: &BenchReport, config: &BenchConfig) -> Result<()> {
     if let Some(path) = &config.json {
         let text =
             serde_json::to_string_pretty(&report.json()).expect("JSON values serialize") + "\n";
         atomic::write_bytes(path, text.as_bytes()).map_err(|err| Error::write(path, err))?;
     }
     if let Some(path) = &config.plot {
-        plot::draw(&report, path)?;
+        plot::draw(report, path)?;
     }
-    Ok(report)
+    Ok(())
 }

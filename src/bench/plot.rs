@@ -18,16 +18,11 @@ const SIZE: (u32, u32) = (800, 560);
 /// # Errors
 /// When the extension is neither, or the file cannot be written.
 pub fn draw(report: &BenchReport, path: &Path) -> Result<()> {
+    check_format(path)?;
     register_font();
     let bytes = match extension(path).as_deref() {
-        Some("svg") => svg(report),
         Some("png") => png(report),
-        _ => {
-            return Err(Error::InvalidConfig(format!(
-                "--plot {}: the chart is written as .svg or .png",
-                path.display()
-            )))
-        }
+        _ => svg(report),
     }
     .map_err(|err| Error::write(path, std::io::Error::other(err)))?;
     atomic::write_bytes(path, &bytes).map_err(|err| Error::write(path, err))
@@ -58,9 +53,18 @@ fn png(report: &BenchReport) -> std::result::Result<Vec<u8>, String> {
     Ok(encoded)
 }
 
-/// Whether `path` names a chart format `draw` can write.
-pub fn is_supported(path: &Path) -> bool {
-    matches!(extension(path).as_deref(), Some("svg" | "png"))
+/// Checks that `path` names a chart format `draw` can write.
+///
+/// # Errors
+/// When its extension is neither `.svg` nor `.png` (any case).
+pub fn check_format(path: &Path) -> Result<()> {
+    match extension(path).as_deref() {
+        Some("svg" | "png") => Ok(()),
+        _ => Err(Error::InvalidConfig(format!(
+            "--plot {}: the chart is written as .svg or .png",
+            path.display()
+        ))),
+    }
 }
 
 fn extension(path: &Path) -> Option<String> {
