@@ -3,10 +3,13 @@
 //! A reader (or a crash, or Ctrl-C) therefore sees either the old file or the
 //! whole new one, never a truncated one. The temporary file is named
 //! `.<name>.<random>.tmp` and is removed if the write fails or is abandoned.
+//! Callers pass the real target (symbolic links already followed, see
+//! [`crate::destination`]), so a link is never replaced by a file.
 
-use std::fs::File;
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Writes `bytes` to `path` atomically.
 ///
@@ -18,7 +21,9 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Creates a temporary file next to `path`, lets `fill` write it, then renames
-/// it to `path`. With `durable`, the data is flushed to disk before the rename.
+/// it to `path`. With `durable`, the data (and then the rename) is flushed to
+/// disk. A file that is replaced keeps its permissions; a new one gets those of
+/// any new file (0666 less the umask).
 ///
 /// # Errors
 /// Whatever `fill` returns, or an I/O error creating, syncing or renaming the
@@ -28,27 +33,131 @@ pub fn write_with<E: From<io::Error>>(
     durable: bool,
     fill: impl FnOnce(&mut File) -> Result<(), E>,
 ) -> Result<(), E> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let mut temp = TempFile::beside(path)?;
+    if let Ok(existing) = fs::metadata(path) {
+        temp.file.set_permissions(existing.permissions())?;
+    }
+    fill(&mut temp.file)?;
+    if durable {
+        temp.file.sync_all()?;
+    }
+    temp.persist(path)?;
+    if durable {
+        sync_folder(folder_of(path));
+    }
+    Ok(())
+}
+
+/// Checks that a file can be created beside `path` (by creating and removing
+/// a temporary one), without touching `path`.
+///
+/// # Errors
+/// When the folder is missing, not a folder, or not writable.
+pub fn check_writable(path: &Path) -> io::Result<()> {
+    TempFile::beside(path).map(drop)
+}
+
+/// The prefix of the temporary files written beside `path`: `.<name>.`.
+pub fn temporary_prefix(path: &Path) -> String {
     let name = path
         .file_name()
         .map_or_else(|| "output".into(), |name| name.to_string_lossy());
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // Temporary files are private (0600) by default; the result should get
-    // the usual permissions of a new file (0666 less the umask), as `open` gives.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut temp = builder.tempfile_in(folder)?;
-    fill(temp.as_file_mut())?;
-    if durable {
-        temp.as_file().sync_all()?;
+    format!(".{name}.")
+}
+
+/// Whether `candidate` is a temporary file of a write to `target`.
+pub fn is_temporary_of(candidate: &Path, target: &Path) -> bool {
+    let name = candidate
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    folder_of(candidate) == folder_of(target)
+        && name.starts_with(&temporary_prefix(target))
+        && name.ends_with(".tmp")
+}
+
+/// The folder a file is in (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
     }
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
+}
+
+/// A temporary file of ours, removed on drop unless it was renamed into place.
+struct TempFile {
+    path: PathBuf,
+    file: File,
+    persisted: bool,
+}
+
+impl TempFile {
+    /// Creates `.<name>.<random>.tmp` in the folder of `target`, exclusively
+    /// (never opening a file that someone else made).
+    fn beside(target: &Path) -> io::Result<TempFile> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let prefix = temporary_prefix(target);
+        let folder = folder_of(target);
+        let mut attempts = 0;
+        loop {
+            let nonce = nonce(COUNTER.fetch_add(1, Ordering::Relaxed));
+            let path = folder.join(format!("{prefix}{nonce:012x}.tmp"));
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
+            match options.open(&path) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        path,
+                        file,
+                        persisted: false,
+                    })
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempts < 100 => {
+                    attempts += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    fn persist(mut self, target: &Path) -> io::Result<()> {
+        fs::rename(&self.path, target)?;
+        self.persisted = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// 48 bits that differ between processes and calls: enough that two writers
+/// rarely try the same name (and `create_new` settles it when they do).
+fn nonce(counter: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mixed =
+        (u64::from(std::process::id()) << 32) ^ nanos ^ counter.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // A final avalanche (splitmix64) so that close inputs give unrelated names.
+    let mut z = mixed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) & 0xFFFF_FFFF_FFFF
+}
+
+/// Flushes a folder's entries to disk, so a rename survives a power cut.
+/// Best effort: not every platform or file system allows it.
+fn sync_folder(folder: &Path) {
+    if let Ok(handle) = File::open(folder) {
+        let _ = handle.sync_all();
+    }
 }
 
 #[cfg(test)]
@@ -61,8 +170,8 @@ mod tests {
         let path = dir.path().join("out.txt");
         write_bytes(&path, b"old").unwrap();
         write_bytes(&path, b"new").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
@@ -75,27 +184,57 @@ mod tests {
             Err(io::Error::other("encoder failed"))
         });
         assert!(result.is_err());
-        assert_eq!(std::fs::read(&path).unwrap(), b"old");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]
     #[test]
-    fn new_files_get_ordinary_permissions() {
+    fn new_files_get_the_permissions_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ours = dir.path().join("out.txt");
+        write_bytes(&ours, b"x").unwrap();
+        // Whatever the umask, a file made by a plain `open` gets the same mode.
+        let plain = dir.path().join("plain.txt");
+        File::create(&plain).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&ours), mode(&plain));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.txt");
-        write_bytes(&path, b"x").unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        // Readable by others unless the umask forbids it; never 0600 by accident.
-        assert_ne!(mode & 0o777, 0o600);
-        assert_eq!(mode & 0o600, 0o600);
+        fs::write(&path, b"old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_bytes(&path, b"new").unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
     }
 
     #[test]
-    fn missing_folder_is_an_error() {
+    fn a_missing_folder_is_a_plain_os_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing").join("out.txt");
-        assert!(write_bytes(&path, b"x").is_err());
+        let err = write_bytes(&path, b"x").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        // The message is the OS's, without the name of a temporary file.
+        assert!(!err.to_string().contains(".tmp"), "{err}");
+    }
+
+    #[test]
+    fn temporaries_are_recognised() {
+        let target = Path::new("out/s.parquet");
+        assert!(is_temporary_of(
+            Path::new("out/.s.parquet.0a1b2c3d4e5f.tmp"),
+            target
+        ));
+        assert!(!is_temporary_of(Path::new(".s.parquet.0a1b.tmp"), target));
+        assert!(!is_temporary_of(Path::new("out/s.parquet"), target));
     }
 }

@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use polarsdesc::bench::plot;
 use polarsdesc::config::{
-    default_jobs_list, default_start, jobs_list, BenchConfig, GenerateConfig, OutputFormat,
-    OutputTarget, RunConfig, StoreOptions, DEFAULT_DATA_DIR,
+    default_jobs_list, default_start, jobs_list, BenchConfig, CacheCheck, DiscoverOptions,
+    GenerateConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions, DEFAULT_DATA_DIR,
 };
 use polarsdesc::describe::Percentiles;
 use polarsdesc::parallel::available_cores;
@@ -60,7 +60,13 @@ pub struct RunArgs {
     #[arg(value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
 
-    /// Where to write the result; '-' writes to stdout (CSV unless --format says otherwise).
+    /// Search the subfolders of folders too (the label stays the file's stem).
+    #[arg(short, long)]
+    pub recursive: bool,
+
+    /// Where to write the result; '-' writes to stdout (CSV unless --format
+    /// says otherwise). A symbolic link is followed; a FIFO or a device is
+    /// written as a stream; a file that is also an input is refused.
     #[arg(short, long, value_name = "FILE", default_value = "summary.parquet")]
     pub output: PathBuf,
 
@@ -82,10 +88,15 @@ pub struct RunArgs {
     pub resume: bool,
 
     /// Do not reuse or keep results between runs. By default a cache beside
-    /// the output (.NAME.cache) lets a rerun skip files whose path, size and
-    /// modification time are unchanged.
+    /// the output (.NAME.cache) lets a rerun skip unchanged files.
     #[arg(long)]
     pub no_cache: bool,
+
+    /// How the cache decides that a file is unchanged: `metadata` (path,
+    /// size, modification and change times, inode; reads nothing) or
+    /// `content` (path, size and a hash of the bytes; reads every file).
+    #[arg(long, value_enum, value_name = "HOW", default_value = "metadata")]
+    pub cache_check: CacheCheckArg,
 
     /// Stop at the first file that fails, with exit code 2.
     #[arg(long)]
@@ -188,6 +199,22 @@ impl JobsArg {
     }
 }
 
+/// The ways of checking the cache, as spelled on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CacheCheckArg {
+    Metadata,
+    Content,
+}
+
+impl From<CacheCheckArg> for CacheCheck {
+    fn from(check: CacheCheckArg) -> Self {
+        match check {
+            CacheCheckArg::Metadata => CacheCheck::Metadata,
+            CacheCheckArg::Content => CacheCheck::Content,
+        }
+    }
+}
+
 /// The output formats, as spelled on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -255,14 +282,12 @@ impl RunArgs {
             }
             (None, None) => None,
         };
-        if self.resume && output == OutputTarget::Stdout {
-            return Err(polarsdesc::Error::InvalidConfig(
-                "--resume needs an output file (the journal is kept beside it), not -o -".into(),
-            ));
-        }
         let (inputs, generate_if_empty) = inputs_or_default(self.inputs, jobs);
         Ok(RunConfig {
             inputs,
+            discover: DiscoverOptions {
+                recursive: self.recursive,
+            },
             percentiles,
             output,
             format,
@@ -271,6 +296,8 @@ impl RunArgs {
             store: StoreOptions {
                 cache: !self.no_cache,
                 resume: self.resume,
+                journal: true,
+                check: self.cache_check.into(),
             },
             strict: self.strict,
             errors_file: self.errors,
@@ -378,10 +405,12 @@ mod tests {
             config.store,
             StoreOptions {
                 cache: true,
-                resume: false
+                resume: false,
+                journal: true,
+                check: CacheCheck::Metadata,
             }
         );
-        assert!(!config.strict);
+        assert!(!config.strict && !config.discover.recursive);
     }
 
     #[test]
@@ -434,6 +463,9 @@ mod tests {
             "--strict",
             "--errors",
             "e.csv",
+            "--cache-check",
+            "content",
+            "-r",
         ];
         let Config::Run(config) = parse(&args) else {
             panic!("expected run")
@@ -442,10 +474,12 @@ mod tests {
             config.store,
             StoreOptions {
                 cache: false,
-                resume: true
+                resume: true,
+                journal: true,
+                check: CacheCheck::Content,
             }
         );
-        assert!(config.strict);
+        assert!(config.strict && config.discover.recursive);
         assert_eq!(config.errors_file, Some(PathBuf::from("e.csv")));
     }
 
@@ -503,7 +537,15 @@ mod tests {
         };
         assert!(invalid(&["polarsdesc", "run", "-p", "1.5"]));
         assert!(invalid(&["polarsdesc", "run", "-o", "out.txt"]));
-        assert!(invalid(&["polarsdesc", "run", "-o", "-", "--resume"]));
+        assert!(invalid(&[
+            "polarsdesc",
+            "run",
+            "-o",
+            "s.csv",
+            "--format",
+            "json"
+        ]));
+        assert!(invalid(&["polarsdesc", "run", "-p", "0.1,0.1000001"]));
         assert!(invalid(&["polarsdesc", "generate", "--end", "2000-01-01"]));
         assert!(Cli::try_parse_from(["polarsdesc", "run", "-j", "0"]).is_err());
     }

@@ -6,6 +6,9 @@ use chrono::NaiveDate;
 
 use crate::describe::Percentiles;
 use crate::error::{Error, Result};
+use crate::generate::labels::label_count;
+pub use crate::sources::DiscoverOptions;
+pub use crate::summary::records::CacheCheck;
 pub use crate::summary::store::StoreOptions;
 use crate::thresholds::Thresholds;
 
@@ -56,7 +59,9 @@ impl GenerateConfig {
     /// Checks the options against each other.
     ///
     /// # Errors
-    /// When the date range is empty or there would be no labels.
+    /// When the date range is empty, there would be no labels, more labels
+    /// are asked for than exist, or so many would be made (without
+    /// `--labels`) that they are surely a mistake.
     pub fn validate(&self) -> Result<()> {
         if self.end < self.start {
             return Err(Error::InvalidConfig(format!(
@@ -73,8 +78,50 @@ impl GenerateConfig {
         if self.label_limit == Some(0) {
             return Err(Error::InvalidConfig("--labels must be at least 1".into()));
         }
-        Ok(())
+        let available = label_count(self.label_length);
+        match self.label_limit {
+            Some(wanted) if wanted as u64 > available => {
+                let more = if self.label_length < 26 {
+                    format!(
+                        "; --label-length {} gives {}",
+                        self.label_length + 1,
+                        thousands(label_count(self.label_length + 1))
+                    )
+                } else {
+                    String::new()
+                };
+                Err(Error::InvalidConfig(format!(
+                    "--labels {wanted}: there are only {} labels of {} letters{more}",
+                    thousands(available),
+                    self.label_length
+                )))
+            }
+            None if available > MAX_FILES_WITHOUT_LIMIT => Err(Error::InvalidConfig(format!(
+                "--label-length {} makes {} files, more than {} in one go: \
+                 add --labels N to make the first N",
+                self.label_length,
+                thousands(available),
+                thousands(MAX_FILES_WITHOUT_LIMIT)
+            ))),
+            _ => Ok(()),
+        }
     }
+}
+
+/// The most files `generate` makes without an explicit `--labels`.
+pub const MAX_FILES_WITHOUT_LIMIT: u64 = 1_000_000;
+
+/// `n` with thousands separators: 22,100.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut text = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
 }
 
 /// Where `run` writes its result.
@@ -106,13 +153,32 @@ impl OutputFormat {
         }
     }
 
+    /// The name of the format, as `--format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Parquet => "parquet",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Json => "json",
+        }
+    }
+
     /// `explicit` if given; otherwise CSV for stdout and the extension's format for a file.
     ///
     /// # Errors
-    /// When no format is given and the file's extension names none.
+    /// When no format is given and the file's extension names none, or the
+    /// given format contradicts the extension (CSV bytes in `x.parquet`).
     pub fn resolve(explicit: Option<Self>, target: &OutputTarget) -> Result<Self> {
         match (explicit, target) {
-            (Some(format), _) => Ok(format),
+            (Some(format), OutputTarget::File(path)) => match Self::from_extension(path) {
+                Some(implied) if implied != format => Err(Error::InvalidConfig(format!(
+                    "--format {} contradicts the extension of '{}' ({}): change one of them",
+                    format.name(),
+                    path.display(),
+                    implied.name()
+                ))),
+                _ => Ok(format),
+            },
+            (Some(format), OutputTarget::Stdout) => Ok(format),
             (None, OutputTarget::Stdout) => Ok(OutputFormat::Csv),
             (None, OutputTarget::File(path)) => Self::from_extension(path).ok_or_else(|| {
                 Error::InvalidConfig(format!(
@@ -130,6 +196,8 @@ impl OutputFormat {
 pub struct RunConfig {
     /// Files, folders (their `*.csv`) and glob patterns.
     pub inputs: Vec<PathBuf>,
+    /// How folders are searched.
+    pub discover: DiscoverOptions,
     /// Percentiles to report besides count, mean, std, min and max.
     pub percentiles: Percentiles,
     /// Where the result goes.
@@ -163,6 +231,7 @@ impl RunConfig {
     ) -> Self {
         RunConfig {
             inputs,
+            discover: DiscoverOptions::default(),
             percentiles,
             output: OutputTarget::File(output),
             format: OutputFormat::Parquet,
@@ -171,6 +240,8 @@ impl RunConfig {
             store: StoreOptions {
                 cache: false,
                 resume: false,
+                journal: false,
+                check: CacheCheck::Metadata,
             },
             strict: false,
             errors_file: None,
@@ -242,11 +313,11 @@ mod tests {
     }
 
     #[test]
-    fn explicit_format_wins_and_stdout_defaults_to_csv() {
+    fn explicit_format_must_agree_and_stdout_defaults_to_csv() {
         let file = OutputTarget::File("x.parquet".into());
         assert_eq!(
-            OutputFormat::resolve(Some(OutputFormat::Json), &file).unwrap(),
-            OutputFormat::Json
+            OutputFormat::resolve(Some(OutputFormat::Parquet), &file).unwrap(),
+            OutputFormat::Parquet
         );
         assert_eq!(
             OutputFormat::resolve(None, &OutputTarget::Stdout).unwrap(),
@@ -254,6 +325,15 @@ mod tests {
         );
         let unknown = OutputTarget::File("x.txt".into());
         assert!(OutputFormat::resolve(None, &unknown).is_err());
+        assert_eq!(
+            OutputFormat::resolve(Some(OutputFormat::Csv), &unknown).unwrap(),
+            OutputFormat::Csv
+        );
+        let err = OutputFormat::resolve(Some(OutputFormat::Csv), &file).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--format csv contradicts the extension of 'x.parquet' (parquet): change one of them"
+        );
     }
 
     #[test]
@@ -272,5 +352,26 @@ mod tests {
         assert!(config.validate().is_ok());
         config.end = NaiveDate::from_ymd_opt(2009, 1, 1).unwrap();
         assert!(config.validate().is_err());
+        let message = |length, limit| {
+            let config = GenerateConfig {
+                label_length: length,
+                label_limit: limit,
+                ..GenerateConfig::default_data_set(Path::new("d"), 1)
+            };
+            config.validate().err().map(|err| err.to_string())
+        };
+        assert_eq!(
+            message(2, Some(5000)).unwrap(),
+            "--labels 5000: there are only 1,326 labels of 2 letters; --label-length 3 gives 22,100"
+        );
+        assert_eq!(message(2, Some(1326)), None);
+        assert_eq!(
+            message(8, None).unwrap(),
+            "--label-length 8 makes 752,538,150 files, more than 1,000,000 in one go: \
+             add --labels N to make the first N"
+        );
+        assert_eq!(message(8, Some(10)), None);
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
     }
 }

@@ -43,6 +43,9 @@ impl From<ExitCode> for std::process::ExitCode {
 
 /// An error that stops a whole command (as opposed to one input file failing,
 /// which is a [`crate::describe::FileError`] and does not stop the run).
+///
+/// Each message is complete on its own, the underlying cause included; the
+/// causes are not also chained as sources, so nothing is printed twice.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The options are inconsistent or out of range.
@@ -54,22 +57,22 @@ pub enum Error {
     NoInputs(Vec<PathBuf>),
 
     /// An input path does not exist or cannot be listed.
-    #[error("cannot read input {}: {source}", .path.display())]
-    Input { path: PathBuf, source: io::Error },
+    #[error("cannot read input {}: {cause}", .path.display())]
+    Input { path: PathBuf, cause: io::Error },
 
     /// A glob pattern is malformed.
     #[error("invalid glob pattern '{pattern}': {message}")]
     Glob { pattern: String, message: String },
 
     /// Writing an output file (or a generated CSV) failed; nothing was replaced.
-    #[error("cannot write {}: {source}", .path.display())]
-    Write { path: PathBuf, source: io::Error },
+    #[error("cannot write {}: {cause}", .path.display())]
+    Write { path: PathBuf, cause: io::Error },
 
     /// Polars failed while building or encoding the combined result.
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Polars {
         context: String,
-        source: polars::error::PolarsError,
+        cause: polars::error::PolarsError,
     },
 
     /// Another run is writing the same output.
@@ -95,11 +98,17 @@ impl Error {
     }
 
     /// Shorthand for a write error on `path`.
-    pub fn write(path: &Path, source: io::Error) -> Self {
+    pub fn write(path: &Path, cause: io::Error) -> Self {
         Error::Write {
             path: path.to_path_buf(),
-            source,
+            cause,
         }
+    }
+
+    /// Whether this is a write to a pipe whose reader has gone
+    /// (`polarsdesc run -o - | head`), which is not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Write { cause, .. } if cause.kind() == io::ErrorKind::BrokenPipe)
     }
 }
 

@@ -16,12 +16,14 @@ pub mod atomic;
 pub mod bench;
 pub mod config;
 pub mod describe;
+pub mod destination;
 pub mod error;
 pub mod generate;
 pub mod interrupt;
 pub mod output;
 pub mod parallel;
 pub mod progress;
+pub mod sources;
 pub mod summary;
 pub mod thresholds;
 

@@ -2,7 +2,7 @@
 
 mod cli;
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode as ProcessExitCode;
 
 use anyhow::Context;
@@ -39,7 +39,11 @@ fn try_main(cli: cli::Cli, console: &Console) -> anyhow::Result<ExitCode> {
             let report = polarsdesc::bench(&config, console)?;
             // The table first: a JSON or chart that cannot be written must
             // not cost the measurements.
-            print!("{}", report.table());
+            let mut stdout = io::stdout().lock();
+            stdout
+                .write_all(report.table().as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|err| polarsdesc::Error::write("<stdout>".as_ref(), err))?;
             polarsdesc::bench::write_outputs(&report, &config)?;
             Ok(ExitCode::Success)
         }
@@ -57,7 +61,10 @@ fn exit_code_of(err: &anyhow::Error) -> ExitCode {
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            .downcast_ref::<polarsdesc::Error>()
+            .is_some_and(polarsdesc::Error::is_broken_pipe)
+            || cause
+                .downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
 }

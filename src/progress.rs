@@ -72,6 +72,15 @@ impl Console {
         }
     }
 
+    /// A note on stderr, unless quiet: `polarsdesc: note: ...` (something the
+    /// user may not expect, such as files left out, that changes nothing wrong).
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            let label = self.paint("note:", "36");
+            self.print(&format!("polarsdesc: {label} {message}"));
+        }
+    }
+
     /// A warning on stderr, even when quiet: `polarsdesc: warning: ...`.
     pub fn warn(&self, message: &str) {
         let label = self.paint("warning:", "33");

@@ -7,7 +7,7 @@
 //! (`--thresholds`); `--threshold` is then the fallback.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use glob::Pattern;
 use polars::prelude::*;
@@ -27,6 +27,8 @@ pub struct Thresholds {
     rules: Vec<Rule>,
     /// For labels no rule matches.
     fallback: Option<f64>,
+    /// The `--thresholds` file the rules came from.
+    file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,14 +61,21 @@ impl Thresholds {
         stat: &str,
         percentiles: &Percentiles,
     ) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Input {
+        let text = std::fs::read_to_string(path).map_err(|cause| Error::Input {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         let rules = parse_rules(&text).map_err(|problem| {
             Error::InvalidConfig(format!("thresholds file {}: {problem}", path.display()))
         })?;
-        Self::build(stat, rules, fallback, percentiles)
+        let mut thresholds = Self::build(stat, rules, fallback, percentiles)?;
+        thresholds.file = Some(path.to_path_buf());
+        Ok(thresholds)
+    }
+
+    /// The `--thresholds` file, if the rules came from one.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     fn build(
@@ -89,6 +98,7 @@ impl Thresholds {
             stat: stat.to_string(),
             rules,
             fallback,
+            file: None,
         })
     }
 

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{fixture, TestEnv};
-use polarsdesc::summary::PANIC_FOR_TESTS;
 use predicates::prelude::*;
 
 const HEADER: &str = "label,path,column,count,mean,std,min,25%,50%,75%,max\n";
@@ -266,20 +265,6 @@ fn a_broken_symlink_and_a_vanished_file() {
 }
 
 #[test]
-fn a_panic_is_that_files_error_and_the_run_goes_on() {
-    let env = TestEnv::new();
-    env.write("in/boom.csv", "x\n1\n");
-    env.write("in/good.csv", "x\n2\n");
-    env.cmd()
-        .env(PANIC_FOR_TESTS, "boom")
-        .args(["-q", "run", "in", "-o", "-"])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("good,in/good.csv,x,1,2.0,"))
-        .stderr("polarsdesc: error: in/boom.csv: internal error (panic) while reading: test panic on in/boom.csv\n");
-}
-
-#[test]
 fn the_whole_corpus_in_one_run() {
     let env = TestEnv::new();
     std::os::unix::fs::symlink(fixture("bad"), env.join("bad")).unwrap();
@@ -342,17 +327,54 @@ fn the_whole_corpus_in_one_run() {
 }
 
 #[test]
-fn strict_stops_at_the_first_failure() {
+fn strict_stops_at_the_first_failure_and_changes_nothing() {
     let env = TestEnv::new();
     env.write("in/a.csv", "x\n1\n");
-    env.write("in/b.csv", "");
     env.write("in/c.csv", "x\n3\n");
+    // A complete earlier run: its output and cache must survive the strict run.
+    env.cmd().args(["-q", "run", "in"]).assert().success();
+    let output_before = std::fs::read(env.join("summary.parquet")).unwrap();
+    let cache_before = std::fs::read(env.join(".summary.parquet.cache")).unwrap();
+    env.write("in/b.csv", "");
     env.cmd()
-        .args(["-q", "run", "in", "-j", "1", "--strict"])
+        .args([
+            "-q",
+            "run",
+            "in",
+            "-j",
+            "1",
+            "--strict",
+            "--errors",
+            "failed.csv",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::ends_with(
-            "polarsdesc: error: in/b.csv: the file is empty (no header line) (--strict stops at the first failure)\n",
-        ));
-    assert!(!env.join("summary.parquet").exists(), "nothing is written");
+        .stdout("")
+        .stderr(
+            "polarsdesc: error: in/b.csv: the file is empty (no header line)\n\
+             polarsdesc: error: in/b.csv: the file is empty (no header line) \
+             (--strict stops at the first failure)\n",
+        );
+    assert_eq!(
+        std::fs::read(env.join("summary.parquet")).unwrap(),
+        output_before
+    );
+    assert_eq!(
+        std::fs::read(env.join(".summary.parquet.cache")).unwrap(),
+        cache_before
+    );
+    assert_eq!(
+        env.files_in("."),
+        [
+            ".summary.parquet.cache",
+            "failed.csv",
+            "in",
+            "summary.parquet"
+        ],
+        "no journal is left"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.join("failed.csv")).unwrap(),
+        "path,line,reason\nin/b.csv,,the file is empty (no header line)\n"
+    );
 }

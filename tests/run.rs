@@ -73,7 +73,7 @@ fn bare_run_generates_the_demo_data_when_data_is_empty() {
         .assert()
         .success()
         .stderr(predicate::str::starts_with(
-            "no CSV files in data/: generating the demo data set there first (seed 42)\ngenerated 1326 files x ",
+            "data/ is missing or empty: generating the demo data set there first (seed 42)\ngenerated 1326 files x ",
         ))
         .stderr(predicate::str::contains("summarized 1326 of 1326 files (1326 rows)"));
     assert_eq!(env.files_in("data").len(), 1326);

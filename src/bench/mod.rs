@@ -10,12 +10,12 @@ pub mod plot;
 pub mod report;
 pub mod timing;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::atomic;
-use crate::config::{BenchConfig, RunConfig};
+use crate::config::{BenchConfig, DiscoverOptions, RunConfig};
 use crate::describe;
+use crate::destination::Sink;
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::parallel::{self, SpareCores};
@@ -31,7 +31,20 @@ pub use report::{BenchReport, Measurement};
 /// When no input file is found or none can be described, a run fails as a
 /// whole, or the experiment is interrupted.
 pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
-    let files = summary::find_inputs(&config.inputs, config.generate_if_empty.as_ref(), console)?;
+    let discovered = summary::find_inputs(
+        &config.inputs,
+        DiscoverOptions::default(),
+        config.generate_if_empty.as_ref(),
+        console,
+    )?;
+    let files: Vec<PathBuf> = discovered
+        .files
+        .into_iter()
+        .map(|input| input.path)
+        .collect();
+    if files.is_empty() {
+        return Err(Error::NoInputs(config.inputs.clone()));
+    }
     let bytes = files
         .iter()
         .filter_map(|path| std::fs::metadata(path).ok())
@@ -111,7 +124,7 @@ pub fn write_outputs(report: &BenchReport, config: &BenchConfig) -> Result<()> {
     if let Some(path) = &config.json {
         let text =
             serde_json::to_string_pretty(&report.json()).expect("JSON values serialize") + "\n";
-        atomic::write_bytes(path, text.as_bytes()).map_err(|err| Error::write(path, err))?;
+        Sink::resolve(path)?.write(text.as_bytes(), true)?;
     }
     if let Some(path) = &config.plot {
         plot::draw(report, path)?;

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::report::BenchReport;
-use crate::atomic;
+use crate::destination::Sink;
 use crate::error::{Error, Result};
 
 const SIZE: (u32, u32) = (800, 560);
@@ -25,7 +25,7 @@ pub fn draw(report: &BenchReport, path: &Path) -> Result<()> {
         _ => svg(report),
     }
     .map_err(|err| Error::write(path, std::io::Error::other(err)))?;
-    atomic::write_bytes(path, &bytes).map_err(|err| Error::write(path, err))
+    Sink::resolve(path)?.write(&bytes, true)
 }
 
 fn svg(report: &BenchReport) -> std::result::Result<Vec<u8>, String> {

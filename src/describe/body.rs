@@ -21,8 +21,8 @@ pub const BLOCK_BYTES: usize = 8 * 1024 * 1024;
 enum Source {
     /// The whole file, read once.
     Memory(Arc<Vec<u8>>),
-    /// A large file, read again on each pass.
-    File(PathBuf),
+    /// A large file, read again on each pass; its size when opened.
+    File(PathBuf, u64),
 }
 
 /// A CSV file: its beginning (for the header and the sample rows) and access
@@ -56,7 +56,7 @@ impl CsvFile {
         let mut head = Vec::new();
         reader.next_block(&mut head, true)?;
         Ok(CsvFile {
-            source: Source::File(path.to_path_buf()),
+            source: Source::File(path.to_path_buf(), size),
             head: Arc::new(head),
         })
     }
@@ -91,11 +91,16 @@ impl CsvFile {
         let first_line = 1 + count_newlines(&self.head[..body_start]);
         match &self.source {
             Source::Memory(bytes) => visit(&bytes[body_start..], first_line),
-            Source::File(path) => {
+            Source::File(path, _) => {
                 let mut reader = self.block_reader(path, body_start)?;
                 let mut block = Vec::with_capacity(2 * BLOCK_BYTES);
                 let mut line = first_line;
                 while reader.next_block(&mut block, has_quotes)? {
+                    if crate::interrupt::requested() {
+                        return Err(
+                            io::Error::new(io::ErrorKind::Interrupted, "interrupted").into()
+                        );
+                    }
                     visit(&block, line)?;
                     line += count_newlines(&block);
                 }
@@ -120,10 +125,15 @@ impl CsvFile {
         spare: &SpareCores,
         parse: impl Fn(&[u8]) -> T + Sync,
     ) -> io::Result<Vec<T>> {
-        let path = match &self.source {
+        let (path, size) = match &self.source {
             Source::Memory(bytes) => return Ok(vec![parse(&bytes[body_start..])]),
-            Source::File(path) => path,
+            Source::File(path, size) => (path, *size),
         };
+        // Helpers beyond the number of blocks would find nothing to do; each
+        // helper stays until the blocks run out, so this bounds the threads
+        // started for the file, however many cores are lent.
+        let max_helpers = (size as usize).div_ceil(BLOCK_BYTES).saturating_sub(1);
+        let mut helpers = 0;
         let blocks = Mutex::new(IndexedBlocks {
             reader: self.block_reader(path, body_start)?,
             has_quotes,
@@ -144,7 +154,9 @@ impl CsvFile {
         };
         std::thread::scope(|scope| loop {
             // Between blocks of our own, put cores that became spare to work.
-            while let Some(core) = spare.borrow() {
+            while helpers < max_helpers && !lock(&blocks).is_done() {
+                let Some(core) = spare.borrow() else { break };
+                helpers += 1;
                 let parse_next = &parse_next;
                 scope.spawn(move || {
                     run_polars_inline();
@@ -181,6 +193,11 @@ struct IndexedBlocks {
 }
 
 impl IndexedBlocks {
+    /// Whether no block is left to hand out (or an error ended the reading).
+    fn is_done(&self) -> bool {
+        self.reader.at_end && self.reader.carry.is_empty() || self.error.is_some()
+    }
+
     fn next(&mut self) -> Option<(usize, Vec<u8>)> {
         if crate::interrupt::requested() {
             self.error = Some(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));

@@ -161,6 +161,9 @@ impl Kinds {
 /// pandas' column names: "Unnamed: i" for empty fields, ".1", ".2" suffixes for repeats.
 fn pandas_names(header: &[Cow<'_, str>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(header.len());
+    // A set, not a scan of the names so far: a header of a million columns
+    // must not take a million squared steps.
+    let mut taken = std::collections::HashSet::with_capacity(header.len());
     for (index, field) in header.iter().enumerate() {
         let base = if field.is_empty() {
             format!("Unnamed: {index}")
@@ -169,10 +172,11 @@ fn pandas_names(header: &[Cow<'_, str>]) -> Vec<String> {
         };
         let mut name = base.clone();
         let mut suffix = 1;
-        while names.contains(&name) {
+        while taken.contains(&name) {
             name = format!("{base}.{suffix}");
             suffix += 1;
         }
+        taken.insert(name.clone());
         names.push(name);
     }
     names
@@ -296,44 +300,69 @@ pub enum Violation {
     NotUtf8 { line: u64 },
 }
 
-/// The first row of `block` (a run of whole lines of the body whose first line
-/// is `first_line`) that does not fit `layout` with `numeric` columns, if any.
-/// This is the slow path, taken only after Polars has refused the file, to
-/// tell the user where and why.
-pub fn find_first_violation(
+/// What a pass over the body found that does not fit the layout.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Violations {
+    /// The first text in each numeric column that holds any, in column order.
+    pub text: Vec<Violation>,
+    /// The first row that fails the whole file, if any (the pass stops there).
+    pub fatal: Option<Violation>,
+}
+
+/// Adds to `found` what the rows of `block` (a run of whole lines of the body
+/// whose first line is `first_line`) break in `layout` with `numeric`
+/// columns: the first text of each numeric column not yet found, and the
+/// first row that fails the file. This is the slow path, taken only after
+/// Polars has refused the file, to tell the user where and why; one pass
+/// finds every text column, however many.
+pub fn find_violations(
     block: &[u8],
     first_line: u64,
     layout: &Layout,
     numeric: &[usize],
-) -> Option<Violation> {
+    found: &mut Violations,
+) {
     let mut records = Records::new(block);
+    let mut searching: Vec<usize> = numeric
+        .iter()
+        .copied()
+        .filter(|&column| {
+            !found
+                .text
+                .iter()
+                .any(|v| matches!(v, Violation::Text { column: c, .. } if *c == column))
+        })
+        .collect();
     while let Some((record, block_line)) = records.next() {
         let line = first_line - 1 + block_line;
         if records.unclosed {
-            return Some(Violation::UnclosedQuote { line });
+            found.fatal = Some(Violation::UnclosedQuote { line });
+            return;
         }
         let Ok(fields) = fields_as_text(&block[record], line) else {
-            return Some(Violation::NotUtf8 { line });
+            found.fatal = Some(Violation::NotUtf8 { line });
+            return;
         };
         if fields.len() > layout.names.len() {
-            return Some(Violation::TooManyFields {
+            found.fatal = Some(Violation::TooManyFields {
                 line,
                 found: fields.len(),
             });
+            return;
         }
-        for &column in numeric {
+        searching.retain(|&column| {
             let field = fields.get(column).map_or("", |f| f.as_ref());
-            if classify(field) == FieldKind::Text {
-                let value = field.to_string();
-                return Some(Violation::Text {
-                    line,
-                    column,
-                    value,
-                });
+            if classify(field) != FieldKind::Text {
+                return true;
             }
-        }
+            found.text.push(Violation::Text {
+                line,
+                column,
+                value: field.to_string(),
+            });
+            false
+        });
     }
-    None
 }
 
 /// What one pass over a run of lines found.
@@ -591,22 +620,36 @@ mod tests {
             text.push_str("2010-01-01,1.5,2\n");
         }
         text.push_str("2010-01-01,oops,2\n");
+        text.push_str("2010-01-01,1,too\n");
         let bytes = text.as_bytes();
         let layout = inspect(bytes).unwrap();
         assert_eq!(layout.numeric, [1, 2]);
         let line = SAMPLE_ROWS as u64 + 5 + 2;
         let body = &bytes[layout.header_len..];
+        let find = |block: &[u8], numeric: &[usize]| {
+            let mut found = Violations::default();
+            find_violations(block, 2, &layout, numeric, &mut found);
+            found
+        };
+        // One pass finds the first text of every column.
         assert_eq!(
-            find_first_violation(body, 2, &layout, &layout.numeric),
-            Some(Violation::Text {
-                line,
-                column: 1,
-                value: "oops".into()
-            })
+            find(body, &layout.numeric).text,
+            [
+                Violation::Text {
+                    line,
+                    column: 1,
+                    value: "oops".into()
+                },
+                Violation::Text {
+                    line: line + 1,
+                    column: 2,
+                    value: "too".into()
+                }
+            ]
         );
-        assert_eq!(find_first_violation(body, 2, &layout, &[2]), None);
+        assert_eq!(find(body, &[]), Violations::default());
         assert_eq!(
-            find_first_violation(b"1,2\n3,\"x\n4,5\n", 2, &layout, &[]),
+            find(b"1,2\n3,\"x\n4,5\n", &[]).fatal,
             Some(Violation::UnclosedQuote { line: 3 })
         );
     }

@@ -44,8 +44,12 @@ pub enum FileError {
     /// A row further down is malformed.
     #[error("line {line}: {message}")]
     Malformed { line: u64, message: String },
-    /// Polars failed for a reason we could not pin to a line.
-    #[error("{0}")]
+    /// Polars could not parse the file, and no row could be blamed (a bug:
+    /// our reading of the file and Polars' disagree).
+    #[error("the file could not be parsed, and no row could be blamed for it (please report this as a bug)")]
+    Unparsed(#[source] PolarsError),
+    /// Polars failed on a file that parsed (a bug, not bad input).
+    #[error("internal error while computing the statistics (please report this as a bug)")]
     Polars(#[from] PolarsError),
     /// The work on this file panicked (a bug, in polarsdesc or a dependency).
     #[error("internal error (panic) while reading: {0}")]
@@ -60,7 +64,6 @@ impl FileError {
             FileError::Layout(LayoutError::NotUtf8 { .. }) => {
                 "not valid UTF-8 text (pandas reads CSV files as UTF-8)".into()
             }
-            FileError::Polars(error) => format!("Polars could not read it: {error}"),
             other => other.to_string(),
         };
         // Polars' messages run over several lines of advice; keep the first.
@@ -82,10 +85,12 @@ impl FileError {
     }
 }
 
-/// The label of a file: its stem ("ab" for `data/ab.csv`).
+/// The label of a file: its stem ("ab" for `data/ab.csv`), written as
+/// [`crate::sources::display_path`] writes names.
 pub fn label_of(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(String::new, |stem| stem.to_string_lossy().into_owned())
+    path.file_stem().map_or_else(String::new, |stem| {
+        crate::sources::display_path(Path::new(stem))
+    })
 }
 
 /// Reads and describes the file at `path`; a large file's blocks are also
@@ -153,7 +158,8 @@ fn describe_csv(
                 }
                 return Ok((columns, warnings));
             }
-            Ok(_) | Err(_) if !pandas_nulls => pandas_nulls = true,
+            Err(ScanError::Internal(error)) => return Err(FileError::Polars(error)),
+            Ok(_) | Err(ScanError::Parse(_)) if !pandas_nulls => pandas_nulls = true,
             Ok((_, nan_columns)) => {
                 for index in nan_columns {
                     warnings.push(format!(
@@ -163,10 +169,13 @@ fn describe_csv(
                     numeric.retain(|&i| i != index);
                 }
             }
-            Err(error) => {
-                let text_column = locate_failure(file, &layout, &numeric, error)?;
-                warnings.push(text_column.warning);
-                numeric.retain(|&i| i != text_column.index);
+            Err(ScanError::Parse(error)) => {
+                // One pass finds every column that holds text, so that the
+                // file is parsed once more, not once per such column.
+                for text_column in locate_failure(file, &layout, &numeric, error)? {
+                    warnings.push(text_column.warning);
+                    numeric.retain(|&i| i != text_column.index);
+                }
             }
         }
     }
@@ -205,63 +214,86 @@ struct TextColumn {
     warning: String,
 }
 
-/// After Polars refused the file, finds the first row that breaks the layout:
-/// text in a numeric column drops that column (as pandas would), anything else
-/// fails the file.
+/// After Polars refused the file, finds what breaks the layout: the numeric
+/// columns that hold text (each dropped, as pandas would read it as text), or
+/// a row that fails the file.
 fn locate_failure(
     file: &CsvFile,
     layout: &layout::Layout,
     numeric: &[usize],
     error: PolarsError,
-) -> Result<TextColumn, FileError> {
-    match find_violation(file, layout, numeric)? {
-        Some(layout::Violation::Text {
-            line,
-            column,
-            value,
-        }) => Ok(TextColumn {
-            index: column,
-            warning: text_among_numbers(&layout.names[column], line, &value),
-        }),
-        Some(layout::Violation::TooManyFields { line, found }) => Err(FileError::Malformed {
+) -> Result<Vec<TextColumn>, FileError> {
+    let found = find_violations(file, layout, numeric)?;
+    if let Some(fatal) = found.fatal {
+        return Err(fatal_error(fatal, layout));
+    }
+    if found.text.is_empty() {
+        return Err(FileError::Unparsed(error));
+    }
+    Ok(found
+        .text
+        .into_iter()
+        .filter_map(|violation| match violation {
+            layout::Violation::Text {
+                line,
+                column,
+                value,
+            } => Some(TextColumn {
+                index: column,
+                warning: text_among_numbers(&layout.names[column], line, &value),
+            }),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The error of a row that fails the whole file.
+fn fatal_error(violation: layout::Violation, layout: &layout::Layout) -> FileError {
+    match violation {
+        layout::Violation::TooManyFields { line, found } => FileError::Malformed {
             line,
             message: format!("{found} fields, but the header has {}", layout.names.len()),
-        }),
-        Some(layout::Violation::NotUtf8 { line }) => Err(LayoutError::NotUtf8 { line }.into()),
-        Some(layout::Violation::UnclosedQuote { line }) => Err(FileError::Malformed {
+        },
+        layout::Violation::NotUtf8 { line } => LayoutError::NotUtf8 { line }.into(),
+        layout::Violation::UnclosedQuote { line } => FileError::Malformed {
             line,
             message: "a quoted field opened in this row is never closed".into(),
-        }),
-        None => Err(error.into()),
+        },
+        layout::Violation::Text { line, value, .. } => FileError::Malformed {
+            line,
+            message: format!("unexpected text {}", quoted(&value)),
+        },
     }
 }
 
-/// The first violation of the layout in the whole body, block by block.
-fn find_violation(
+/// Every violation of the layout in the whole body, block by block, up to
+/// the first row that fails the file.
+fn find_violations(
     file: &CsvFile,
     layout: &layout::Layout,
     numeric: &[usize],
-) -> Result<Option<layout::Violation>, FileError> {
-    /// Stops the block loop: at a violation, or at a read error.
-    enum Stop {
-        Found(layout::Violation),
-        Read(io::Error),
-    }
-    impl From<io::Error> for Stop {
-        fn from(err: io::Error) -> Self {
-            Stop::Read(err)
+) -> Result<layout::Violations, FileError> {
+    let mut found = layout::Violations::default();
+    file.for_each_block(layout.header_len, layout.has_quotes, |block, line| {
+        if found.fatal.is_none() {
+            layout::find_violations(block, line, layout, numeric, &mut found);
         }
-    }
-    let search = file.for_each_block(layout.header_len, layout.has_quotes, |block, line| {
-        match layout::find_first_violation(block, line, layout, numeric) {
-            Some(violation) => Err(Stop::Found(violation)),
-            None => Ok(()),
-        }
-    });
-    match search {
-        Ok(()) => Ok(None),
-        Err(Stop::Found(violation)) => Ok(Some(violation)),
-        Err(Stop::Read(err)) => Err(FileError::Read(err)),
+        Ok::<(), io::Error>(())
+    })
+    .map_err(FileError::Read)?;
+    Ok(found)
+}
+
+/// Why a scan failed: the file does not parse with the schema tried (bad
+/// input, or a guess to revise), or Polars failed afterwards (a bug).
+enum ScanError {
+    Parse(PolarsError),
+    Internal(PolarsError),
+}
+
+impl From<PolarsError> for ScanError {
+    fn from(error: PolarsError) -> Self {
+        ScanError::Internal(error)
     }
 }
 
@@ -274,24 +306,33 @@ fn describe_columns(
     pandas_nulls: bool,
     percentiles: &Percentiles,
     spare: &SpareCores,
-) -> PolarsResult<(Vec<ColumnStats>, Vec<usize>)> {
+) -> Result<(Vec<ColumnStats>, Vec<usize>), ScanError> {
     if numeric.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let names: Vec<&str> = numeric.iter().map(|&i| layout.names[i].as_str()).collect();
+    // Polars sees the columns by position ("c3"), never by the file's names:
+    // a name such as "*" or "^x$" would be read as a wildcard or a regex.
+    let names: Vec<String> = numeric.iter().map(|&i| scan::column_name(i)).collect();
     let exprs: Vec<Expr> = names
         .iter()
         .enumerate()
         .flat_map(|(slot, name)| stats::column_exprs(slot, name))
         .collect();
     let parsed = scan::scan(file, layout, numeric, pandas_nulls, spare)?
-        .select(names.iter().map(|name| col(*name)).collect::<Vec<_>>())
-        .collect()?;
+        .select(
+            names
+                .iter()
+                .map(|name| col(name.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .collect()
+        .map_err(ScanError::Parse)?;
     let aggregates = parsed.clone().lazy().select(exprs).collect()?;
     let mut columns = Vec::with_capacity(names.len());
     let mut nan_columns = Vec::new();
     for (slot, (&index, name)) in numeric.iter().zip(&names).enumerate() {
-        match stats::extract(&aggregates, &parsed, slot, name, percentiles)? {
+        let pandas_name = &layout.names[index];
+        match stats::extract(&aggregates, &parsed, slot, name, pandas_name, percentiles)? {
             Some(column) => columns.push(column),
             None => nan_columns.push(index),
         }

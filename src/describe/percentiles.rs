@@ -22,7 +22,8 @@ impl Percentiles {
     /// The percentiles `requested` plus the median, sorted, named like pandas.
     ///
     /// # Errors
-    /// When a value is outside [0, 1] (or NaN), or a value is repeated.
+    /// When a value is outside [0, 1] (or NaN), a value is repeated, or two
+    /// values would get the same column name.
     pub fn new(requested: &[f64]) -> Result<Self> {
         if let Some(bad) = requested.iter().find(|p| !(0.0..=1.0).contains(*p)) {
             return Err(Error::InvalidConfig(format!(
@@ -41,6 +42,14 @@ impl Percentiles {
             fractions.insert(at, 0.5);
         }
         let names = format_percentiles(&fractions);
+        // pandas' names keep neighbours apart only to a point (0.1 and
+        // 0.1000001 both read "10%"); two columns of one name are refused.
+        if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(Error::InvalidConfig(format!(
+                "percentiles too close together: two would both be named {}",
+                pair[0]
+            )));
+        }
         Ok(Percentiles { fractions, names })
     }
 
@@ -148,5 +157,11 @@ mod tests {
         assert!(Percentiles::new(&[-0.1]).is_err());
         assert!(Percentiles::new(&[f64::NAN]).is_err());
         assert!(Percentiles::new(&[0.2, 0.2]).is_err());
+        // pandas' format_percentiles names both "10%" (checked with pandas 3.1.1).
+        let err = Percentiles::new(&[0.1, 0.1000001]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "percentiles too close together: two would both be named 10%"
+        );
     }
 }

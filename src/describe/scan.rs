@@ -109,14 +109,19 @@ fn pandas_null_values() -> NullValues {
     NullValues::AllColumns(PANDAS_NA_VALUES.iter().map(|s| (*s).into()).collect())
 }
 
+/// The name Polars knows the column at `index` by: its position, never the
+/// file's own name (which could read as a wildcard or a regex in `col`).
+pub fn column_name(index: usize) -> String {
+    format!("c{index}")
+}
+
 /// A lazy scan of `file` with the columns of `layout`: the `numeric` ones as
 /// Float64, the others as text. With `pandas_nulls`, pandas' missing-value
 /// strings parse as nulls; without, only empty fields do. A large file's
 /// blocks are also parsed on the cores `spare` lends.
 ///
 /// # Errors
-/// When Polars rejects the schema (duplicate names cannot happen: the layout
-/// deduplicates them as pandas does).
+/// When Polars rejects the schema (a bug: names are positions, never repeated).
 pub fn scan(
     file: &CsvFile,
     layout: &Layout,
@@ -124,18 +129,14 @@ pub fn scan(
     pandas_nulls: bool,
     spare: &SpareCores,
 ) -> PolarsResult<LazyFrame> {
-    let schema: Schema = layout
-        .names
-        .iter()
+    let mut dtypes = vec![DataType::String; layout.names.len()];
+    for &index in numeric {
+        dtypes[index] = DataType::Float64;
+    }
+    let schema: Schema = dtypes
+        .into_iter()
         .enumerate()
-        .map(|(index, name)| {
-            let dtype = if numeric.contains(&index) {
-                DataType::Float64
-            } else {
-                DataType::String
-            };
-            Field::new(name.as_str().into(), dtype)
-        })
+        .map(|(index, dtype)| Field::new(column_name(index).into(), dtype))
         .collect();
     let schema = Arc::new(schema);
     let source = CsvBodyScan {

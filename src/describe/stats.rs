@@ -42,7 +42,8 @@ pub fn column_exprs(slot: usize, name: &str) -> [Expr; 6] {
     ]
 }
 
-/// The statistics of the column at `slot`, from the one-row `aggregates` that
+/// The statistics of the column at `slot` (named `name` in the frames,
+/// `pandas_name` in the file), from the one-row `aggregates` that
 /// the [`column_exprs`] produced and the `parsed` values, or `Ok(None)` when
 /// the column holds NaN values:
 /// pandas reads a spelling of NaN that is not one of its missing-value
@@ -55,6 +56,7 @@ pub fn extract(
     parsed: &DataFrame,
     slot: usize,
     name: &str,
+    pandas_name: &str,
     percentiles: &Percentiles,
 ) -> PolarsResult<Option<ColumnStats>> {
     let scalar = |stat: &str| -> PolarsResult<AnyValue<'_>> {
@@ -68,7 +70,7 @@ pub fn extract(
     let mut values = non_missing_values(parsed.column(name)?)?;
     let defined = |value: Option<f64>, min_count: u64| value.filter(|_| count >= min_count);
     Ok(Some(ColumnStats {
-        column: name.to_string(),
+        column: pandas_name.to_string(),
         count,
         mean: defined(scalar("mean")?.extract::<f64>(), 1),
         std: defined(scalar("std")?.extract::<f64>(), 2),

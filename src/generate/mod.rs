@@ -1,12 +1,14 @@
 //! `polarsdesc generate`: the demo data set, one pandas-shaped CSV per label, written in parallel.
 
 pub mod calendar;
+pub mod case;
 mod csv;
 pub mod labels;
 pub mod pyfloat;
 pub mod values;
 
 use std::fs;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -35,9 +37,12 @@ pub struct GenerateReport {
 /// Writes one `<label>.csv` per label into `config.dir`, leaving other files alone.
 ///
 /// # Errors
-/// When the folder cannot be created, a file cannot be written (the error names
-/// it; files already renamed into place stay complete), the OS has no randomness
-/// for an unseeded run, or the run is interrupted.
+/// When the folder cannot be created, it ignores case and two labels differ
+/// only in case, a label's name is taken by something that is not a regular
+/// file (a link, a folder), a file cannot be written (the error names it;
+/// files already renamed into place stay complete), the OS has no randomness
+/// for an unseeded run, or the run is interrupted. The first three are found
+/// before anything is written.
 pub fn generate(config: &GenerateConfig, console: &Console) -> Result<GenerateReport> {
     let started = Instant::now();
     let seed = match config.seed {
@@ -48,6 +53,7 @@ pub fn generate(config: &GenerateConfig, console: &Console) -> Result<GenerateRe
     let dates = csv::DateColumn::new(&days);
     let labels = labels::labels(config.label_length, config.label_limit);
     fs::create_dir_all(&config.dir).map_err(|err| Error::write(&config.dir, err))?;
+    check_folder(&config.dir, &labels)?;
 
     let bar = console.bar(labels.len() as u64, "generating", "files");
     let write_label = |buffer: &mut Vec<u8>, label: &String| -> Result<u64> {
@@ -73,6 +79,36 @@ pub fn generate(config: &GenerateConfig, console: &Console) -> Result<GenerateRe
         seed,
         elapsed: started.elapsed(),
     })
+}
+
+/// Refuses a folder where some labels' files would be lost or would replace
+/// something that is not a generated file.
+fn check_folder(dir: &Path, labels: &[String]) -> Result<()> {
+    if let Some((first, second)) = case::first_collision(labels) {
+        if case::ignores_case(dir).map_err(|err| Error::write(dir, err))? {
+            return Err(Error::InvalidConfig(format!(
+                "{} is on a file system that ignores case, where {}.csv and {}.csv would \
+                 overwrite each other: generate into a case-sensitive folder, or pass \
+                 --labels {second} (the labels before the first such pair)",
+                dir.display(),
+                labels[first],
+                labels[second],
+            )));
+        }
+    }
+    for label in labels {
+        let path = dir.join(format!("{label}.csv"));
+        if let Ok(metadata) = fs::symlink_metadata(&path) {
+            if !metadata.is_file() {
+                return Err(Error::InvalidConfig(format!(
+                    "{} exists and is not a regular file (a link, a folder, ...): \
+                     refusing to replace it",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl std::fmt::Display for GenerateReport {

@@ -2,12 +2,17 @@
 
 use polars::prelude::*;
 
-use super::Encoder;
+use super::{Encoder, Provenance};
 
 pub struct CsvEncoder;
 
 impl Encoder for CsvEncoder {
-    fn encode(&self, frame: &mut DataFrame, out: &mut Vec<u8>) -> PolarsResult<()> {
+    fn encode(
+        &self,
+        frame: &mut DataFrame,
+        _provenance: &Provenance,
+        out: &mut Vec<u8>,
+    ) -> PolarsResult<()> {
         CsvWriter::new(out).include_header(true).finish(frame)
     }
 }

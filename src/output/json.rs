@@ -1,38 +1,94 @@
-//! JSON encoding of the result: an array with one object per row; NaN, infinities and missing values are `null`.
+//! JSON encoding of the result: an array with one object per row, keys in the table's column order; NaN, infinities and missing values are `null`.
+
+use std::io::Write;
 
 use polars::prelude::*;
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
-use super::Encoder;
+use super::{Encoder, Provenance};
 
 pub struct JsonEncoder;
 
 impl Encoder for JsonEncoder {
-    fn encode(&self, frame: &mut DataFrame, out: &mut Vec<u8>) -> PolarsResult<()> {
+    /// The layout of `serde_json`'s pretty printer, with keys in column order
+    /// (a JSON map would sort them).
+    fn encode(
+        &self,
+        frame: &mut DataFrame,
+        _provenance: &Provenance,
+        out: &mut Vec<u8>,
+    ) -> PolarsResult<()> {
         let columns = frame.columns();
-        let rows: Vec<Value> = (0..frame.height())
-            .map(|row| {
-                let object: Map<String, Value> = columns
-                    .iter()
-                    .map(|column| (column.name().to_string(), json_value(column.get(row))))
-                    .collect();
-                Value::Object(object)
-            })
+        let keys: Vec<String> = columns
+            .iter()
+            .map(|column| Value::String(column.name().to_string()).to_string())
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)
-            .map_err(|err| polars_err!(ComputeError: "cannot encode JSON: {err}"))?;
-        out.push(b'\n');
+        if frame.height() == 0 {
+            out.extend_from_slice(b"[]\n");
+            return Ok(());
+        }
+        out.push(b'[');
+        for row in 0..frame.height() {
+            out.extend_from_slice(if row == 0 { b"\n  {" } else { b",\n  {" });
+            for (index, (column, key)) in columns.iter().zip(&keys).enumerate() {
+                let separator = if index == 0 { "\n    " } else { ",\n    " };
+                let value = json_value(column.get(row)?);
+                write!(out, "{separator}{key}: {value}")?;
+            }
+            out.extend_from_slice(b"\n  }");
+        }
+        out.extend_from_slice(b"\n]\n");
         Ok(())
     }
 }
 
 /// One cell as JSON; JSON has no NaN or infinity, so those become `null`.
-fn json_value(cell: PolarsResult<AnyValue>) -> Value {
+fn json_value(cell: AnyValue) -> Value {
     match cell {
-        Ok(AnyValue::String(text)) => Value::String(text.to_string()),
-        Ok(AnyValue::StringOwned(text)) => Value::String(text.to_string()),
-        Ok(AnyValue::UInt64(count)) => Value::Number(count.into()),
-        Ok(AnyValue::Float64(value)) => Number::from_f64(value).map_or(Value::Null, Value::Number),
-        _ => Value::Null,
+        AnyValue::Null => Value::Null,
+        AnyValue::Boolean(value) => Value::Bool(value),
+        AnyValue::String(text) => Value::String(text.to_string()),
+        AnyValue::StringOwned(text) => Value::String(text.to_string()),
+        AnyValue::UInt64(value) => Value::Number(value.into()),
+        AnyValue::UInt32(value) => Value::Number(value.into()),
+        AnyValue::Int64(value) => Value::Number(value.into()),
+        AnyValue::Int32(value) => Value::Number(value.into()),
+        AnyValue::Float64(value) => Number::from_f64(value).map_or(Value::Null, Value::Number),
+        AnyValue::Float32(value) => {
+            Number::from_f64(f64::from(value)).map_or(Value::Null, Value::Number)
+        }
+        other => Value::String(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(mut frame: DataFrame) -> String {
+        let mut out = Vec::new();
+        JsonEncoder
+            .encode(&mut frame, &Provenance::default(), &mut out)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn keeps_column_order_and_every_type() {
+        let frame = df!(
+            "label" => ["ab"],
+            "count" => [3u64],
+            "mean" => [f64::NAN],
+            "above_threshold" => [Some(true)],
+            "std" => [None::<f64>],
+        )
+        .unwrap();
+        assert_eq!(
+            encode(frame),
+            "[\n  {\n    \"label\": \"ab\",\n    \"count\": 3,\n    \"mean\": null,\n    \
+             \"above_threshold\": true,\n    \"std\": null\n  }\n]\n"
+        );
+        let empty = df!("label" => Vec::<String>::new()).unwrap();
+        assert_eq!(encode(empty), "[]\n");
     }
 }

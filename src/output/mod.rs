@@ -1,26 +1,31 @@
-//! Writing the result: one encoder per format behind one trait, then an atomic file write or stdout.
+//! Writing the result: one encoder per format behind one trait, then a [`Sink`] (a file replaced atomically, a stream, stdout).
 
 mod csv;
 mod json;
 mod parquet;
 pub mod preview;
-
-use std::io::Write;
-use std::path::Path;
+pub mod provenance;
 
 use polars::prelude::*;
 
-use crate::atomic;
-use crate::config::{OutputFormat, OutputTarget};
+use crate::config::OutputFormat;
+use crate::destination::Sink;
 use crate::error::{Error, Result};
+pub use provenance::Provenance;
 
 /// Turns the result frame into the bytes of one file format.
 pub trait Encoder {
-    /// Appends the encoding of `frame` to `out`.
+    /// Appends the encoding of `frame` to `out`; formats that can carry
+    /// metadata (Parquet) record `provenance` in it.
     ///
     /// # Errors
     /// When Polars cannot encode the frame.
-    fn encode(&self, frame: &mut DataFrame, out: &mut Vec<u8>) -> PolarsResult<()>;
+    fn encode(
+        &self,
+        frame: &mut DataFrame,
+        provenance: &Provenance,
+        out: &mut Vec<u8>,
+    ) -> PolarsResult<()>;
 }
 
 /// The encoder for `format`.
@@ -32,6 +37,9 @@ pub fn encoder(format: OutputFormat) -> Box<dyn Encoder> {
     }
 }
 
+/// The header of the `--errors` file.
+pub const FAILURES_HEADER: &str = "path,line,reason";
+
 /// A failed file for `--errors`: its path, the line (when known) and why.
 pub struct FailureRow {
     pub path: String,
@@ -39,11 +47,11 @@ pub struct FailureRow {
     pub reason: String,
 }
 
-/// Writes `failures` to `path` as CSV with the header `path,line,reason`, atomically.
+/// Writes `failures` to `sink` as CSV with the header `path,line,reason`.
 ///
 /// # Errors
 /// When the file cannot be written.
-pub fn write_failures(path: &Path, failures: &[FailureRow]) -> Result<()> {
+pub fn write_failures(sink: &Sink, failures: &[FailureRow]) -> Result<()> {
     let frame = DataFrame::new(
         failures.len(),
         vec![
@@ -67,42 +75,36 @@ pub fn write_failures(path: &Path, failures: &[FailureRow]) -> Result<()> {
     .and_then(|mut frame| {
         let mut bytes = Vec::new();
         csv::CsvEncoder
-            .encode(&mut frame, &mut bytes)
+            .encode(&mut frame, &Provenance::default(), &mut bytes)
             .map(|()| bytes)
     });
-    let bytes = frame.map_err(|source| Error::Polars {
+    let bytes = frame.map_err(|cause| Error::Polars {
         context: "cannot encode the failures".into(),
-        source,
+        cause,
     })?;
-    atomic::write_with(path, true, |file| file.write_all(&bytes))
-        .map_err(|err| Error::write(path, err))
+    sink.write(&bytes, true)
 }
 
-/// Encodes `frame` as `format` and writes it to `target`: a file is replaced
+/// Encodes `frame` as `format` and writes it to `sink`: a file is replaced
 /// atomically (and flushed to disk first), so a failed run leaves any previous
 /// output as it was.
 ///
 /// # Errors
-/// When encoding fails, or the file cannot be written (missing or read-only
-/// folder, full disk); or, for stdout, when the write fails (a closed pipe
-/// surfaces as an I/O error of kind `BrokenPipe`).
-pub fn write(frame: &mut DataFrame, target: &OutputTarget, format: OutputFormat) -> Result<()> {
+/// When encoding fails, or the output cannot be written (missing or read-only
+/// folder, full disk); a closed pipe is an error for which
+/// [`Error::is_broken_pipe`] holds.
+pub fn write(
+    frame: &mut DataFrame,
+    sink: &Sink,
+    format: OutputFormat,
+    provenance: &Provenance,
+) -> Result<()> {
     let mut bytes = Vec::new();
     encoder(format)
-        .encode(frame, &mut bytes)
-        .map_err(|source| Error::Polars {
+        .encode(frame, provenance, &mut bytes)
+        .map_err(|cause| Error::Polars {
             context: "cannot encode the result".into(),
-            source,
+            cause,
         })?;
-    match target {
-        OutputTarget::Stdout => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|err| Error::write("<stdout>".as_ref(), err))
-        }
-        OutputTarget::File(path) => atomic::write_with(path, true, |file| file.write_all(&bytes))
-            .map_err(|err| Error::write(path, err)),
-    }
+    sink.write(&bytes, true)
 }

@@ -1,6 +1,6 @@
 //! `polarsdesc run`: find the files, describe them in parallel, combine the results, write them.
 
-pub mod discover;
+mod own_files;
 pub mod records;
 pub mod store;
 pub mod table;
@@ -12,16 +12,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::config::{GenerateConfig, OutputTarget, RunConfig};
+use crate::config::{DiscoverOptions, GenerateConfig, OutputFormat, OutputTarget, RunConfig};
 use crate::describe::{self, FileError, FileSummary, Percentiles};
+use crate::destination::{Destination, Sink};
 use crate::error::{Error, ExitCode, Result};
 use crate::generate;
 use crate::interrupt;
-use crate::output;
-use crate::parallel;
+use crate::output::{self, Provenance};
+use crate::parallel::{self, SpareCores};
 use crate::progress::Console;
+use crate::sources::{self, display_path, Discovered};
+use own_files::OwnFiles;
 use records::FileKey;
 use store::Store;
+
+/// How `run` describes one file: [`describe::describe_file`], or a stand-in
+/// (tests use one that panics, to show that a panic costs only its file).
+pub type Describer =
+    dyn Fn(&Path, &Percentiles, &SpareCores) -> std::result::Result<FileSummary, FileError> + Sync;
 
 /// One file that could not be summarized, and why.
 #[derive(Debug)]
@@ -34,7 +42,7 @@ impl FileFailure {
     /// This failure as a row of the `--errors` file.
     pub fn row(&self) -> output::FailureRow {
         output::FailureRow {
-            path: self.path.display().to_string(),
+            path: display_path(&self.path),
             line: self.error.line(),
             reason: self.error.reason(),
         }
@@ -44,7 +52,7 @@ impl FileFailure {
 impl fmt::Display for FileFailure {
     /// `path: line N: reason`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.path.display())?;
+        write!(f, "{}: ", display_path(&self.path))?;
         if let Some(line) = self.error.line() {
             write!(f, "line {line}: ")?;
         }
@@ -88,43 +96,48 @@ impl RunReport {
 /// from an earlier run) and writes the combined result, reporting progress,
 /// per-file problems and a summary on `console`.
 ///
-/// The result is written only if at least one file was summarized; any
-/// previous output is otherwise left as it was. The journal of the run is
-/// kept if it does not complete, for `--resume`.
+/// Everything that can be checked without reading a file is checked first:
+/// the output and `--errors` destinations, that neither is an input, the
+/// thresholds of every label. The result is written only if at least one
+/// file was summarized; any previous output is otherwise left as it was. The
+/// journal of the run is kept if it does not complete, for `--resume`.
 ///
 /// # Errors
-/// When no input file is found (and none may be generated), the journal or the
-/// output cannot be written, another run writes the same output, the run is
+/// When no input file is found (and none may be generated), an output is an
+/// input or cannot be written, another run writes the same output, the run is
 /// interrupted, or (with `--strict`) a file fails. A file that fails is
 /// otherwise not an error of the run: it is listed in the report.
 pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
+    run_with(config, console, &describe::describe_file)
+}
+
+/// [`run`], describing each file with `describer`.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) -> Result<RunReport> {
     let started = Instant::now();
-    let files = find_inputs(&config.inputs, config.generate_if_empty.as_ref(), console)?;
-    if let Some(thresholds) = &config.thresholds {
-        let labels: Vec<String> = files.iter().map(|path| describe::label_of(path)).collect();
-        thresholds.check_labels(labels.iter().map(String::as_str))?;
-    }
-    let store = match &config.output {
-        OutputTarget::File(path) => Some(Store::open(path, &config.percentiles, config.store)?),
-        OutputTarget::Stdout => None,
-    };
-    let described = describe_all(&files, config, store.as_ref(), console)?;
+    let plan = Plan::make(config, console)?;
+    let described = describe_all(&plan.files, config, plan.store.as_ref(), console, describer)?;
     let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     report_problems(&described.warnings, &failures, console);
-    if let Some(errors_file) = &config.errors_file {
+    if let Some(errors) = &plan.errors {
         let rows: Vec<output::FailureRow> = failures.iter().map(FileFailure::row).collect();
-        output::write_failures(errors_file, &rows)?;
+        output::write_failures(errors, &rows)?;
     }
     if config.strict {
         if let Some(first) = failures.first() {
+            if let Some(store) = plan.store {
+                store.abandon()?;
+            }
             return Err(Error::Strict(first.to_string()));
         }
     }
 
-    let combine_error = |source| Error::Polars {
+    let combine_error = |cause| Error::Polars {
         context: "cannot combine the results".into(),
-        source,
+        cause,
     };
     let mut frame = described.rows.finish().map_err(combine_error)?;
     let mut above = None;
@@ -139,13 +152,17 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
         above = Some((count.unwrap_or(0) as usize, thresholds.to_string()));
     }
     if described.summarized > 0 {
-        output::write(&mut frame, &config.output, config.format)?;
+        let provenance = run_provenance(config);
+        output::write(&mut frame, &plan.output, config.format, &provenance)?;
     }
-    if let Some(store) = store {
-        store.complete()?;
+    match plan.store {
+        // A run that wrote nothing must not replace a good cache with an empty one.
+        Some(store) if described.summarized == 0 => store.abandon()?,
+        Some(store) => store.complete()?,
+        None => {}
     }
     let report = RunReport {
-        files: files.len(),
+        files: plan.files.len(),
         summarized: described.summarized,
         reused: described.reused,
         rows: frame.height(),
@@ -156,36 +173,163 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
     if !console.is_quiet() && frame.height() > 0 {
         console.info(output::preview::render(&frame).trim_end());
     }
-    console.info(&summary_line(&report, &config.output));
+    console.info(&summary_line(&report, &plan.output));
     Ok(report)
 }
 
+/// The provenance of a run's output: the version and the options that change results.
+fn run_provenance(config: &RunConfig) -> Provenance {
+    let percentiles: Vec<f64> = config.percentiles.fractions().to_vec();
+    Provenance::default().with("percentiles", serde_json::json!(percentiles))
+}
+
+/// What a run decided before reading its first file.
+struct Plan {
+    output: Sink,
+    errors: Option<Sink>,
+    files: Vec<PathBuf>,
+    store: Option<Store>,
+}
+
+impl Plan {
+    /// Resolves and checks the outputs, finds the inputs (generating the
+    /// demo data first if asked), leaves the run's own files out of them, and
+    /// opens the journal.
+    fn make(config: &RunConfig, console: &Console) -> Result<Plan> {
+        let output = match &config.output {
+            OutputTarget::Stdout => Sink::stdout(),
+            OutputTarget::File(path) => Sink::resolve(path)?,
+        };
+        check_output(&output, config)?;
+        let errors = config
+            .errors_file
+            .as_deref()
+            .map(Sink::resolve)
+            .transpose()?;
+        if let Some(errors) = &errors {
+            check_writable(errors)?;
+        }
+        let store_beside = match &output.destination {
+            Destination::File(real) if config.store.keeps_files() => Some(real.clone()),
+            _ => None,
+        };
+        let own = OwnFiles::new(
+            &output,
+            errors.as_ref(),
+            store_beside.as_deref().map(store::paths_for),
+            config.thresholds.as_ref().and_then(|t| t.file()),
+        )?;
+        let discovered = find_inputs(
+            &config.inputs,
+            config.discover,
+            config.generate_if_empty.as_ref(),
+            console,
+        )?;
+        let (inputs, notes) = own.screen(discovered.files)?;
+        for note in notes {
+            console.note(&note);
+        }
+        if inputs.is_empty() {
+            return Err(Error::NoInputs(config.inputs.clone()));
+        }
+        let files: Vec<PathBuf> = inputs.into_iter().map(|input| input.path).collect();
+        if let Some(thresholds) = &config.thresholds {
+            let labels: Vec<String> = files.iter().map(|path| describe::label_of(path)).collect();
+            thresholds.check_labels(labels.iter().map(String::as_str))?;
+        }
+        let store = store_beside
+            .map(|real| Store::open(&real, &config.percentiles, config.store))
+            .transpose()?;
+        Ok(Plan {
+            output,
+            errors,
+            files,
+            store,
+        })
+    }
+}
+
+/// Refuses outputs that cannot work, before any file is read.
+fn check_output(output: &Sink, config: &RunConfig) -> Result<()> {
+    if config.format == OutputFormat::Parquet && output.destination.is_terminal() {
+        return Err(Error::InvalidConfig(
+            "refusing to write Parquet (binary) to a terminal: redirect it, or use --format csv"
+                .into(),
+        ));
+    }
+    if config.store.resume && !output.destination.is_file() {
+        return Err(Error::InvalidConfig(format!(
+            "--resume needs an output file (the journal is kept beside it), not {}",
+            output.describe()
+        )));
+    }
+    check_writable(output)
+}
+
+/// Checks that a file destination's folder takes a new file (by making and
+/// removing one), so that a bad `-o` or `--errors` costs no work.
+fn check_writable(sink: &Sink) -> Result<()> {
+    match &sink.destination {
+        Destination::File(real) => {
+            crate::atomic::check_writable(real).map_err(|err| Error::write(&sink.name, err))
+        }
+        Destination::Stdout | Destination::Stream(_) => Ok(()),
+    }
+}
+
 /// The files `inputs` name; with `generate_if_empty` (the embedded default),
-/// generates that data set first when its folder is missing or holds no CSV file.
+/// generates that data set first when its folder is missing or empty.
+///
+/// A folder that holds anything at all is never written into: it may be the
+/// user's data in a form `run` does not read (compressed files, subfolders).
 ///
 /// # Errors
-/// When no file is found, or the data set cannot be generated.
+/// When a folder cannot be listed, a pattern is malformed, or the data set
+/// cannot be generated.
 pub fn find_inputs(
     inputs: &[PathBuf],
+    options: DiscoverOptions,
     generate_if_empty: Option<&GenerateConfig>,
     console: &Console,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Discovered> {
     if let Some(demo) = generate_if_empty {
-        if !discover::has_csv_files(&demo.dir) {
+        if is_missing_or_empty(&demo.dir) {
             console.info(&format!(
-                "no CSV files in {}/: generating the demo data set there first (seed {})",
+                "{}/ is missing or empty: generating the demo data set there first (seed {})",
                 demo.dir.display(),
                 demo.seed.map_or_else(|| "random".into(), |s| s.to_string())
             ));
             let generated = generate::generate(demo, console)?;
             console.info(&generated.to_string());
+        } else if !sources::has_csv_files(&demo.dir) {
+            console.note(&format!(
+                "{}/ holds no CSV file but is not empty, so the demo data set is not generated \
+                 there (`polarsdesc generate` makes it anywhere)",
+                demo.dir.display()
+            ));
         }
     }
-    let files = discover::discover(inputs)?;
-    if files.is_empty() {
-        return Err(Error::NoInputs(inputs.to_vec()));
+    let discovered = sources::discover(inputs, options)?;
+    if discovered.skipped_folders > 0 {
+        console.note(&format!(
+            "{} subfolder{} not searched (-r searches subfolders)",
+            discovered.skipped_folders,
+            if discovered.skipped_folders == 1 {
+                " was"
+            } else {
+                "s were"
+            }
+        ));
     }
-    Ok(files)
+    Ok(discovered)
+}
+
+/// Whether `folder` does not exist, or holds nothing at all.
+fn is_missing_or_empty(folder: &Path) -> bool {
+    match std::fs::read_dir(folder) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(err) => err.kind() == std::io::ErrorKind::NotFound,
+    }
 }
 
 /// What the workers found: the rows of the files summarized, the failures,
@@ -210,6 +354,7 @@ fn describe_all(
     config: &RunConfig,
     store: Option<&Store>,
     console: &Console,
+    describer: &Describer,
 ) -> Result<Described> {
     let bar = console.bar(files.len() as u64, "describing", "files");
     let described = Mutex::new(Described {
@@ -224,14 +369,14 @@ fn describe_all(
         if interrupt::requested() || stop.load(Ordering::Relaxed) {
             return;
         }
-        let key = store.and_then(|_| FileKey::of(path));
+        let key = store.and_then(|store| FileKey::of(path, store.check()));
         let stored = store
             .zip(key.as_ref())
             .and_then(|(store, key)| store.reuse(key));
         let reused = stored.is_some();
         let outcome = match stored {
             Some(summary) => Ok(summary),
-            None => describe_isolated(path, &config.percentiles, spare),
+            None => describe_isolated(path, &config.percentiles, spare, describer),
         };
         if let (Ok(summary), Some(store), Some(key), false) = (&outcome, store, &key, reused) {
             store.record(key, summary);
@@ -258,7 +403,7 @@ fn describe_all(
     bar.finish_and_clear();
     if interrupt::requested() {
         return Err(Error::Interrupted {
-            resumable: store.is_some(),
+            resumable: store.is_some() && config.store.journal,
         });
     }
     Ok(described.into_inner().unwrap_or_else(|e| e.into_inner()))
@@ -268,31 +413,15 @@ fn describe_all(
 fn describe_isolated(
     path: &Path,
     percentiles: &Percentiles,
-    spare: &parallel::SpareCores,
+    spare: &SpareCores,
+    describer: &Describer,
 ) -> std::result::Result<FileSummary, FileFailure> {
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        panic_if_asked(path);
-        describe::describe_file(path, percentiles, spare)
-    }))
-    .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| describer(path, percentiles, spare)))
+        .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
     outcome.map_err(|error| FileFailure {
         path: path.to_path_buf(),
         error,
     })
-}
-
-/// The environment variable that makes the run panic on files whose name
-/// contains its value: how the tests prove that a panic is contained.
-pub const PANIC_FOR_TESTS: &str = "POLARSDESC_TEST_PANIC_ON";
-
-fn panic_if_asked(path: &Path) {
-    static TRIGGER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    let trigger = TRIGGER.get_or_init(|| std::env::var(PANIC_FOR_TESTS).ok());
-    if let Some(trigger) = trigger {
-        if path.to_string_lossy().contains(trigger.as_str()) {
-            panic!("test panic on {}", path.display());
-        }
-    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -313,7 +442,7 @@ fn report_problems(
     warnings.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, messages) in warnings {
         for message in messages {
-            console.warn(&format!("{}: {message}", path.display()));
+            console.warn(&format!("{}: {message}", display_path(path)));
         }
     }
     for failure in failures {
@@ -322,11 +451,8 @@ fn report_problems(
 }
 
 /// One line: what was summarized, how long it took, where it went.
-fn summary_line(report: &RunReport, target: &OutputTarget) -> String {
-    let destination = match target {
-        OutputTarget::Stdout => "stdout".to_string(),
-        OutputTarget::File(path) => path.display().to_string(),
-    };
+fn summary_line(report: &RunReport, output: &Sink) -> String {
+    let destination = output.describe();
     let reused = match report.reused {
         0 => String::new(),
         n => format!("; {n} unchanged, reused"),

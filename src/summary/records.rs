@@ -1,11 +1,12 @@
 //! One file's results as one line of JSON, exact to the bit: the format of the journal and the cache.
 //!
-//! A line holds the file's identity (path, size, modification time) and its
+//! A line holds the file's identity (path, size, times, inode, optional hash) and its
 //! statistics, floats as their IEEE-754 bits, so a result read back is the same
 //! result, NaN and infinities included. The first line of a journal or cache is
 //! a header naming the polarsdesc version and the options that change results.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -13,26 +14,141 @@ use serde_json::{json, Value};
 
 use crate::describe::{label_of, ColumnStats, FileSummary, Percentiles};
 
-/// What identifies a file's content for reuse: its path, size and modification time.
+/// What identifies a file's content for reuse: its path, size, modification
+/// and change times, inode, and (with `--cache-check content`) a hash of its bytes.
+///
+/// The change time (ctime) cannot be set by tools that copy or restore
+/// modification times (`cp -p`, `rsync -t`, `tar x`, `touch -d`), and a
+/// replaced file gets a new inode, so a file rewritten with the same size and
+/// modification time is still seen as changed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FileKey {
-    pub path: String,
+    pub path: PathBuf,
     pub size: u64,
     pub modified_ns: u128,
+    pub changed_ns: u128,
+    pub inode: u64,
+    /// xxh3-64 of the bytes, computed only for `--cache-check content`.
+    pub content: Option<u64>,
+}
+
+/// How a file is judged unchanged since its result was stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CacheCheck {
+    /// Same path, size, modification time, change time and inode (no read).
+    #[default]
+    Metadata,
+    /// Same path, size and hash of the bytes (reads the file, but trusts no
+    /// time stamp).
+    Content,
 }
 
 impl FileKey {
     /// The key of the file at `path` now, or `None` when it cannot be read
-    /// (missing, or a path that is not UTF-8): such a file is never reused.
-    pub fn of(path: &Path) -> Option<FileKey> {
+    /// (missing, unreadable): such a file is never reused.
+    pub fn of(path: &Path, check: CacheCheck) -> Option<FileKey> {
         let metadata = fs::metadata(path).ok()?;
         let modified = metadata.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        let (changed_ns, inode) = change_time_and_inode(&metadata);
+        let content = match check {
+            CacheCheck::Metadata => None,
+            CacheCheck::Content => Some(content_hash(path).ok()?),
+        };
         Some(FileKey {
-            path: path.to_str()?.to_string(),
+            path: path.to_path_buf(),
             size: metadata.len(),
             modified_ns: modified.as_nanos(),
+            changed_ns,
+            inode,
+            content,
         })
     }
+
+    /// Whether a result stored under `stored` may stand for this file.
+    pub fn matches(&self, stored: &FileKey, check: CacheCheck) -> bool {
+        match check {
+            CacheCheck::Metadata => {
+                self.path == stored.path
+                    && self.size == stored.size
+                    && self.modified_ns == stored.modified_ns
+                    && self.changed_ns == stored.changed_ns
+                    && self.inode == stored.inode
+            }
+            CacheCheck::Content => {
+                self.path == stored.path
+                    && self.size == stored.size
+                    && self.content.is_some()
+                    && self.content == stored.content
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn change_time_and_inode(metadata: &fs::Metadata) -> (u128, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let changed = metadata.ctime() as i128 * 1_000_000_000 + i128::from(metadata.ctime_nsec());
+    (u128::try_from(changed).unwrap_or(0), metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn change_time_and_inode(_metadata: &fs::Metadata) -> (u128, u64) {
+    (0, 0)
+}
+
+/// xxh3-64 of a file's bytes, read in blocks.
+fn content_hash(path: &Path) -> std::io::Result<u64> {
+    let mut file = fs::File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(hasher.digest());
+        }
+        hasher.update(&buffer[..read]);
+    }
+}
+
+/// A path as JSON: a string when it is UTF-8, else its bytes in hex.
+fn path_json(path: &Path) -> (&'static str, Value) {
+    match path.to_str() {
+        Some(text) => ("path", Value::from(text)),
+        None => (
+            "path_hex",
+            Value::from(
+                path.as_os_str()
+                    .as_encoded_bytes()
+                    .iter()
+                    .map(|byte| format!("{byte:02x}"))
+                    .collect::<String>(),
+            ),
+        ),
+    }
+}
+
+/// The path of a record, from either spelling of [`path_json`].
+fn path_from_json(record: &Value) -> Option<PathBuf> {
+    if let Some(text) = record["path"].as_str() {
+        return Some(PathBuf::from(text));
+    }
+    let hex = record["path_hex"].as_str()?;
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    path_from_bytes(bytes)
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStringExt;
+    Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
+    String::from_utf8(bytes).ok().map(PathBuf::from)
 }
 
 /// The header line: the version and the options a stored result depends on.
@@ -49,13 +165,17 @@ pub fn header(percentiles: &Percentiles) -> String {
 /// One line (with its newline) for `summary`, read when it had `key`.
 pub fn encode(key: &FileKey, summary: &FileSummary) -> String {
     let columns: Vec<Value> = summary.columns.iter().map(encode_column).collect();
-    let record = json!({
-        "path": key.path,
+    let (path_field, path) = path_json(&key.path);
+    let mut record = json!({
         "size": key.size,
         "modified_ns": key.modified_ns.to_string(),
+        "changed_ns": key.changed_ns.to_string(),
+        "inode": key.inode,
+        "content": key.content.map(|hash| format!("{hash:016x}")),
         "columns": columns,
         "warnings": summary.warnings,
     });
+    record[path_field] = path;
     format!("{record}\n")
 }
 
@@ -78,9 +198,15 @@ fn stat_values(column: &ColumnStats) -> impl Iterator<Item = Option<f64>> + '_ {
 pub fn decode(line: &str) -> Option<(FileKey, FileSummary)> {
     let record: Value = serde_json::from_str(line).ok()?;
     let key = FileKey {
-        path: record["path"].as_str()?.to_string(),
+        path: path_from_json(&record)?,
         size: record["size"].as_u64()?,
         modified_ns: record["modified_ns"].as_str()?.parse().ok()?,
+        changed_ns: record["changed_ns"].as_str()?.parse().ok()?,
+        inode: record["inode"].as_u64()?,
+        content: match &record["content"] {
+            Value::Null => None,
+            hash => Some(u64::from_str_radix(hash.as_str()?, 16).ok()?),
+        },
     };
     let columns = record["columns"]
         .as_array()?
@@ -92,10 +218,9 @@ pub fn decode(line: &str) -> Option<(FileKey, FileSummary)> {
         .iter()
         .map(|w| w.as_str().map(String::from))
         .collect::<Option<Vec<String>>>()?;
-    let path = PathBuf::from(&key.path);
     let summary = FileSummary {
-        label: label_of(&path),
-        path,
+        label: label_of(&key.path),
+        path: key.path.clone(),
         columns,
         warnings,
     };
@@ -153,6 +278,9 @@ mod tests {
             path: "data/ab.csv".into(),
             size: 133_423,
             modified_ns: 1_764_000_000_123_456_789,
+            changed_ns: 1_764_000_000_223_456_789,
+            inode: 42,
+            content: Some(0xfeed_f00d_dead_beef),
         }
     }
 
@@ -180,5 +308,40 @@ mod tests {
         assert!(decode(&line[..line.len() / 2]).is_none());
         assert!(decode("{\"path\": 3}").is_none());
         assert!(decode(&header(&Percentiles::default())).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_that_are_not_utf8_round_trip() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(b"data/caf\xe9.csv"));
+        let key = FileKey {
+            path: path.clone(),
+            content: None,
+            ..key()
+        };
+        let (decoded, summary) = decode(&encode(&key, &summary())).unwrap();
+        assert_eq!((decoded, summary.path), (key, path));
+    }
+
+    #[test]
+    fn what_counts_as_unchanged() {
+        let stored = key();
+        let same = |check| key().matches(&stored, check);
+        assert!(same(CacheCheck::Metadata) && same(CacheCheck::Content));
+        // Copied back with the old modification time: new change time and inode.
+        let restored = FileKey {
+            changed_ns: stored.changed_ns + 1,
+            inode: 43,
+            ..key()
+        };
+        assert!(!restored.matches(&stored, CacheCheck::Metadata));
+        assert!(restored.matches(&stored, CacheCheck::Content));
+        let edited = FileKey {
+            content: Some(1),
+            ..key()
+        };
+        assert!(edited.matches(&stored, CacheCheck::Metadata));
+        assert!(!edited.matches(&stored, CacheCheck::Content));
     }
 }

@@ -13,7 +13,7 @@ use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::records::{self, FileKey};
+use super::records::{self, CacheCheck, FileKey};
 use crate::describe::{FileSummary, Percentiles};
 use crate::error::{Error, Result};
 
@@ -24,6 +24,18 @@ pub struct StoreOptions {
     pub cache: bool,
     /// Continue an interrupted run from its journal.
     pub resume: bool,
+    /// Keep a journal while running, so that an interrupted run can be
+    /// resumed (off only for runs that are thrown away, as `bench`'s).
+    pub journal: bool,
+    /// How a file is judged unchanged.
+    pub check: CacheCheck,
+}
+
+impl StoreOptions {
+    /// Whether the run keeps any file beside its output.
+    pub fn keeps_files(&self) -> bool {
+        self.cache || self.journal || self.resume
+    }
 }
 
 /// The journal being written, and the results that may be reused.
@@ -31,10 +43,12 @@ pub struct Store {
     journal_path: PathBuf,
     cache_path: PathBuf,
     journal: Mutex<File>,
-    /// Stored lines by file key, from the cache and (when resuming) the
-    /// journal; true for lines already in the journal.
-    reusable: HashMap<FileKey, (String, bool)>,
+    /// Stored lines by path, with the key they were stored under, from the
+    /// cache and (when resuming) the journal; true for lines already in the
+    /// journal.
+    reusable: HashMap<PathBuf, (FileKey, String, bool)>,
     keep_cache: bool,
+    check: CacheCheck,
 }
 
 impl Store {
@@ -47,6 +61,7 @@ impl Store {
     /// folder is missing or not writable), or another run is writing it. These
     /// are found before any file is read.
     pub fn open(output: &Path, percentiles: &Percentiles, options: StoreOptions) -> Result<Store> {
+        debug_assert!(options.keeps_files());
         if output.is_dir() {
             let err = io::Error::new(io::ErrorKind::IsADirectory, "it is a folder");
             return Err(Error::write(output, err));
@@ -73,7 +88,11 @@ impl Store {
         let mut reusable = HashMap::new();
         if options.cache {
             let cached = read_records(&cache_path, &header).lines;
-            reusable.extend(cached.into_iter().map(|(key, line)| (key, (line, false))));
+            reusable.extend(
+                cached
+                    .into_iter()
+                    .map(|(key, line)| (key.path.clone(), (key, line, false))),
+            );
         }
         let journaled = if options.resume {
             read_records(&journal_path, &header)
@@ -85,7 +104,7 @@ impl Store {
             journaled
                 .lines
                 .into_iter()
-                .map(|(key, line)| (key, (line, true))),
+                .map(|(key, line)| (key.path.clone(), (key, line, true))),
         );
 
         // Keep what a resumed journal proved (cutting a torn last line), or start afresh.
@@ -100,13 +119,22 @@ impl Store {
             journal: Mutex::new(journal),
             reusable,
             keep_cache: options.cache,
+            check: options.check,
         })
+    }
+
+    /// How this store judges a file unchanged.
+    pub fn check(&self) -> CacheCheck {
+        self.check
     }
 
     /// The stored result of the file with `key`, if it is unchanged since;
     /// it is carried over to the journal.
     pub fn reuse(&self, key: &FileKey) -> Option<FileSummary> {
-        let (line, journaled) = self.reusable.get(key)?;
+        let (stored, line, journaled) = self.reusable.get(&key.path)?;
+        if !key.matches(stored, self.check) {
+            return None;
+        }
         let (_, summary) = records::decode(line)?;
         if !journaled {
             self.append(line);
@@ -125,6 +153,17 @@ impl Store {
         let mut journal = self.journal.lock().unwrap_or_else(|e| e.into_inner());
         // A journal that cannot be written only costs the ability to resume.
         let _ = journal.write_all(line.as_bytes());
+    }
+
+    /// Ends a run that wrote nothing (every file failed, or `--strict`
+    /// stopped it): its journal is removed and the cache of the last complete
+    /// run is kept as it was.
+    ///
+    /// # Errors
+    /// When the journal cannot be removed.
+    pub fn abandon(self) -> Result<()> {
+        drop(self.journal);
+        fs::remove_file(&self.journal_path).map_err(|err| Error::write(&self.journal_path, err))
     }
 
     /// Ends a complete run: the journal becomes the cache (or is removed).
@@ -243,12 +282,17 @@ mod tests {
             path: path.into(),
             size: 10,
             modified_ns: 7,
+            changed_ns: 8,
+            inode: 9,
+            content: None,
         }
     }
 
     const BOTH: StoreOptions = StoreOptions {
         cache: true,
         resume: true,
+        journal: true,
+        check: CacheCheck::Metadata,
     };
 
     #[test]
@@ -273,6 +317,14 @@ mod tests {
             ..key("a.csv")
         };
         assert!(store.reuse(&changed).is_none());
+        let replaced = FileKey {
+            inode: 10,
+            ..key("a.csv")
+        };
+        assert!(
+            store.reuse(&replaced).is_none(),
+            "same size and time, new inode"
+        );
         // Other options: nothing reusable.
         let other = Percentiles::new(&[0.1]).unwrap();
         assert!(Store::open(&dir.path().join("o.parquet"), &other, BOTH)
@@ -333,5 +385,20 @@ mod tests {
             Store::open(&output, &Percentiles::default(), BOTH),
             Err(Error::Busy(_))
         ));
+    }
+
+    #[test]
+    fn a_run_that_wrote_nothing_keeps_the_old_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("s.parquet");
+        let p = Percentiles::default();
+        let store = Store::open(&output, &p, BOTH).unwrap();
+        store.record(&key("a.csv"), &summary("a.csv", 0.5));
+        store.complete().unwrap();
+        let (journal, cache) = paths_for(&output);
+        let before = fs::read(&cache).unwrap();
+        Store::open(&output, &p, BOTH).unwrap().abandon().unwrap();
+        assert_eq!(fs::read(&cache).unwrap(), before);
+        assert!(!journal.exists());
     }
 }

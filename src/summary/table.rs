@@ -37,7 +37,7 @@ impl Collector {
 
     /// Appends one row per numeric column of `summary`.
     pub fn add(&mut self, summary: &FileSummary) {
-        let path = summary.path.display().to_string();
+        let path = crate::sources::display_path(&summary.path);
         for column in &summary.columns {
             self.label.append_value(&summary.label);
             self.path.append_value(&path);

@@ -1,0 +1,65 @@
+//! The inputs of a run: which files the paths, folders and glob patterns on the command line name, each once.
+
+mod local;
+mod pattern;
+
+use std::path::PathBuf;
+
+pub use local::{discover, has_csv_files, is_csv_name};
+
+/// One input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The file, as named or found.
+    pub path: PathBuf,
+    /// Named on the command line itself (not found in a folder or by a pattern).
+    pub named: bool,
+}
+
+/// How folders are searched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiscoverOptions {
+    /// Search subfolders too (`-r`).
+    pub recursive: bool,
+}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// The files, in the order the inputs were given (a folder's files and a
+    /// pattern's matches sorted), each once.
+    pub files: Vec<Input>,
+    /// Subfolders of input folders that were not searched (no `-r`).
+    pub skipped_folders: usize,
+    /// Hidden entries (names starting with a dot) left out of folders and patterns.
+    pub skipped_hidden: usize,
+}
+
+/// A path as text, exactly: UTF-8 as it is, and any byte that is not part
+/// of valid UTF-8 written as `\xHH` (where [`Path::display`] would put a
+/// replacement character, naming a file that does not exist).
+pub fn display_path(path: &std::path::Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_are_shown_exactly() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(b"data/caf\xe9.csv"));
+        assert_eq!(display_path(path), "data/caf\\xE9.csv");
+        assert_eq!(display_path("data/é.csv".as_ref()), "data/é.csv");
+    }
+}

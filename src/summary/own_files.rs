@@ -1,0 +1,297 @@
+//! The run's own files (output, `--errors`, journal, cache, temporaries): never read as inputs, and never written over one.
+//!
+//! Files are compared by device and inode (symbolic links followed), as `cp`
+//! does to refuse copying a file onto itself, and by path for outputs that do
+//! not exist yet. An output that is also an input is refused before anything
+//! is read, with one exception: an output left by an earlier run in an input
+//! folder (`run in -o in/summary.csv`, twice) is recognised by its content
+//! and simply not read, so that reruns do not describe their own results.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::destination::{Destination, FileId, Sink};
+use crate::error::{Error, Result};
+use crate::output::FAILURES_HEADER;
+use crate::sources::Input;
+
+/// What one of the run's files is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Output,
+    Errors,
+    Journal,
+    Cache,
+}
+
+impl Role {
+    fn describe(self) -> &'static str {
+        match self {
+            Role::Output => "the output (-o)",
+            Role::Errors => "the --errors file",
+            Role::Journal => "this run's journal",
+            Role::Cache => "this run's cache",
+        }
+    }
+}
+
+/// One file the run writes.
+#[derive(Debug)]
+struct OwnFile {
+    role: Role,
+    /// Where it is really written (links followed).
+    real: PathBuf,
+    /// As the user named it.
+    name: PathBuf,
+    id: Option<FileId>,
+}
+
+/// The files a run writes, to keep them apart from what it reads.
+#[derive(Debug, Default)]
+pub struct OwnFiles {
+    files: Vec<OwnFile>,
+}
+
+impl OwnFiles {
+    /// The run's files: its output and `--errors` sinks, and the journal and
+    /// cache beside the output, if it keeps them.
+    ///
+    /// # Errors
+    /// When `-o` and `--errors` name the same file, or either is the
+    /// `--thresholds` file.
+    pub fn new(
+        output: &Sink,
+        errors: Option<&Sink>,
+        store: Option<(PathBuf, PathBuf)>,
+        thresholds: Option<&Path>,
+    ) -> Result<OwnFiles> {
+        let mut own = OwnFiles::default();
+        own.add(Role::Output, output);
+        if let Some(errors) = errors {
+            own.add(Role::Errors, errors);
+        }
+        if let Some((journal, cache)) = store {
+            for (role, path) in [(Role::Journal, journal), (Role::Cache, cache)] {
+                own.files.push(OwnFile {
+                    role,
+                    id: FileId::of(&path),
+                    name: path.clone(),
+                    real: path,
+                });
+            }
+        }
+        if let [output, errors, ..] = own.files.as_slice() {
+            if errors.role == Role::Errors && output.is_same(&errors.real, errors.id) {
+                return Err(Error::InvalidConfig(format!(
+                    "-o and --errors both name {}: give them different files",
+                    errors.name.display()
+                )));
+            }
+        }
+        if let Some(thresholds) = thresholds {
+            let id = FileId::of(thresholds);
+            if let Some(file) = own.files.iter().find(|file| file.is_same(thresholds, id)) {
+                return Err(Error::InvalidConfig(format!(
+                    "{} is the --thresholds file and {}: refusing to overwrite it",
+                    thresholds.display(),
+                    file.role.describe()
+                )));
+            }
+        }
+        Ok(own)
+    }
+
+    fn add(&mut self, role: Role, sink: &Sink) {
+        if let Destination::File(real) | Destination::Stream(real) = &sink.destination {
+            self.files.push(OwnFile {
+                role,
+                id: FileId::of(real),
+                real: real.clone(),
+                name: sink.name.clone(),
+            });
+        }
+    }
+
+    /// The inputs without the run's own files, and a note for each file left
+    /// out.
+    ///
+    /// # Errors
+    /// When the output or the `--errors` file is also an input: named on the
+    /// command line, or found in a folder or by a pattern and not recognisably
+    /// an earlier run's output. Nothing has been read or written then.
+    pub fn screen(&self, inputs: Vec<Input>) -> Result<(Vec<Input>, Vec<String>)> {
+        let any_exists = self.files.iter().any(|file| file.id.is_some());
+        let mut kept = Vec::with_capacity(inputs.len());
+        let mut notes = Vec::new();
+        for input in inputs {
+            if self.is_temporary(&input.path) {
+                notes.push(format!(
+                    "not reading {}: it is a temporary file of this run's output",
+                    input.path.display()
+                ));
+                continue;
+            }
+            let id = if any_exists {
+                FileId::of(&input.path)
+            } else {
+                None
+            };
+            let Some(file) = self.files.iter().find(|file| file.is_same(&input.path, id)) else {
+                kept.push(input);
+                continue;
+            };
+            match file.role {
+                Role::Journal | Role::Cache => {}
+                Role::Output | Role::Errors if !input.named && file.looks_like_ours() => {}
+                role => return Err(overwrite_refusal(&input, role)),
+            }
+            notes.push(format!(
+                "not reading {}: it is {}{}",
+                input.path.display(),
+                file.role.describe(),
+                if matches!(file.role, Role::Output | Role::Errors) {
+                    ", left by an earlier run"
+                } else {
+                    ""
+                }
+            ));
+        }
+        Ok((kept, notes))
+    }
+
+    fn is_temporary(&self, path: &Path) -> bool {
+        self.files
+            .iter()
+            .any(|file| crate::atomic::is_temporary_of(path, &file.real))
+    }
+}
+
+impl OwnFile {
+    /// Whether `path` (with identity `id`, if it exists) is this file.
+    fn is_same(&self, path: &Path, id: Option<FileId>) -> bool {
+        match (self.id, id) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            _ => same_lexically(&self.real, path),
+        }
+    }
+
+    /// Whether the file holds what polarsdesc writes in this role: the result
+    /// table (Parquet, CSV or JSON), or the `--errors` CSV.
+    fn looks_like_ours(&self) -> bool {
+        match self.role {
+            Role::Errors => first_line(&self.real).is_some_and(|line| line == FAILURES_HEADER),
+            Role::Output => looks_like_a_result(&self.real),
+            Role::Journal | Role::Cache => true,
+        }
+    }
+}
+
+/// The refusal to write over an input.
+fn overwrite_refusal(input: &Input, role: Role) -> Error {
+    let how = if input.named {
+        "an input"
+    } else {
+        "an input (found in a folder or by a pattern)"
+    };
+    Error::InvalidConfig(format!(
+        "{} is {how} and also {}: refusing to overwrite it; choose another name",
+        input.path.display(),
+        role.describe()
+    ))
+}
+
+/// Whether two paths name the same place, without asking the file system.
+fn same_lexically(a: &Path, b: &Path) -> bool {
+    match (std::path::absolute(a), std::path::absolute(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// The first line of a text file, without its line ending.
+fn first_line(path: &Path) -> Option<String> {
+    let mut line = String::new();
+    BufReader::new(File::open(path).ok()?.take(64 * 1024))
+        .read_line(&mut line)
+        .ok()?;
+    Some(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The columns every result table starts with.
+const RESULT_COLUMNS: [&str; 4] = ["label", "path", "column", "count"];
+
+/// Whether `path` holds a polarsdesc result: Parquet whose columns start as
+/// ours do, CSV whose header does, or our JSON array of rows.
+fn looks_like_a_result(path: &Path) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    let mut start = [0u8; 64];
+    let read = file.read(&mut start).unwrap_or(0);
+    let start = &start[..read];
+    if start.starts_with(b"PAR1") {
+        return ParquetReader::new(file).schema().is_ok_and(|schema| {
+            let names: Vec<&str> = schema.iter_names().map(|name| name.as_str()).collect();
+            names.starts_with(&RESULT_COLUMNS)
+        });
+    }
+    let text = String::from_utf8_lossy(start);
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    text.starts_with(&format!("{},", RESULT_COLUMNS.join(",")))
+        || compact == "[]"
+        || compact.starts_with("[{\"label\":")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(path: &Path, named: bool) -> Input {
+        Input {
+            path: path.to_path_buf(),
+            named,
+        }
+    }
+
+    #[test]
+    fn an_output_named_as_an_input_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("self.csv");
+        std::fs::write(&data, "a\n1\n").unwrap();
+        let own = OwnFiles::new(&Sink::resolve(&data).unwrap(), None, None, None).unwrap();
+        let err = own.screen(vec![input(&data, true)]).unwrap_err();
+        assert!(
+            err.to_string().contains("refusing to overwrite it"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_earlier_output_found_in_a_folder_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = dir.path().join("summary.csv");
+        std::fs::write(&summary, "label,path,column,count,mean\n").unwrap();
+        let data = dir.path().join("a.csv");
+        let own = OwnFiles::new(&Sink::resolve(&summary).unwrap(), None, None, None).unwrap();
+        let (kept, notes) = own
+            .screen(vec![input(&data, false), input(&summary, false)])
+            .unwrap();
+        assert_eq!(kept, [input(&data, false)]);
+        assert_eq!(notes.len(), 1);
+        // The same name holding someone's data is refused instead.
+        std::fs::write(&summary, "x,y\n1,2\n").unwrap();
+        let own = OwnFiles::new(&Sink::resolve(&summary).unwrap(), None, None, None).unwrap();
+        assert!(own.screen(vec![input(&summary, false)]).is_err());
+    }
+
+    #[test]
+    fn output_errors_and_thresholds_must_differ() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Sink::resolve(&dir.path().join("o.csv")).unwrap();
+        assert!(OwnFiles::new(&out, Some(&out), None, None).is_err());
+        assert!(OwnFiles::new(&out, None, None, Some(&dir.path().join("o.csv"))).is_err());
+    }
+}
