@@ -259,7 +259,7 @@ impl RunArgs {
     fn into_config(self) -> polarsdesc::Result<RunConfig> {
         let jobs = self.jobs.resolve();
         let percentiles = percentiles(self.percentiles.as_deref())?;
-        let output = if self.output.as_os_str() == "-" {
+        let output = if polarsdesc::destination::is_stdout_alias(&self.output) {
             OutputTarget::Stdout
         } else {
             OutputTarget::File(self.output)

@@ -162,7 +162,8 @@ impl OutputFormat {
         }
     }
 
-    /// `explicit` if given; otherwise CSV for stdout and the extension's format for a file.
+    /// `explicit` if given; otherwise CSV for stdout, a FIFO or a device, and
+    /// the extension's format for a file.
     ///
     /// # Errors
     /// When no format is given and the file's extension names none, or the
@@ -180,6 +181,10 @@ impl OutputFormat {
             },
             (Some(format), OutputTarget::Stdout) => Ok(format),
             (None, OutputTarget::Stdout) => Ok(OutputFormat::Csv),
+            // A FIFO or a device is a stream, like stdout: text unless told.
+            (None, OutputTarget::File(path)) if crate::destination::is_stream(path) => {
+                Ok(OutputFormat::Csv)
+            }
             (None, OutputTarget::File(path)) => Self::from_extension(path).ok_or_else(|| {
                 Error::InvalidConfig(format!(
                     "cannot tell the output format from '{}': use --format parquet|csv|json \

@@ -193,6 +193,15 @@ impl Sink {
     }
 }
 
+/// Whether `path` is written as a stream (stdout, a FIFO, a device), so
+/// that its name says nothing about a format.
+pub fn is_stream(path: &Path) -> bool {
+    matches!(
+        Destination::resolve(path),
+        Ok(Destination::Stdout | Destination::Stream(_))
+    )
+}
+
 /// How a path that is not a link is written.
 fn classify(path: PathBuf, metadata: &fs::Metadata, descriptor: bool) -> io::Result<Destination> {
     let kind = metadata.file_type();
@@ -232,8 +241,8 @@ fn refusal(reason: &str) -> io::Error {
     io::Error::other(reason.to_string())
 }
 
-/// `/dev/stdout` and its spellings: our own standard output.
-fn is_stdout_alias(path: &Path) -> bool {
+/// `-`, `/dev/stdout` and its other spellings: our own standard output.
+pub fn is_stdout_alias(path: &Path) -> bool {
     ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
         .iter()
         .any(|alias| path == Path::new(alias))

@@ -93,3 +93,60 @@ fn lending_cores_to_a_large_file_changes_nothing_in_the_output() {
     assert_eq!(sequential, output("2"));
     assert_eq!(sequential, output("4"));
 }
+
+#[test]
+fn a_large_file_with_thousands_of_jobs_finishes() {
+    // One file of three blocks and -j 2000: 1,999 cores are lent to it. The
+    // helpers it starts are bounded by its blocks (this spun forever once).
+    let env = TestEnv::new();
+    env.write("in/large.csv", large_csv(3 * BLOCK_BYTES + 777));
+    let output = |jobs: &str| {
+        env.cmd()
+            .args(["-q", "run", "in", "-o", "-", "-j", jobs])
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap()
+    };
+    let many = output("2000");
+    assert!(many.status.success(), "{many:?}");
+    assert_eq!(many.stdout, output("1").stdout);
+}
+
+#[test]
+fn an_interrupt_stops_a_large_file_with_thousands_of_jobs() {
+    let env = TestEnv::new();
+    env.write("in/large.csv", large_csv(6 * BLOCK_BYTES));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("polarsdesc"))
+        .current_dir(env.path())
+        .args(["-q", "run", "in", "-o", "out.csv", "-j", "2000"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let sent = std::time::Instant::now();
+    send_signal(child.id(), "INT");
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            sent.elapsed() < std::time::Duration::from_secs(20),
+            "no exit 20 s after SIGINT"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    // Interrupted (130), or already finished (0) on a fast machine.
+    assert!(matches!(status.code(), Some(130) | Some(0)), "{status:?}");
+    if status.code() == Some(130) {
+        assert!(!env.join("out.csv").exists());
+    }
+}
+
+/// `kill -SIG pid`, with the system's `kill`.
+fn send_signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}

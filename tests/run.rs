@@ -39,30 +39,34 @@ fn rows_are_sorted_by_label_then_column_whatever_the_jobs() {
     let sequential = stdout("1");
     assert_eq!(sequential, stdout("2"));
     assert_eq!(sequential, stdout("7"));
+    // (label, path, column)
     let keys: Vec<(String, String, String)> = sequential
         .lines()
         .skip(1)
         .map(|line| {
             let fields: Vec<&str> = line.split(',').collect();
-            (fields[0].into(), fields[2].into(), fields[1].into())
+            (fields[0].into(), fields[1].into(), fields[2].into())
         })
         .collect();
-    let mut sorted = keys.clone();
+    let labels_and_paths: Vec<(&str, &str)> =
+        keys.iter().map(|k| (k.0.as_str(), k.1.as_str())).collect();
+    let mut sorted = labels_and_paths.clone();
     sorted.sort();
-    assert_eq!(keys, sorted);
+    assert_eq!(labels_and_paths, sorted);
     assert_eq!(keys.len(), 30 + 2 + 1);
     // Byte order puts upper case first; the same label in two folders is
-    // ordered by column, then path.
+    // ordered by path.
     assert_eq!(keys[0].0, "aA");
     let ab: Vec<&(String, String, String)> = keys.iter().filter(|k| k.0 == "ab").collect();
-    assert_eq!(ab[0], &("ab".into(), "data".into(), "data/ab.csv".into()));
-    assert_eq!(ab[1], &("ab".into(), "q".into(), "more/ab.csv".into()));
+    assert_eq!(ab[0], &("ab".into(), "data/ab.csv".into(), "data".into()));
+    assert_eq!(ab[1], &("ab".into(), "more/ab.csv".into(), "q".into()));
+    // Within a file, the columns come in the file's order, as pandas lists them.
     let zz: Vec<&str> = keys
         .iter()
         .filter(|k| k.0 == "zz")
-        .map(|k| k.1.as_str())
+        .map(|k| k.2.as_str())
         .collect();
-    assert_eq!(zz, ["a", "b"]);
+    assert_eq!(zz, ["b", "a"]);
 }
 
 #[test]

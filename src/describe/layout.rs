@@ -158,26 +158,53 @@ impl Kinds {
     }
 }
 
-/// pandas' column names: "Unnamed: i" for empty fields, ".1", ".2" suffixes for repeats.
+/// pandas' column names: "Unnamed: i" for an empty header field, and repeats
+/// renamed as pandas' `mangle_dupe_names` does (`a,a,a.1` gives `a, a.2, a.1`:
+/// a name already in the header is skipped), named columns before unnamed
+/// ones.
+///
+/// pandas looks a candidate up in the list of names (quadratic in repeats);
+/// here a count of the current names does it, so a header of 60,000 copies of
+/// one name takes linear time.
 fn pandas_names(header: &[Cow<'_, str>]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::with_capacity(header.len());
-    // A set, not a scan of the names so far: a header of a million columns
-    // must not take a million squared steps.
-    let mut taken = std::collections::HashSet::with_capacity(header.len());
-    for (index, field) in header.iter().enumerate() {
-        let base = if field.is_empty() {
-            format!("Unnamed: {index}")
-        } else {
-            field.to_string()
-        };
-        let mut name = base.clone();
-        let mut suffix = 1;
-        while taken.contains(&name) {
-            name = format!("{base}.{suffix}");
-            suffix += 1;
+    use std::collections::HashMap;
+    let mut names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            if field.is_empty() {
+                format!("Unnamed: {index}")
+            } else {
+                field.to_string()
+            }
+        })
+        .collect();
+    let mut present: HashMap<String, usize> = HashMap::with_capacity(names.len());
+    for name in &names {
+        *present.entry(name.clone()).or_default() += 1;
+    }
+    let (named, unnamed): (Vec<usize>, Vec<usize>) =
+        (0..names.len()).partition(|&index| !header[index].is_empty());
+    let mut counts: HashMap<String, usize> = HashMap::with_capacity(names.len());
+    for index in named.into_iter().chain(unnamed) {
+        let old = names[index].clone();
+        let mut name = old.clone();
+        let mut count = counts.get(&name).copied().unwrap_or(0);
+        while count > 0 {
+            counts.insert(old.clone(), count + 1);
+            name = format!("{old}.{count}");
+            if present.get(&name).is_some_and(|&n| n > 0) {
+                count += 1;
+            } else {
+                count = counts.get(&name).copied().unwrap_or(0);
+            }
         }
-        taken.insert(name.clone());
-        names.push(name);
+        if name != old {
+            *present.get_mut(&old).expect("a current name") -= 1;
+            *present.entry(name.clone()).or_default() += 1;
+            names[index] = name.clone();
+        }
+        counts.insert(name, count + 1);
     }
     names
 }
@@ -587,6 +614,25 @@ mod tests {
     fn names_follow_pandas() {
         let l = layout(",a,a,,a\n1,2,3,4,5\n");
         assert_eq!(l.names, ["Unnamed: 0", "a", "a.1", "Unnamed: 3", "a.2"]);
+        // Each checked with pandas 3.1.1 (`pd.read_csv(...).columns`).
+        let names = |header: &str| {
+            let fields: Vec<Cow<str>> = header.split(',').map(Cow::Borrowed).collect();
+            pandas_names(&fields)
+        };
+        assert_eq!(names("a,a,a.1"), ["a", "a.2", "a.1"]);
+        assert_eq!(names("a,a.1,a,a"), ["a", "a.1", "a.2", "a.3"]);
+        assert_eq!(names("a,a.1,a.1"), ["a", "a.1", "a.1.1"]);
+        assert_eq!(names("a.1,a,a"), ["a.1", "a", "a.2"]);
+        assert_eq!(names("a,a,a.1,a.2,a"), ["a", "a.3", "a.1", "a.2", "a.4"]);
+        assert_eq!(names("a.1.1,a.1,a,a,a"), ["a.1.1", "a.1", "a", "a.2", "a.3"]);
+        assert_eq!(names("Unnamed: 1,,x"), ["Unnamed: 1", "Unnamed: 1.1", "x"]);
+        assert_eq!(names(",Unnamed: 0,x"), ["Unnamed: 0.1", "Unnamed: 0", "x"]);
+        assert_eq!(names(",,Unnamed: 0"), ["Unnamed: 0.1", "Unnamed: 1", "Unnamed: 0"]);
+        assert_eq!(
+            names("x,,Unnamed: 1,,"),
+            ["x", "Unnamed: 1.1", "Unnamed: 1", "Unnamed: 3", "Unnamed: 4"]
+        );
+        assert_eq!(names("1,1,1.0"), ["1", "1.1", "1.0"]);
     }
 
     #[test]

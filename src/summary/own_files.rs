@@ -84,7 +84,15 @@ impl OwnFiles {
             }
         }
         if let [output, errors, ..] = own.files.as_slice() {
-            if errors.role == Role::Errors && output.is_same(&errors.real, errors.id) {
+            // Two writes to one device (`/dev/null`) do not disturb each other.
+            let shareable = std::fs::metadata(&errors.real).is_ok_and(|m| {
+                use std::os::unix::fs::FileTypeExt;
+                m.file_type().is_char_device()
+            });
+            if errors.role == Role::Errors
+                && output.is_same(&errors.real, errors.id)
+                && !shareable
+            {
                 return Err(Error::InvalidConfig(format!(
                     "-o and --errors both name {}: give them different files",
                     errors.name.display()

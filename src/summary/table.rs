@@ -4,6 +4,9 @@ use polars::prelude::*;
 
 use crate::describe::{FileSummary, Percentiles};
 
+/// The name of the sort key column, dropped before the frame is returned.
+const POSITION: &str = "position";
+
 /// The result's columns, filled one file at a time as results arrive.
 ///
 /// Rows go straight into column builders (about a hundred bytes per row), so
@@ -12,6 +15,8 @@ pub struct Collector {
     label: StringChunkedBuilder,
     path: StringChunkedBuilder,
     column: StringChunkedBuilder,
+    /// Each row's column position in its file (for the order; not written).
+    position: Vec<u32>,
     count: Vec<u64>,
     /// mean, std, min, one per percentile, max; each a column of values.
     stats: Vec<Vec<Option<f64>>>,
@@ -29,6 +34,7 @@ impl Collector {
             label: StringChunkedBuilder::new("label".into(), 0),
             path: StringChunkedBuilder::new("path".into(), 0),
             column: StringChunkedBuilder::new("column".into(), 0),
+            position: Vec::new(),
             count: Vec::new(),
             stats: vec![Vec::new(); stat_names.len()],
             stat_names,
@@ -38,10 +44,11 @@ impl Collector {
     /// Appends one row per numeric column of `summary`.
     pub fn add(&mut self, summary: &FileSummary) {
         let path = crate::sources::display_path(&summary.path);
-        for column in &summary.columns {
+        for (position, column) in summary.columns.iter().enumerate() {
             self.label.append_value(&summary.label);
             self.path.append_value(&path);
             self.column.append_value(&column.column);
+            self.position.push(u32::try_from(position).unwrap_or(u32::MAX));
             self.count.push(column.count);
             let values = [column.mean, column.std, column.min]
                 .into_iter()
@@ -54,8 +61,9 @@ impl Collector {
     }
 
     /// The frame: columns `label`, `path`, `column`, `count`, `mean`, `std`,
-    /// `min`, one per percentile, `max`; rows sorted by label, then column,
-    /// then path, whatever order the files finished in.
+    /// `min`, one per percentile, `max`; rows sorted by label, then path, then
+    /// the column's position in its file (pandas' order), whatever order the
+    /// files finished in.
     ///
     /// # Errors
     /// Never for well-formed rows; Polars errors are passed on.
@@ -65,6 +73,7 @@ impl Collector {
             self.label.finish().into_column(),
             self.path.finish().into_column(),
             self.column.finish().into_column(),
+            UInt32Chunked::from_vec(POSITION.into(), self.position).into_column(),
             UInt64Chunked::from_vec("count".into(), self.count).into_column(),
         ];
         for (name, values) in self.stat_names.iter().zip(self.stats) {
@@ -72,7 +81,9 @@ impl Collector {
                 Float64Chunked::from_iter_options(name.into(), values.into_iter()).into_column(),
             );
         }
-        DataFrame::new(height, columns)?
-            .sort(["label", "column", "path"], SortMultipleOptions::default())
+        let mut frame = DataFrame::new(height, columns)?
+            .sort(["label", "path", POSITION], SortMultipleOptions::default())?;
+        frame.drop_in_place(POSITION)?;
+        Ok(frame)
     }
 }
