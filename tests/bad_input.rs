@@ -213,7 +213,12 @@ fn duplicate_column_names_are_renamed_as_pandas_does() {
         .collect();
     assert_eq!(
         name_and_mean,
-        [("x", "3.0"), ("x.1", "4.0"), ("Unnamed: 2", "5.0"), ("x.2", "6.0")]
+        [
+            ("x", "3.0"),
+            ("x.1", "4.0"),
+            ("Unnamed: 2", "5.0"),
+            ("x.2", "6.0")
+        ]
     );
 }
 
@@ -385,4 +390,22 @@ fn strict_stops_at_the_first_failure_and_changes_nothing() {
         std::fs::read_to_string(env.join("failed.csv")).unwrap(),
         "path,line,reason\nin/b.csv,,the file is empty (no header line)\n"
     );
+}
+
+#[test]
+fn column_names_that_look_like_patterns_are_plain_names() {
+    // Polars reads `*` as "every column" and `^...$` as a regex; pandas reads
+    // them as names. (A name like "0.count" once collided with our own labels.)
+    let env = TestEnv::new();
+    env.write("in/p.csv", "*,^zz$,0.count,.*\n1,2,3,4\n5,6,7,8\n");
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "-"])
+        .assert()
+        .success()
+        .stdout(rows(&[
+            "p,in/p.csv,*,2,3.0,2.8284271247461903,1.0,2.0,3.0,4.0,5.0",
+            "p,in/p.csv,^zz$,2,4.0,2.8284271247461903,2.0,3.0,4.0,5.0,6.0",
+            "p,in/p.csv,0.count,2,5.0,2.8284271247461903,3.0,4.0,5.0,6.0,7.0",
+            "p,in/p.csv,.*,2,6.0,2.8284271247461903,4.0,5.0,6.0,7.0,8.0",
+        ]));
 }

@@ -79,7 +79,6 @@ fn bench_prints_a_table_and_writes_json_and_charts() {
     );
     let speedup: f64 = rows[1][4].trim_end_matches('x').parse().unwrap();
     let efficiency: f64 = rows[1][5].trim_end_matches('%').parse().unwrap();
-    assert!(speedup > 0.0);
     assert!((efficiency - 100.0 * speedup / 2.0).abs() <= 1.0, "{table}");
 
     let json: serde_json::Value =
@@ -119,6 +118,12 @@ fn bench_prints_a_table_and_writes_json_and_charts() {
         );
     }
     assert_eq!(runs[0]["speedup"], 1.0);
+    // The speedup is the -j 1 median over the -j 2 median, in the JSON and
+    // (rounded) in the table.
+    let median = |run: &serde_json::Value| run["median_s"].as_f64().unwrap();
+    let expected = median(&runs[0]) / median(&runs[1]);
+    assert_close(runs[1]["speedup"].as_f64().unwrap(), expected);
+    assert_eq!(format!("{expected:.2}x"), rows[1][4], "{table}");
     assert_eq!(
         json["measured_sequential_s"].as_f64(),
         runs[0]["median_s"].as_f64()

@@ -151,3 +151,65 @@ fn three_letter_labels() {
         .success();
     assert_eq!(env.files_in("d"), ["abc.csv", "abd.csv", "abe.csv"]);
 }
+
+#[test]
+fn impossible_or_huge_label_counts_are_refused_up_front() {
+    let env = TestEnv::new();
+    env.cmd()
+        .args(["generate", "-n", "5000"])
+        .assert()
+        .code(2)
+        .stderr(
+            "polarsdesc: error: --labels 5000: there are only 1,326 labels of 2 letters; \
+             --label-length 3 gives 22,100\n",
+        );
+    env.cmd()
+        .args(["generate", "--label-length", "8"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2)
+        .stderr(
+            "polarsdesc: error: --label-length 8 makes 752,538,150 files, more than 1,000,000 \
+             in one go: add --labels N to make the first N\n",
+        );
+    assert!(!env.join("data").exists(), "nothing written");
+    // A few labels of 8 letters are fine.
+    env.cmd()
+        .args([
+            "-q",
+            "generate",
+            "--label-length",
+            "8",
+            "-n",
+            "3",
+            "--start",
+            "2020-01-01",
+        ])
+        .args(["--end", "2020-01-03"])
+        .assert()
+        .success();
+    assert_eq!(
+        env.files_in("data"),
+        ["abcdefgh.csv", "abcdefgi.csv", "abcdefgj.csv"]
+    );
+}
+
+#[test]
+fn a_label_name_taken_by_a_link_is_not_replaced() {
+    let env = TestEnv::new();
+    env.write("mine.csv", "precious");
+    std::fs::create_dir(env.join("data")).unwrap();
+    std::os::unix::fs::symlink("../mine.csv", env.join("data/ac.csv")).unwrap();
+    env.cmd()
+        .args(["generate", "-n", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "data/ac.csv exists and is not a regular file",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(env.join("mine.csv")).unwrap(),
+        "precious"
+    );
+    assert_eq!(env.files_in("data"), ["ac.csv"], "nothing written");
+}

@@ -277,3 +277,25 @@ fn an_interrupted_generate_leaves_only_whole_files() {
         );
     }
 }
+
+#[test]
+fn an_interrupted_bench_does_not_offer_to_resume() {
+    let env = TestEnv::new();
+    let bench = Command::new(assert_cmd::cargo::cargo_bin("polarsdesc"))
+        .current_dir(env.path())
+        .args(["-q", "bench"])
+        .arg(data())
+        .args(["--repeat", "50", "--jobs-list", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Past the one-file timing (7 runs of at least 0.2 s) and into the runs.
+    std::thread::sleep(Duration::from_millis(2500));
+    signal(&bench, "INT");
+    let (code, stderr) = finish(bench);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (130, "polarsdesc: error: interrupted\n")
+    );
+}

@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::TestEnv;
-use polarsdesc::describe::{body::BLOCK_BYTES, describe_bytes, describe_file, Percentiles};
-use polarsdesc::parallel::SpareCores;
+use common::pandas::{differences, rows_by_path, Pandas, Verdict};
+use common::{read_parquet, TestEnv};
+use polarsdesc::describe::body::BLOCK_BYTES;
 use predicates::prelude::*;
 
 /// A CSV of about `bytes` bytes: a date, a float and an int column.
@@ -20,27 +20,34 @@ fn large_csv(bytes: usize) -> String {
 }
 
 #[test]
-fn block_by_block_equals_whole_file() {
-    let text = large_csv(2 * BLOCK_BYTES + 12_345);
+fn block_by_block_equals_pandas() {
+    let Some(pandas) = Pandas::find("block_by_block_equals_pandas") else {
+        return;
+    };
     let env = TestEnv::new();
+    // Three blocks, a quoted field in the last one, and a short last line.
+    let mut text = large_csv(2 * BLOCK_BYTES + 12_345);
+    text.push_str("\"2020-01-02\",\"7.25\",3\n2020-01-03,1e-3\n");
     let path = env.write("large.csv", &text);
-    let percentiles = Percentiles::new(&[0.1, 0.9]).unwrap();
-    let streamed = describe_file(&path, &percentiles, &SpareCores::none()).unwrap();
-    let (in_memory, warnings) = describe_bytes(text.into_bytes(), &percentiles).unwrap();
-    assert!(warnings.is_empty() && streamed.warnings.is_empty());
-    assert_eq!(streamed.columns.len(), 2);
-    for (a, b) in streamed.columns.iter().zip(&in_memory) {
-        assert_eq!(a.column, b.column);
-        assert_eq!(a.count, b.count);
-        assert_eq!(a.min, b.min);
-        assert_eq!(a.max, b.max);
-        assert_eq!(a.percentiles, b.percentiles);
-        // Sums over several chunks may differ in the last bit.
-        let close = |x: Option<f64>, y: Option<f64>| {
-            (x.unwrap() - y.unwrap()).abs() <= 1e-12 * y.unwrap().abs()
-        };
-        assert!(close(a.mean, b.mean) && close(a.std, b.std));
-    }
+    env.cmd()
+        .args([
+            "-q",
+            "run",
+            "large.csv",
+            "-o",
+            "out.parquet",
+            "-p",
+            "0.1,0.9",
+        ])
+        .assert()
+        .success();
+    let ours = rows_by_path(&read_parquet(&env.join("out.parquet")));
+    let verdict = &pandas.describe(&[path], Some(&[0.1, 0.5, 0.9]), None)[0];
+    assert_eq!(
+        differences("large.csv", verdict, ours.get("large.csv")),
+        Vec::<String>::new()
+    );
+    assert!(matches!(verdict, Verdict::Described(columns) if columns.len() == 2));
 }
 
 #[test]

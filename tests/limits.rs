@@ -66,7 +66,13 @@ fn text_found_late_in_forty_columns() {
     }
     // Text in every column but the last, far past the sampled rows.
     let fields: Vec<String> = (0..columns)
-        .map(|c| if c + 1 < columns { "late".into() } else { "5".into() })
+        .map(|c| {
+            if c + 1 < columns {
+                "late".into()
+            } else {
+                "5".into()
+            }
+        })
         .collect();
     text.push_str(&fields.join(","));
     text.push('\n');
@@ -79,8 +85,16 @@ fn text_found_late_in_forty_columns() {
         .unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(stderr.matches("holds the text \"late\"").count(), 40, "{stderr}");
+    assert_eq!(
+        stderr.matches("holds the text \"late\"").count(),
+        40,
+        "{stderr}"
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 2, "only the last column is described");
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "only the last column is described"
+    );
     assert!(stdout.contains(",c40,20001,"), "{stdout}");
 }

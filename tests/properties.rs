@@ -84,12 +84,22 @@ proptest! {
     }
 
     #[test]
-    fn seeded_streams_repeat(seed in any::<u64>(), label in "[a-zA-Z]{1,3}") {
-        let draw = || {
-            let mut rng = values::label_rng(seed, &label);
+    fn each_label_and_seed_has_its_own_stream_of_unit_values(
+        seed in any::<u64>(),
+        label in "[a-zA-Z]{1,3}",
+        other in "[a-zA-Z]{1,3}",
+    ) {
+        let draw = |seed: u64, label: &str| {
+            let mut rng = values::label_rng(seed, label);
             (0..8).map(|_| values::next_unit(&mut rng)).collect::<Vec<f64>>()
         };
-        prop_assert_eq!(draw(), draw());
+        let values = draw(seed, &label);
+        prop_assert!(values.iter().all(|v| (0.0..1.0).contains(v)), "{:?}", values);
+        // Two labels (or two seeds) sharing a stream would give two files the same data.
+        if other != label {
+            prop_assert_ne!(&values, &draw(seed, &other));
+        }
+        prop_assert_ne!(&values, &draw(seed.wrapping_add(1), &label));
     }
 
     #[test]

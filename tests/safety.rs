@@ -124,7 +124,10 @@ fn an_output_inside_the_input_folder_is_not_read_back_on_reruns() {
 fn the_runs_hidden_files_are_not_inputs() {
     let env = TestEnv::new();
     env.write("in/a.csv", SELF);
-    env.cmd().args(["-q", "run", "in", "-o", "in/s.csv"]).assert().success();
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "in/s.csv"])
+        .assert()
+        .success();
     // The cache is a hidden file beside the output; named on purpose, it is
     // still not read (it is the run's own).
     env.cmd()
@@ -142,7 +145,10 @@ fn a_symlinked_output_replaces_its_target_and_stays_a_link() {
     env.write("in/a.csv", SELF);
     env.write("target/old.csv", "old");
     std::os::unix::fs::symlink("target/old.csv", env.join("out.csv")).unwrap();
-    env.cmd().args(["-q", "run", "in", "-o", "out.csv"]).assert().success();
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "out.csv"])
+        .assert()
+        .success();
     assert!(fs::symlink_metadata(env.join("out.csv"))
         .unwrap()
         .file_type()
@@ -150,13 +156,13 @@ fn a_symlinked_output_replaces_its_target_and_stays_a_link() {
     let written = fs::read_to_string(env.join("target/old.csv")).unwrap();
     assert!(written.starts_with("label,path,column,count,"), "{written}");
     // The journal and cache live beside the real file.
-    assert_eq!(
-        env.files_in("target"),
-        [".old.csv.cache", "old.csv"]
-    );
+    assert_eq!(env.files_in("target"), [".old.csv.cache", "old.csv"]);
     // A link to a file that does not exist yet: the file is created, as a shell would.
     std::os::unix::fs::symlink("target/new.csv", env.join("new.csv")).unwrap();
-    env.cmd().args(["-q", "run", "in", "-o", "new.csv"]).assert().success();
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "new.csv"])
+        .assert()
+        .success();
     assert!(env.join("target/new.csv").is_file());
 }
 
@@ -165,19 +171,30 @@ fn a_fifo_is_written_as_a_stream() {
     let env = TestEnv::new();
     env.write("in/a.csv", SELF);
     let fifo = env.join("pipe.csv");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
     };
-    env.cmd().args(["-q", "run", "in", "-o", "pipe.csv"]).assert().success();
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "pipe.csv"])
+        .assert()
+        .success();
     assert_eq!(
         reader.join().unwrap(),
         "label,path,column,count,mean,std,min,25%,50%,75%,max\n\
          a,in/a.csv,a,2,1.5,0.7071067811865476,1.0,1.25,1.5,1.75,2.0\n"
     );
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
-    assert_eq!(env.files_in("."), ["in", "pipe.csv"], "no journal or cache for a stream");
+    assert_eq!(
+        env.files_in("."),
+        ["in", "pipe.csv"],
+        "no journal or cache for a stream"
+    );
 }
 
 #[test]
@@ -187,12 +204,24 @@ fn devices_are_streams_and_dev_stdout_is_stdout() {
     env.write("in/bad.csv", "");
     let null_before = fs::metadata("/dev/null").unwrap();
     env.cmd()
-        .args(["-q", "run", "in", "-o", "/dev/null", "--errors", "/dev/null"])
+        .args([
+            "-q",
+            "run",
+            "in",
+            "-o",
+            "/dev/null",
+            "--errors",
+            "/dev/null",
+        ])
         .assert()
         .code(1);
     let null_after = fs::metadata("/dev/null").unwrap();
     assert!(null_after.file_type().is_char_device());
-    assert_eq!(null_after.ino(), null_before.ino(), "/dev/null is not replaced");
+    assert_eq!(
+        null_after.ino(),
+        null_before.ino(),
+        "/dev/null is not replaced"
+    );
     env.cmd()
         .args(["-q", "run", "in/a.csv", "-o", "/dev/stdout"])
         .assert()
@@ -225,16 +254,12 @@ fn the_embedded_default_never_writes_into_a_folder_that_holds_anything() {
     let env = TestEnv::new();
     env.write("data/notes.txt", "my notes");
     env.write("data/2024/jan.csv", SELF);
-    env.cmd()
-        .arg("run")
-        .assert()
-        .code(2)
-        .stderr(
-            "polarsdesc: note: data/ holds no CSV file but is not empty, so the demo data set \
+    env.cmd().arg("run").assert().code(2).stderr(
+        "polarsdesc: note: data/ holds no CSV file but is not empty, so the demo data set \
              is not generated there (`polarsdesc generate` makes it anywhere)\n\
              polarsdesc: note: 1 subfolder was not searched (-r searches subfolders)\n\
              polarsdesc: error: no CSV files found in data\n",
-        );
+    );
     assert_eq!(env.files_in("data"), ["2024", "notes.txt"]);
     // With -r the user's own file is found; still nothing is generated.
     env.cmd().args(["-q", "run", "-r"]).assert().success();
@@ -263,7 +288,10 @@ fn a_file_replaced_with_the_same_size_and_time_is_read_again() {
     fs::create_dir_all(env.join("in")).unwrap();
     let mtime = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     write_with_mtime(&path, "x\n1\n2\n", mtime);
-    env.cmd().args(["-q", "run", "in", "-o", "s.csv"]).assert().success();
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "s.csv"])
+        .assert()
+        .success();
     // `cp -p` / `rsync -t` / `tar x`: new bytes, same size, the old time stamp.
     let replacement = env.join("replacement.csv");
     write_with_mtime(&replacement, "x\n7\n9\n", mtime);
@@ -273,13 +301,18 @@ fn a_file_replaced_with_the_same_size_and_time_is_read_again() {
         .args(["run", "in", "-o", "s.csv"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("summarized 1 of 1 files (1 rows) in"));
+        .stderr(predicate::str::contains(
+            "summarized 1 of 1 files (1 rows) in",
+        ));
     assert!(fs::read_to_string(env.join("s.csv"))
         .unwrap()
         .contains("a,in/a.csv,x,2,8.0,"));
     // Even rewritten in place (same inode), the change time moves.
     write_with_mtime(&path, "x\n3\n5\n", mtime);
-    env.cmd().args(["-q", "run", "in", "-o", "s.csv"]).assert().success();
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "s.csv"])
+        .assert()
+        .success();
     assert!(fs::read_to_string(env.join("s.csv"))
         .unwrap()
         .contains("a,in/a.csv,x,2,4.0,"));

@@ -27,9 +27,27 @@ pub struct TimeIt {
 /// # Errors
 /// The first error `work` returns.
 pub fn timeit<E>(
+    work: impl FnMut() -> Result<(), E>,
+    after_run: impl FnMut(),
+) -> Result<TimeIt, E> {
+    let origin = Instant::now();
+    timeit_with_clock(work, after_run, || origin.elapsed())
+}
+
+/// [`timeit`] with the time read from `clock` (time since any fixed moment),
+/// so that tests can use a clock of their own instead of a loaded machine's.
+fn timeit_with_clock<E>(
     mut work: impl FnMut() -> Result<(), E>,
     mut after_run: impl FnMut(),
+    clock: impl Fn() -> Duration,
 ) -> Result<TimeIt, E> {
+    let time_loops = |work: &mut dyn FnMut() -> Result<(), E>, loops: usize| {
+        let started = clock();
+        for _ in 0..loops {
+            work()?;
+        }
+        Ok(clock() - started)
+    };
     let mut loops = 1;
     loop {
         let elapsed = time_loops(&mut work, loops)?;
@@ -53,14 +71,6 @@ pub fn timeit<E>(
     })
 }
 
-fn time_loops<E>(work: &mut impl FnMut() -> Result<(), E>, loops: usize) -> Result<Duration, E> {
-    let started = Instant::now();
-    for _ in 0..loops {
-        work()?;
-    }
-    Ok(started.elapsed())
-}
-
 impl fmt::Display for TimeIt {
     /// `351 µs ± 12.1 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -71,7 +81,7 @@ impl fmt::Display for TimeIt {
             seconds(self.mean),
             seconds(self.std),
             self.runs,
-            thousands(self.loops)
+            crate::config::thousands(self.loops as u64)
         )
     }
 }
@@ -94,36 +104,36 @@ pub fn seconds(value: f64) -> String {
     format!("{scaled:.decimals$} {unit}")
 }
 
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn picks_loops_that_last_and_reports_mean_and_std() {
+        // A clock of our own: each call of the work takes 30 ms, then 31 ms
+        // in the third run (whatever else the machine is doing).
+        let now = std::cell::Cell::new(Duration::ZERO);
+        let calls = std::cell::Cell::new(0u32);
         let mut runs_seen = 0;
-        let timing = timeit(
+        let timing = timeit_with_clock(
             || -> Result<(), ()> {
-                std::thread::sleep(Duration::from_millis(30));
+                calls.set(calls.get() + 1);
+                // 1 + 10 calls to find the loops, then 10 per run.
+                let third_run = (32..=41).contains(&calls.get());
+                now.set(now.get() + Duration::from_millis(if third_run { 31 } else { 30 }));
                 Ok(())
             },
             || runs_seen += 1,
+            || now.get(),
         )
         .unwrap();
+        // 1 loop takes 30 ms (< 0.2 s), 10 loops 0.3 s: runs of 10 loops.
         assert_eq!((timing.runs, timing.loops, runs_seen), (RUNS, 10, RUNS));
-        assert!((0.029..0.05).contains(&timing.mean), "{timing:?}");
-        assert!(timing.std < timing.mean);
+        let per_loop = [0.030, 0.030, 0.031, 0.030, 0.030, 0.030, 0.030];
+        let mean = per_loop.iter().sum::<f64>() / 7.0;
+        let std = (per_loop.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / 7.0).sqrt();
+        assert!((timing.mean - mean).abs() < 1e-12, "{timing:?}");
+        assert!((timing.std - std).abs() < 1e-12, "{timing:?}");
     }
 
     #[test]

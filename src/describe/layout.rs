@@ -624,13 +624,25 @@ mod tests {
         assert_eq!(names("a,a.1,a.1"), ["a", "a.1", "a.1.1"]);
         assert_eq!(names("a.1,a,a"), ["a.1", "a", "a.2"]);
         assert_eq!(names("a,a,a.1,a.2,a"), ["a", "a.3", "a.1", "a.2", "a.4"]);
-        assert_eq!(names("a.1.1,a.1,a,a,a"), ["a.1.1", "a.1", "a", "a.2", "a.3"]);
+        assert_eq!(
+            names("a.1.1,a.1,a,a,a"),
+            ["a.1.1", "a.1", "a", "a.2", "a.3"]
+        );
         assert_eq!(names("Unnamed: 1,,x"), ["Unnamed: 1", "Unnamed: 1.1", "x"]);
         assert_eq!(names(",Unnamed: 0,x"), ["Unnamed: 0.1", "Unnamed: 0", "x"]);
-        assert_eq!(names(",,Unnamed: 0"), ["Unnamed: 0.1", "Unnamed: 1", "Unnamed: 0"]);
+        assert_eq!(
+            names(",,Unnamed: 0"),
+            ["Unnamed: 0.1", "Unnamed: 1", "Unnamed: 0"]
+        );
         assert_eq!(
             names("x,,Unnamed: 1,,"),
-            ["x", "Unnamed: 1.1", "Unnamed: 1", "Unnamed: 3", "Unnamed: 4"]
+            [
+                "x",
+                "Unnamed: 1.1",
+                "Unnamed: 1",
+                "Unnamed: 3",
+                "Unnamed: 4"
+            ]
         );
         assert_eq!(names("1,1,1.0"), ["1", "1.1", "1.0"]);
     }

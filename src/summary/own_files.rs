@@ -89,9 +89,7 @@ impl OwnFiles {
                 use std::os::unix::fs::FileTypeExt;
                 m.file_type().is_char_device()
             });
-            if errors.role == Role::Errors
-                && output.is_same(&errors.real, errors.id)
-                && !shareable
+            if errors.role == Role::Errors && output.is_same(&errors.real, errors.id) && !shareable
             {
                 return Err(Error::InvalidConfig(format!(
                     "-o and --errors both name {}: give them different files",

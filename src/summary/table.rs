@@ -48,7 +48,8 @@ impl Collector {
             self.label.append_value(&summary.label);
             self.path.append_value(&path);
             self.column.append_value(&column.column);
-            self.position.push(u32::try_from(position).unwrap_or(u32::MAX));
+            self.position
+                .push(u32::try_from(position).unwrap_or(u32::MAX));
             self.count.push(column.count);
             let values = [column.mean, column.std, column.min]
                 .into_iter()

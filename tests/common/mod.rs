@@ -1,6 +1,8 @@
 //! Test harness: a temporary folder to run the real `polarsdesc` binary in, and readers for its outputs.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod pandas;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
