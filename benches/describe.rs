@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use polars::prelude::*;
-use polarsdesc::describe::{describe_bytes, Percentiles};
+use polarsdesc::describe::{describe_bytes, Options};
 
 /// One label's CSV as `generate` writes it: ~4,400 business days, ~133 KB.
 fn article_file() -> Vec<u8> {
@@ -46,11 +46,11 @@ fn lazy_csv_reader(bytes: &[u8]) -> DataFrame {
 fn bench_describe(c: &mut Criterion) {
     polarsdesc::parallel::run_polars_inline();
     let bytes = article_file();
-    let percentiles = Percentiles::default();
+    let options = Options::default();
     let mut group = c.benchmark_group("describe one file");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function(BenchmarkId::new("polarsdesc", bytes.len()), |b| {
-        b.iter(|| black_box(describe_bytes(bytes.clone(), &percentiles).unwrap()))
+        b.iter(|| black_box(describe_bytes(bytes.clone(), &options).unwrap()))
     });
     group.bench_function(BenchmarkId::new("LazyCsvReader", bytes.len()), |b| {
         b.iter(|| black_box(lazy_csv_reader(&bytes)))

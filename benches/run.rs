@@ -4,7 +4,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use polarsdesc::config::{GenerateConfig, RunConfig};
-use polarsdesc::describe::Percentiles;
+use polarsdesc::describe::Options;
 use polarsdesc::parallel::available_cores;
 use polarsdesc::progress::Console;
 
@@ -34,7 +34,7 @@ fn bench_run(c: &mut Criterion) {
         // Every iteration describes the files: no cache, no journal to reuse.
         let config = RunConfig::measured(
             vec![data.clone()],
-            Percentiles::default(),
+            Options::default(),
             dir.path().join("summary.parquet"),
             jobs,
         );

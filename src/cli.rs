@@ -64,6 +64,11 @@ pub struct RunArgs {
     #[arg(short, long)]
     pub recursive: bool,
 
+    /// The field separator, as pandas' read_csv(sep=...): one character,
+    /// such as ';' or '\t' (a tab) [default: ,]
+    #[arg(long, value_name = "CHAR", value_parser = separator)]
+    pub sep: Option<u8>,
+
     /// Where to write the result; '-' writes to stdout (CSV unless --format
     /// says otherwise). A symbolic link is followed; a FIFO or a device is
     /// written as a stream; a file that is also an input is refused.
@@ -215,6 +220,18 @@ impl From<CacheCheckArg> for CacheCheck {
     }
 }
 
+/// One separator byte: a single ASCII character, or `\t` for a tab.
+fn separator(text: &str) -> Result<u8, String> {
+    match text.as_bytes() {
+        b"\\t" | b"tab" => Ok(b'\t'),
+        [byte] if byte.is_ascii() && !matches!(byte, b'\n' | b'\r' | b'"') => Ok(*byte),
+        _ => Err(format!(
+            "the separator must be one ASCII character other than a quote or a line end \
+             (pandas reads longer ones as regular expressions, which polarsdesc does not), got {text:?}"
+        )),
+    }
+}
+
 /// The output formats, as spelled on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -259,6 +276,10 @@ impl RunArgs {
     fn into_config(self) -> polarsdesc::Result<RunConfig> {
         let jobs = self.jobs.resolve();
         let percentiles = percentiles(self.percentiles.as_deref())?;
+        let describe = polarsdesc::describe::Options {
+            percentiles: percentiles.clone(),
+            separator: self.sep.unwrap_or(b','),
+        };
         let output = if polarsdesc::destination::is_stdout_alias(&self.output) {
             OutputTarget::Stdout
         } else {
@@ -288,7 +309,7 @@ impl RunArgs {
             discover: DiscoverOptions {
                 recursive: self.recursive,
             },
-            percentiles,
+            describe,
             output,
             format,
             jobs,
@@ -320,7 +341,10 @@ impl BenchArgs {
         Ok(BenchConfig {
             inputs,
             generate_if_empty,
-            percentiles: percentiles(self.percentiles.as_deref())?,
+            describe: polarsdesc::describe::Options {
+                percentiles: percentiles(self.percentiles.as_deref())?,
+                ..Default::default()
+            },
             jobs_list,
             repeat: self.repeat.get(),
             json: self.json,
@@ -526,7 +550,16 @@ mod tests {
         let Config::Run(config) = parse(&["polarsdesc", "run", "-p", "0.1,0.9"]) else {
             panic!("expected run")
         };
-        assert_eq!(config.percentiles.names(), ["10%", "50%", "90%"]);
+        assert_eq!(config.describe.percentiles.names(), ["10%", "50%", "90%"]);
+        let Config::Run(config) = parse(&["polarsdesc", "run", "--sep", ";"]) else {
+            panic!("expected run")
+        };
+        assert_eq!(config.describe.separator, b';');
+        let Config::Run(config) = parse(&["polarsdesc", "run", "--sep", "\\t"]) else {
+            panic!("expected run")
+        };
+        assert_eq!(config.describe.separator, b'\t');
+        assert!(Cli::try_parse_from(["polarsdesc", "run", "--sep", "::"]).is_err());
     }
 
     #[test]

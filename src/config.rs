@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::describe::Percentiles;
+use crate::describe;
 use crate::error::{Error, Result};
 use crate::generate::labels::label_count;
 pub use crate::sources::DiscoverOptions;
@@ -203,8 +203,8 @@ pub struct RunConfig {
     pub inputs: Vec<PathBuf>,
     /// How folders are searched.
     pub discover: DiscoverOptions,
-    /// Percentiles to report besides count, mean, std, min and max.
-    pub percentiles: Percentiles,
+    /// How each file is read and described (percentiles, separator).
+    pub describe: describe::Options,
     /// Where the result goes.
     pub output: OutputTarget,
     /// How the result is encoded.
@@ -230,14 +230,14 @@ impl RunConfig {
     /// `output`.
     pub fn measured(
         inputs: Vec<PathBuf>,
-        percentiles: Percentiles,
+        describe: describe::Options,
         output: PathBuf,
         jobs: usize,
     ) -> Self {
         RunConfig {
             inputs,
             discover: DiscoverOptions::default(),
-            percentiles,
+            describe,
             output: OutputTarget::File(output),
             format: OutputFormat::Parquet,
             jobs,
@@ -262,7 +262,8 @@ pub struct BenchConfig {
     pub inputs: Vec<PathBuf>,
     /// Generate this data set first when the inputs hold no CSV file.
     pub generate_if_empty: Option<GenerateConfig>,
-    pub percentiles: Percentiles,
+    /// How each file is read and described.
+    pub describe: describe::Options,
     /// Numbers of workers to run with, ascending, starting at 1.
     pub jobs_list: Vec<usize>,
     /// Runs per number of workers.

@@ -142,7 +142,7 @@ fn bench_draws_a_png_chart_and_warns_of_failing_files() {
     let env = TestEnv::new();
     env.generate_small("in", 3, 7);
     // The first file fails: the next one is timed, and the runs go on.
-    env.write("in/aa.csv", ",data\n2020-01-01,1,2\n");
+    env.write("in/aa.csv", ",data\n2020-01-01,1\n2020-01-02,1,2\n");
     let output = env
         .cmd()
         .args(["-q", "bench", "in", "--jobs-list", "1", "--repeat", "2"])

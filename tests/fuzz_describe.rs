@@ -10,7 +10,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use polarsdesc::describe::{describe_bytes, FileError, Percentiles};
+use polarsdesc::describe::{describe_bytes, FileError, Options, Percentiles};
 use proptest::prelude::*;
 
 /// Pieces that stress a CSV reader: separators, quotes, line ends, BOMs,
@@ -55,8 +55,11 @@ fn mutated() -> impl Strategy<Value = Vec<u8>> {
 
 /// Describes `bytes`, failing the property on a panic, and checks the outcome's shape.
 fn check(bytes: Vec<u8>) -> Result<(), TestCaseError> {
-    let percentiles = Percentiles::new(&[0.1, 0.9]).unwrap();
-    let outcome = catch_unwind(AssertUnwindSafe(|| describe_bytes(bytes, &percentiles)));
+    let options = Options {
+        percentiles: Percentiles::new(&[0.1, 0.9]).unwrap(),
+        ..Options::default()
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| describe_bytes(bytes, &options)));
     let outcome = outcome.map_err(|_| TestCaseError::fail("describe panicked"))?;
     match outcome {
         Ok((columns, _warnings)) => {
@@ -79,7 +82,7 @@ fn check(bytes: Vec<u8>) -> Result<(), TestCaseError> {
 #[test]
 fn a_lone_quote_at_the_end() {
     check(b"NA\n\"".to_vec()).unwrap();
-    let error = describe_bytes(b"NA\n\"".to_vec(), &Percentiles::default()).unwrap_err();
+    let error = describe_bytes(b"NA\n\"".to_vec(), &Options::default()).unwrap_err();
     assert_eq!(error.line(), Some(2));
 }
 

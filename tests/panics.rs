@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use polarsdesc::config::{OutputFormat, OutputTarget, RunConfig};
-use polarsdesc::describe::{describe_file, FileError, FileSummary, Percentiles};
+use polarsdesc::describe::{describe_file, FileError, FileSummary, Options};
 use polarsdesc::parallel::SpareCores;
 use polarsdesc::progress::Console;
 
@@ -18,13 +18,13 @@ const CHILD_FOLDER: &str = "POLARSDESC_PANIC_TEST_FOLDER";
 
 fn panics_on_boom(
     path: &Path,
-    percentiles: &Percentiles,
+    options: &Options,
     spare: &SpareCores,
 ) -> Result<FileSummary, FileError> {
     if path.ends_with("boom.csv") {
         panic!("test panic on {}", path.display());
     }
-    describe_file(path, percentiles, spare)
+    describe_file(path, options, spare)
 }
 
 /// The child's work: the real run with a panicking describer, as `main` sets it up.
@@ -32,7 +32,7 @@ fn child(folder: &Path) {
     polarsdesc::parallel::quiet_worker_panics();
     let mut config = RunConfig::measured(
         vec![folder.join("in")],
-        Percentiles::default(),
+        Options::default(),
         folder.join("out.csv"),
         2,
     );

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use polarsdesc::config::GenerateConfig;
-use polarsdesc::describe::{describe_bytes, Percentiles};
+use polarsdesc::describe::{describe_bytes, Options, Percentiles};
 use polarsdesc::generate::{calendar, pyfloat, values};
 use polarsdesc::progress::Console;
 use proptest::prelude::*;
@@ -43,7 +43,8 @@ proptest! {
         let (a, b): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
         let percentiles = Percentiles::new(&extra).unwrap_or_default();
         let bytes = csv_text(&a, &b).into_bytes();
-        let (columns, warnings) = describe_bytes(bytes, &percentiles).unwrap();
+        let options = Options { percentiles: percentiles.clone(), ..Options::default() };
+        let (columns, warnings) = describe_bytes(bytes, &options).unwrap();
         prop_assert!(warnings.is_empty());
         for (stats, written) in columns.iter().zip([&a, &b]) {
             let values: Vec<f64> = written.iter().flatten().copied().collect();

@@ -57,7 +57,7 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
     // the first one that can be described.
     parallel::run_polars_inline();
     let describe =
-        |path: &Path| describe::describe_file(path, &config.percentiles, &SpareCores::none());
+        |path: &Path| describe::describe_file(path, &config.describe, &SpareCores::none());
     let first = files
         .iter()
         .find(|path| describe(path).is_ok())
@@ -81,7 +81,7 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
     for &workers in &config.jobs_list {
         let run_config = RunConfig::measured(
             config.inputs.clone(),
-            config.percentiles.clone(),
+            config.describe.clone(),
             scratch.path().join("summary.parquet"),
             workers,
         );

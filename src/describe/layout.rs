@@ -1,115 +1,181 @@
-//! The shape of one CSV file as pandas sees it: column names, which columns are numeric, whether it quotes.
+//! The shape of one CSV file as pandas sees it: header, implicit index columns, width, pandas' names, which columns may be numeric.
 //!
 //! pandas reads every row before it decides a column's type; we decide from
-//! the header and the first [`SAMPLE_ROWS`] rows, then Polars parses the whole
-//! file with that schema. A later value that is not a number is caught then
-//! (see `describe::scan`), so the sample only has to be a good first guess.
+//! the header and the first [`SAMPLE_ROWS`] rows, then parse the whole file
+//! with that guess. A later value that does not fit is caught then (see
+//! `describe::exact`), so the sample only has to be a good first guess.
 
 use std::borrow::Cow;
-use std::ops::Range;
+use std::collections::HashMap;
 
-use super::quoting::{Quoting, Role};
+use super::numbers::{self, Token};
+use super::tokenizer::{self, Fields, Next, Position};
 
-/// Data rows inspected to decide which columns are numeric.
+/// Data rows inspected to decide which columns may be numeric.
 pub const SAMPLE_ROWS: usize = 100;
-
-/// The strings pandas' `read_csv` treats as missing by default (`STR_NA_VALUES`).
-pub const PANDAS_NA_VALUES: [&str; 19] = [
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-];
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What the header and the sample rows say about a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
-    /// Column names as pandas gives them ("Unnamed: 0" for an empty header
-    /// field, "x.1" for a second "x").
+    /// The field separator.
+    pub separator: u8,
+    /// Fields per row: the wider of the header and the first data row
+    /// (shorter rows are padded with missing values, as pandas pads them).
+    pub width: usize,
+    /// Leading fields that pandas takes as the index, because the first data
+    /// row has more fields than the header; they are not described.
+    pub index_columns: usize,
+    /// Fields in the header.
+    pub header_fields: usize,
+    /// The name of each field position, as pandas gives it ("Unnamed: 0" for
+    /// an empty header field, "x.1" for a second "x"); empty for the index.
     pub names: Vec<String>,
-    /// Indices of the numeric columns, in file order.
+    /// Positions of the columns that may be numeric, in file order.
     pub numeric: Vec<usize>,
-    /// Whether the file contains a quote character anywhere (parsing without
-    /// quote handling is faster, and exact when there is none).
-    pub has_quotes: bool,
-    /// Bytes of the header line, including its line ending and any byte-order mark.
+    /// Bytes of the header, including any byte-order mark: where the body starts.
     pub header_len: usize,
+    /// The line the body starts on.
+    pub body_line: u64,
     /// Data rows seen in the sample (at most [`SAMPLE_ROWS`]; 0 for a header alone).
     pub sampled_rows: usize,
     /// Columns that look numeric but hold some text in the sample (pandas
-    /// reads them as text): index, line and value of the first text.
+    /// reads them as text): position, line and value of the first text.
     pub mixed: Vec<(usize, u64, String)>,
 }
 
-/// Why a file has no usable header.
+/// Why pandas cannot read a file either (found in its first rows, or later
+/// by the exact path). The message names the line; [`LayoutError::reason`]
+/// is the same without it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LayoutError {
     /// The file has no bytes, or only blank lines.
     #[error("the file is empty (no header line)")]
     Empty,
-    /// A quoted field in the header is never closed.
-    #[error("the header opens a quoted field that is never closed")]
-    UnclosedQuote,
-    /// The header (or a sampled row) is not valid UTF-8.
-    #[error("line {line} is not valid UTF-8 text")]
+    /// A quoted field is never closed.
+    #[error("line {line}: a quoted field opened in this row is never closed")]
+    UnclosedQuote { line: u64 },
+    /// A byte sequence that is not UTF-8.
+    #[error("line {line}: not valid UTF-8 text (pandas reads CSV files as UTF-8)")]
     NotUtf8 { line: u64 },
+    /// A row longer than the ones before it (pandas: "Expected 2 fields in
+    /// line 3, saw 3").
+    #[error("line {line}: {}", too_many(*.found, *.expected, *.header))]
+    TooManyFields {
+        line: u64,
+        found: usize,
+        expected: usize,
+        /// Whether the header set the width (else the first data row did).
+        header: bool,
+    },
 }
 
-/// What a single field is, by pandas' rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    /// One of pandas' NA strings (including the empty field).
-    Missing,
-    /// A number pandas parses as float (including `inf`, `-Infinity`).
-    Number,
-    /// Anything else: the column is text.
-    Text,
+fn too_many(found: usize, expected: usize, header: bool) -> String {
+    let whose = if header {
+        "the header"
+    } else {
+        "the first data row"
+    };
+    format!("{found} fields, but {whose} has {expected}")
 }
 
-/// Classifies one unquoted field the way pandas' parser does.
-pub fn classify(field: &str) -> FieldKind {
-    if PANDAS_NA_VALUES.contains(&field) {
-        return FieldKind::Missing;
-    }
-    // Rust's float syntax matches pandas' for decimals, exponents and
-    // infinities; spellings of NaN that pandas does not list as missing
-    // ("NAN", "Nan") make a pandas column text, so they do here too.
-    match field.trim().parse::<f64>() {
-        Ok(value) if !value.is_nan() => FieldKind::Number,
-        _ => FieldKind::Text,
-    }
-}
-
-/// Reads the header and up to [`SAMPLE_ROWS`] rows of `bytes`.
-///
-/// # Errors
-/// When the file is empty, or the header or a sampled row is not UTF-8.
-pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
-    let has_quotes = bytes.contains(&b'"');
-    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    let bom_len = bytes.len() - body.len();
-    let mut records = Records::new(body);
-    let (header, header_line) = records.next().ok_or(LayoutError::Empty)?;
-    if records.unclosed {
-        return Err(LayoutError::UnclosedQuote);
-    }
-    let header_fields = fields_as_text(&body[header], header_line)?;
-    let header_len = bom_len + records.offset;
-    let names = pandas_names(&header_fields);
-
-    let mut kinds = vec![Kinds::default(); names.len()];
-    let mut sampled_rows = 0;
-    for (record, line) in records.take(SAMPLE_ROWS) {
-        sampled_rows += 1;
-        let fields = fields_as_text(&body[record], line)?;
-        for (index, kind) in kinds.iter_mut().enumerate() {
-            // pandas fills a short row's missing fields with NaN.
-            let field = fields.get(index).map_or("", |f| f.as_ref());
-            kind.add(classify(field), line, field);
+impl LayoutError {
+    /// What is wrong, without the line.
+    pub fn reason(&self) -> String {
+        let message = self.to_string();
+        match self.line() {
+            Some(line) => message
+                .strip_prefix(&format!("line {line}: "))
+                .unwrap_or(&message)
+                .to_string(),
+            None => message,
         }
     }
-    let numeric = (0..names.len())
-        .filter(|&i| kinds[i].is_numeric())
+
+    /// The line the error is on, when there is one.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            LayoutError::Empty => None,
+            LayoutError::UnclosedQuote { line }
+            | LayoutError::NotUtf8 { line }
+            | LayoutError::TooManyFields { line, .. } => Some(*line),
+        }
+    }
+}
+
+/// The line of the first byte of `bytes` that is not UTF-8, if any; lines
+/// start at `first_line`.
+pub fn first_invalid_utf8_line(bytes: &[u8], first_line: u64) -> Option<u64> {
+    if bytes.is_ascii() {
+        return None;
+    }
+    let error = std::str::from_utf8(bytes).err()?;
+    Some(first_line + tokenizer::count_line_ends(&bytes[..error.valid_up_to()]))
+}
+
+/// Reads the header and up to [`SAMPLE_ROWS`] rows of `head` (complete
+/// records from the start of the file), fields separated by `separator`.
+///
+/// # Errors
+/// When the file is empty, not UTF-8, has a quote never closed, or a sampled
+/// row is longer than the rows before it (pandas fails such files too).
+pub fn inspect(head: &[u8], separator: u8) -> Result<Layout, LayoutError> {
+    if let Some(line) = first_invalid_utf8_line(head, 1) {
+        return Err(LayoutError::NotUtf8 { line });
+    }
+    let body = head.strip_prefix(UTF8_BOM).unwrap_or(head);
+    let bom_len = head.len() - body.len();
+    let mut at = Position::start(1);
+    let mut fields = Fields::default();
+    let next = |at: &mut Position, fields: &mut Fields| {
+        fields.clear();
+        tokenizer::next_record(body, separator, at, fields)
+            .map_err(|open| LayoutError::UnclosedQuote { line: open.line })
+    };
+    if next(&mut at, &mut fields)? == Next::End {
+        return Err(LayoutError::Empty);
+    }
+    let header: Vec<Cow<str>> = fields
+        .iter()
+        .map(|field| Cow::Owned(String::from_utf8_lossy(field).into_owned()))
+        .collect();
+    let header_len = bom_len + at.offset;
+    let body_line = at.line;
+
+    let mut width = header.len();
+    let mut index_columns = 0;
+    let mut kinds: Vec<Kinds> = Vec::new();
+    let mut sampled_rows = 0;
+    while sampled_rows < SAMPLE_ROWS {
+        let Next::Record { line } = next(&mut at, &mut fields)? else {
+            break;
+        };
+        if sampled_rows == 0 {
+            // The first data row fixes the width; extra leading fields are the index.
+            index_columns = fields.len().saturating_sub(header.len());
+            width = width.max(fields.len());
+            kinds = vec![Kinds::default(); width];
+        } else if fields.len() > width {
+            return Err(LayoutError::TooManyFields {
+                line,
+                found: fields.len(),
+                expected: width,
+                header: width == header.len(),
+            });
+        }
+        sampled_rows += 1;
+        for (position, kind) in kinds.iter_mut().enumerate().skip(index_columns) {
+            // pandas fills a short row's missing fields with NaN.
+            let field = fields.get(position).unwrap_or_default();
+            kind.add(numbers::classify(field), line, field);
+        }
+    }
+    let mut names = vec![String::new(); index_columns];
+    names.extend(pandas_names(&header));
+    names.resize(width, String::new());
+    let numeric = (index_columns..width)
+        .filter(|&i| kinds.get(i).is_some_and(Kinds::is_numeric))
         .collect();
     let mixed = kinds
         .iter()
@@ -121,10 +187,14 @@ pub fn inspect(bytes: &[u8]) -> Result<Layout, LayoutError> {
         })
         .collect();
     Ok(Layout {
+        separator,
+        width,
+        index_columns,
+        header_fields: header.len(),
         names,
         numeric,
-        has_quotes,
         header_len,
+        body_line,
         sampled_rows,
         mixed,
     })
@@ -140,12 +210,12 @@ struct Kinds {
 }
 
 impl Kinds {
-    fn add(&mut self, kind: FieldKind, line: u64, field: &str) {
+    fn add(&mut self, token: Token, line: u64, field: &[u8]) {
         self.rows += 1;
-        match kind {
-            FieldKind::Number => self.numbers += 1,
-            FieldKind::Text if self.first_text.is_none() => {
-                self.first_text = Some((line, field.to_string()));
+        match token {
+            Token::Number(..) => self.numbers += 1,
+            Token::Text if self.first_text.is_none() => {
+                self.first_text = Some((line, String::from_utf8_lossy(field).into_owned()));
             }
             _ => {}
         }
@@ -167,7 +237,6 @@ impl Kinds {
 /// here a count of the current names does it, so a header of 60,000 copies of
 /// one name takes linear time.
 fn pandas_names(header: &[Cow<'_, str>]) -> Vec<String> {
-    use std::collections::HashMap;
     let mut names: Vec<String> = header
         .iter()
         .enumerate()
@@ -209,387 +278,67 @@ fn pandas_names(header: &[Cow<'_, str>]) -> Vec<String> {
     names
 }
 
-/// The fields of one record, unquoted, as UTF-8 text; borrowed from the
-/// record unless it has quotes to remove.
-fn fields_as_text(record: &[u8], line: u64) -> Result<Vec<Cow<'_, str>>, LayoutError> {
-    let not_utf8 = |_| LayoutError::NotUtf8 { line };
-    if !record.contains(&b'"') {
-        return record
-            .split(|&byte| byte == b',')
-            .map(|field| {
-                std::str::from_utf8(field)
-                    .map(Cow::Borrowed)
-                    .map_err(not_utf8)
-            })
-            .collect();
-    }
-    split_quoted_fields(record)
-        .into_iter()
-        .map(|field| {
-            String::from_utf8(field)
-                .map(Cow::Owned)
-                .map_err(|_| LayoutError::NotUtf8 { line })
-        })
-        .collect()
-}
-
-/// Splits one record on commas outside quotes, removing the quotes (and
-/// turning `""` inside quotes into `"`), as pandas reads them.
-fn split_quoted_fields(record: &[u8]) -> Vec<Vec<u8>> {
-    let mut fields = vec![Vec::new()];
-    let mut state = Quoting::default();
-    for &byte in record {
-        let (next, role) = state.step(byte);
-        state = next;
-        match role {
-            Role::Content => fields.last_mut().expect("at least one field").push(byte),
-            Role::Separator => fields.push(Vec::new()),
-            Role::QuoteMark | Role::RecordEnd => {}
-        }
-    }
-    fields
-}
-
-/// The records of a CSV body: byte ranges without the line ending, each with
-/// its 1-based line number; newlines inside quotes do not end a record, and
-/// blank lines are skipped, as pandas does.
-struct Records<'a> {
-    bytes: &'a [u8],
-    /// The last record returned ran to the end of `bytes` inside quotes.
-    unclosed: bool,
-    /// Byte offset where the next record starts.
-    offset: usize,
-    /// 1-based line number at `offset`.
-    line: u64,
-}
-
-impl<'a> Records<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Records {
-            bytes,
-            unclosed: false,
-            offset: 0,
-            line: 1,
-        }
-    }
-}
-
-impl Iterator for Records<'_> {
-    type Item = (Range<usize>, u64);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if self.offset >= self.bytes.len() {
-                return None;
-            }
-            let start = self.offset;
-            let first_line = self.line;
-            let mut state = Quoting::default();
-            let mut end = self.bytes.len();
-            for (i, &byte) in self.bytes[start..].iter().enumerate() {
-                let (next, role) = state.step(byte);
-                state = next;
-                if byte == b'\n' {
-                    self.line += 1;
-                    if role == Role::RecordEnd {
-                        end = start + i;
-                        break;
-                    }
-                }
-            }
-            self.unclosed = state.is_open();
-            self.offset = (end + 1).min(self.bytes.len());
-            let mut record = start..end;
-            if self.bytes[record.clone()].ends_with(b"\r") {
-                record.end -= 1;
-            }
-            if !record.is_empty() {
-                return Some((record, first_line));
-            }
-        }
-    }
-}
-
-/// A row past the sample that breaks the layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Violation {
-    /// A numeric column holds text here.
-    Text {
-        line: u64,
-        column: usize,
-        value: String,
-    },
-    /// The row has more fields than the header.
-    TooManyFields { line: u64, found: usize },
-    /// A quoted field opened in the record starting here is never closed.
-    UnclosedQuote { line: u64 },
-    /// The row is not valid UTF-8.
-    NotUtf8 { line: u64 },
-}
-
-/// What a pass over the body found that does not fit the layout.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Violations {
-    /// The first text in each numeric column that holds any, in column order.
-    pub text: Vec<Violation>,
-    /// The first row that fails the whole file, if any (the pass stops there).
-    pub fatal: Option<Violation>,
-}
-
-/// Adds to `found` what the rows of `block` (a run of whole lines of the body
-/// whose first line is `first_line`) break in `layout` with `numeric`
-/// columns: the first text of each numeric column not yet found, and the
-/// first row that fails the file. This is the slow path, taken only after
-/// Polars has refused the file, to tell the user where and why; one pass
-/// finds every text column, however many.
-pub fn find_violations(
-    block: &[u8],
-    first_line: u64,
-    layout: &Layout,
-    numeric: &[usize],
-    found: &mut Violations,
-) {
-    let mut records = Records::new(block);
-    let mut searching: Vec<usize> = numeric
-        .iter()
-        .copied()
-        .filter(|&column| {
-            !found
-                .text
-                .iter()
-                .any(|v| matches!(v, Violation::Text { column: c, .. } if *c == column))
-        })
-        .collect();
-    while let Some((record, block_line)) = records.next() {
-        let line = first_line - 1 + block_line;
-        if records.unclosed {
-            found.fatal = Some(Violation::UnclosedQuote { line });
-            return;
-        }
-        let Ok(fields) = fields_as_text(&block[record], line) else {
-            found.fatal = Some(Violation::NotUtf8 { line });
-            return;
-        };
-        if fields.len() > layout.names.len() {
-            found.fatal = Some(Violation::TooManyFields {
-                line,
-                found: fields.len(),
-            });
-            return;
-        }
-        searching.retain(|&column| {
-            let field = fields.get(column).map_or("", |f| f.as_ref());
-            if classify(field) != FieldKind::Text {
-                return true;
-            }
-            found.text.push(Violation::Text {
-                line,
-                column,
-                value: field.to_string(),
-            });
-            false
-        });
-    }
-}
-
-/// What one pass over a run of lines found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineCount {
-    /// Lines, blank ones included (a last line without a newline counts).
-    pub lines: usize,
-    /// Whether every byte was ASCII (and so certainly valid UTF-8).
-    pub ascii: bool,
-}
-
-/// Counts the lines of `body` (whole lines after the header), or `None` if a
-/// line has more than `max_fields` fields or a quoted field is not closed.
-///
-/// Polars does not check the field count of rows whose extra fields are not
-/// projected, while pandas rejects such a file; this one pass over the bytes
-/// checks every row, gives the parser its row count, and tells whether the
-/// bytes are plain ASCII (the UTF-8 check can then be skipped). Without quotes
-/// it works on 64-byte blocks with bit masks; with quotes it follows the quoting.
-pub fn count_lines_checking_fields(
-    body: &[u8],
-    max_fields: usize,
-    has_quotes: bool,
-) -> Option<LineCount> {
-    let max_separators = max_fields.saturating_sub(1) as u32;
-    if has_quotes {
-        return count_lines_quoted(body, max_separators);
-    }
-    let mut lines = 0usize;
-    let mut separators = 0u32;
-    let mut high_bits = 0u64;
-    let mut blocks = body.chunks_exact(64);
-    for block in &mut blocks {
-        let block: &[u8; 64] = block.try_into().expect("64-byte block");
-        let (commas, newlines, high) = masks(block);
-        high_bits |= high;
-        lines += count_in_masks(commas, newlines, &mut separators, max_separators)?;
-    }
-    let rest = blocks.remainder();
-    let mut padded = [0u8; 64];
-    padded[..rest.len()].copy_from_slice(rest);
-    let (commas, newlines, high) = masks(&padded);
-    high_bits |= high;
-    lines += count_in_masks(commas, newlines, &mut separators, max_separators)?;
-    let unterminated = !body.is_empty() && !body.ends_with(b"\n");
-    Some(LineCount {
-        lines: lines + usize::from(unterminated),
-        ascii: high_bits == 0,
-    })
-}
-
-/// Bit i set where byte i is a comma; where it is a newline; where its high
-/// bit is set (not ASCII).
-#[cfg(target_arch = "x86_64")]
-fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    let mut commas = 0u64;
-    let mut newlines = 0u64;
-    let mut high = 0u64;
-    // SAFETY: SSE2 is part of the x86_64 baseline, and each unaligned 16-byte
-    // load stays inside the 64-byte block.
-    unsafe {
-        let comma = _mm_set1_epi8(b',' as i8);
-        let newline = _mm_set1_epi8(b'\n' as i8);
-        for lane in 0..4 {
-            let bytes = _mm_loadu_si128(block.as_ptr().add(lane * 16).cast::<__m128i>());
-            let comma_bits = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma)) as u16;
-            let newline_bits = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)) as u16;
-            let high_bits = _mm_movemask_epi8(bytes) as u16;
-            commas |= u64::from(comma_bits) << (lane * 16);
-            newlines |= u64::from(newline_bits) << (lane * 16);
-            high |= u64::from(high_bits) << (lane * 16);
-        }
-    }
-    (commas, newlines, high)
-}
-
-/// Bit i set where byte i is a comma; where it is a newline; where its high
-/// bit is set (not ASCII).
-#[cfg(not(target_arch = "x86_64"))]
-fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
-    let mut commas = 0u64;
-    let mut newlines = 0u64;
-    let mut high = 0u64;
-    for (i, &byte) in block.iter().enumerate() {
-        commas |= u64::from(byte == b',') << i;
-        newlines |= u64::from(byte == b'\n') << i;
-        high |= u64::from(byte >= 0x80) << i;
-    }
-    (commas, newlines, high)
-}
-
-/// Lines ended in one block; `separators` carries the commas of the open line.
-fn count_in_masks(
-    mut commas: u64,
-    mut newlines: u64,
-    separators: &mut u32,
-    max: u32,
-) -> Option<usize> {
-    let mut lines = 0;
-    while newlines != 0 {
-        let before_newline = (1u64 << newlines.trailing_zeros()) - 1;
-        *separators += (commas & before_newline).count_ones();
-        if *separators > max {
-            return None;
-        }
-        *separators = 0;
-        commas &= !before_newline;
-        newlines &= newlines - 1;
-        lines += 1;
-    }
-    *separators += commas.count_ones();
-    (*separators <= max).then_some(lines)
-}
-
-/// [`count_lines_checking_fields`] for files with quotes: commas and newlines
-/// inside quotes do not count.
-fn count_lines_quoted(body: &[u8], max_separators: u32) -> Option<LineCount> {
-    let mut lines = 0usize;
-    let mut separators = 0u32;
-    let mut state = Quoting::default();
-    let mut high_bits = 0u8;
-    for &byte in body {
-        high_bits |= byte & 0x80;
-        lines += usize::from(byte == b'\n');
-        let (next, role) = state.step(byte);
-        state = next;
-        match role {
-            Role::Separator => {
-                separators += 1;
-                if separators > max_separators {
-                    return None;
-                }
-            }
-            Role::RecordEnd => separators = 0,
-            Role::Content | Role::QuoteMark => {}
-        }
-    }
-    if state.is_open() {
-        // A quoted field still open at the end: pandas rejects the file.
-        return None;
-    }
-    let unterminated = !body.is_empty() && !body.ends_with(b"\n");
-    Some(LineCount {
-        lines: lines + usize::from(unterminated),
-        ascii: high_bits == 0,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn layout(text: &str) -> Layout {
-        inspect(text.as_bytes()).expect("valid layout")
+        inspect(text.as_bytes(), b',').expect("valid layout")
     }
 
     #[test]
     fn the_article_shape() {
         let l = layout(",data\n2010-01-01,0.5\n2010-01-04,0.25\n");
         assert_eq!(l.names, ["Unnamed: 0", "data"]);
-        assert_eq!(l.numeric, [1]);
-        assert!(!l.has_quotes);
-        assert_eq!(l.header_len, 6);
+        assert_eq!(
+            (l.numeric.as_slice(), l.width, l.index_columns),
+            (&[1][..], 2, 0)
+        );
+        assert_eq!((l.header_len, l.body_line), (6, 2));
         assert_eq!(l.sampled_rows, 2);
     }
 
     #[test]
-    fn classifies_like_pandas() {
-        for missing in ["", "NA", "nan", "NaN", "-NaN", "NULL", "None", "#N/A"] {
-            assert_eq!(classify(missing), FieldKind::Missing, "{missing:?}");
-        }
-        for number in [
-            "1",
-            "-2.5",
-            "1e5",
-            "1E-5",
-            ".5",
-            "5.",
-            "+1.5",
-            "inf",
-            "-Infinity",
-            "INF",
-        ] {
-            assert_eq!(classify(number), FieldKind::Number, "{number:?}");
-        }
-        for text in [
-            "NAN",
-            "Nan",
-            "abc",
-            "0x10",
-            "1_000",
-            "True",
-            "1,5",
-            "2010-01-01",
-        ] {
-            assert_eq!(classify(text), FieldKind::Text, "{text:?}");
-        }
+    fn implicit_index_columns_as_pandas_finds_them() {
+        // pandas 3.1.1: `a,b\n1,2,3\n4,5,6` describes a = {2, 5} and b = {3, 6}.
+        let l = layout("a,b\n1,2,3\n4,5,6\n");
+        assert_eq!((l.width, l.index_columns), (3, 1));
+        assert_eq!(l.names, ["", "a", "b"]);
+        assert_eq!(l.numeric, [1, 2]);
+        let l = layout("a,b\n1,2,3,4\n5,6,7,8\n");
+        assert_eq!((l.index_columns, l.numeric.as_slice()), (2, &[2, 3][..]));
+        // ",a" over three fields: the index, then "Unnamed: 0" and "a".
+        assert_eq!(layout(",a\n0,1,2\n").names, ["", "Unnamed: 0", "a"]);
+        // A header longer than the first row: no index, rows padded.
+        let l = layout("a,b,c\n1,2\n4,5\n");
+        assert_eq!(
+            (l.width, l.index_columns, l.numeric.as_slice()),
+            (3, 0, &[0, 1, 2][..])
+        );
+        // Only the first data row decides; a later longer row fails the file.
+        assert_eq!(
+            inspect(b"a,b\n1,2\n4,5,6\n", b','),
+            Err(LayoutError::TooManyFields {
+                line: 3,
+                found: 3,
+                expected: 2,
+                header: true
+            })
+        );
+    }
+
+    #[test]
+    fn preamble_lines_fail_with_the_line_and_the_counts() {
+        // pandas: "Expected 1 fields in line 3, saw 2".
+        assert_eq!(
+            inspect(b"#one:line one\n#two:line two\na,b\n1,2\n", b','),
+            Err(LayoutError::TooManyFields {
+                line: 3,
+                found: 2,
+                expected: 1,
+                header: true
+            })
+        );
     }
 
     #[test]
@@ -598,6 +347,8 @@ mod tests {
         assert_eq!(l.numeric, [0, 2, 3]);
         // A header without rows has no numeric column (pandas reads it as text).
         assert!(layout("a,b\n").numeric.is_empty());
+        // Blanks around numbers are fine; a blank line is skipped.
+        assert_eq!(layout("a,b\n1 ,2\n  \n3  ,4\n").numeric, [0, 1]);
     }
 
     #[test]
@@ -648,104 +399,27 @@ mod tests {
     }
 
     #[test]
-    fn bom_crlf_and_quotes() {
+    fn bom_line_ends_and_quotes() {
         let l = layout("\u{feff}\"x, y\",z\r\n\"1\",\"a\nb\"\r\n2,c\r\n");
         assert_eq!(l.names, ["x, y", "z"]);
         assert_eq!(l.numeric, [0]);
-        assert!(l.has_quotes);
         assert_eq!(l.header_len, 3 + 10);
-    }
-
-    #[test]
-    fn blank_lines_are_skipped() {
-        let l = layout("\n\na\n\n1\n");
-        assert_eq!(l.names, ["a"]);
-        assert_eq!(l.numeric, [0]);
+        let l = layout("a,b\r1,2\r3,4\r");
+        assert_eq!((l.sampled_rows, l.numeric.as_slice()), (2, &[0, 1][..]));
     }
 
     #[test]
     fn errors_name_the_line() {
-        assert_eq!(inspect(b""), Err(LayoutError::Empty));
-        assert_eq!(inspect(b"\n\n"), Err(LayoutError::Empty));
-        assert_eq!(inspect(b"a\n\xff\n"), Err(LayoutError::NotUtf8 { line: 2 }));
-        assert_eq!(inspect(b"a,\"b\n1\n"), Err(LayoutError::UnclosedQuote));
-    }
-
-    #[test]
-    fn finds_the_first_violation_past_the_sample() {
-        let mut text = String::from("d,x,y\n");
-        for _ in 0..SAMPLE_ROWS + 5 {
-            text.push_str("2010-01-01,1.5,2\n");
-        }
-        text.push_str("2010-01-01,oops,2\n");
-        text.push_str("2010-01-01,1,too\n");
-        let bytes = text.as_bytes();
-        let layout = inspect(bytes).unwrap();
-        assert_eq!(layout.numeric, [1, 2]);
-        let line = SAMPLE_ROWS as u64 + 5 + 2;
-        let body = &bytes[layout.header_len..];
-        let find = |block: &[u8], numeric: &[usize]| {
-            let mut found = Violations::default();
-            find_violations(block, 2, &layout, numeric, &mut found);
-            found
-        };
-        // One pass finds the first text of every column.
+        assert_eq!(inspect(b"", b','), Err(LayoutError::Empty));
+        assert_eq!(inspect(b"\n  \n", b','), Err(LayoutError::Empty));
+        assert_eq!(inspect(b"\xEF\xBB\xBF", b','), Err(LayoutError::Empty));
         assert_eq!(
-            find(body, &layout.numeric).text,
-            [
-                Violation::Text {
-                    line,
-                    column: 1,
-                    value: "oops".into()
-                },
-                Violation::Text {
-                    line: line + 1,
-                    column: 2,
-                    value: "too".into()
-                }
-            ]
+            inspect(b"a\n\xff\n", b','),
+            Err(LayoutError::NotUtf8 { line: 2 })
         );
-        assert_eq!(find(body, &[]), Violations::default());
         assert_eq!(
-            find(b"1,2\n3,\"x\n4,5\n", &[]).fatal,
-            Some(Violation::UnclosedQuote { line: 3 })
+            inspect(b"a,\"b\n1\n", b','),
+            Err(LayoutError::UnclosedQuote { line: 1 })
         );
-    }
-
-    #[test]
-    fn counts_lines_and_catches_long_rows() {
-        let count = |text: &str, fields| {
-            count_lines_checking_fields(text.as_bytes(), fields, text.contains('"'))
-                .map(|c| c.lines)
-        };
-        assert_eq!(count("", 2), Some(0));
-        assert_eq!(count("1,2\n3,4\n", 2), Some(2));
-        assert_eq!(count("1,2\n3,4", 2), Some(2));
-        assert_eq!(count("1\n\n3,4\n", 2), Some(3));
-        assert_eq!(count("1,2\n3,4,5\n", 2), None);
-        assert_eq!(count("1,2\n3,4,", 2), None);
-        assert_eq!(count("\"a,b\",2\n\"x\ny\",3\n", 2), Some(3));
-        assert_eq!(count("\"a,b\",2,3\n", 2), None);
-        assert_eq!(count("1,\"x\n2,3\n", 2), None, "a quote never closed");
-        assert_eq!(count("\"", 2), None);
-        // Rows that cross 64-byte blocks, and a long row far down.
-        let mut long = String::new();
-        for i in 0..500 {
-            long.push_str(&format!("2020-01-{:02},{}.{}\n", i % 28 + 1, i, i * 7));
-        }
-        assert_eq!(count(&long, 2), Some(500));
-        long.push_str("2020-02-01,1.5,oops\n");
-        assert_eq!(count(&long, 2), None);
-        assert_eq!(count(&long, 3), Some(501));
-        let ascii = |text: &str| {
-            count_lines_checking_fields(text.as_bytes(), 9, text.contains('"'))
-                .unwrap()
-                .ascii
-        };
-        assert!(ascii(&long) && ascii("\"a\",b\n"));
-        assert!(!ascii("caf\u{e9},1\n") && !ascii("\"caf\u{e9}\",1\n"));
-        let mut late = long.clone();
-        late.push('\u{e9}');
-        assert!(!ascii(&late), "a non-ASCII byte in the last partial block");
     }
 }

@@ -1,11 +1,26 @@
-//! Describing one CSV file: read it, scan it with Polars, compute pandas' `describe()` for each numeric column.
+//! Describing one CSV file: read it as pandas would, compute pandas' `describe()` for each numeric column.
+//!
+//! Two ways to read the same file, with one answer:
+//!
+//! - the fast path: Polars' CSV parser over the file's blocks (`scan`),
+//!   taken when every block is plain (`plain`: no blanks, no lone `\r`, no
+//!   row too wide) and the values it parses are ordinary (no NaN, no
+//!   infinity, nothing at or beyond 2^63, which need pandas' exact rules);
+//! - the exact path (`exact`): pandas' tokenizer and number rule, token by
+//!   token, for every other file.
+//!
+//! The statistics of the values are the same code either way (`stats`).
 
 pub mod body;
+mod decompress;
+mod exact;
 pub mod layout;
+pub mod numbers;
 mod percentiles;
-mod quoting;
+mod plain;
 mod scan;
 pub mod stats;
+pub mod tokenizer;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,16 +29,37 @@ use polars::prelude::*;
 
 use crate::parallel::SpareCores;
 use body::CsvFile;
+pub use decompress::Compression;
 pub use layout::LayoutError;
+use numbers::NotNumeric;
 pub use percentiles::Percentiles;
 pub use stats::ColumnStats;
+
+/// How files are read and described: the options that change results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Percentiles to report besides count, mean, std, min and max.
+    pub percentiles: Percentiles,
+    /// The field separator (pandas' `sep`, a comma by default).
+    pub separator: u8,
+}
+
+impl Default for Options {
+    /// pandas' defaults: quartiles, commas.
+    fn default() -> Self {
+        Options {
+            percentiles: Percentiles::default(),
+            separator: b',',
+        }
+    }
+}
 
 /// The statistics of one file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileSummary {
     /// The file, as it was named on the command line or found in a folder.
     pub path: PathBuf,
-    /// The file stem: "ab" for `data/ab.csv`.
+    /// The file's name without its extensions: "ab" for `data/ab.csv.gz`.
     pub label: String,
     /// One entry per numeric column, in file order.
     pub columns: Vec<ColumnStats>,
@@ -35,19 +71,13 @@ pub struct FileSummary {
 /// Why one file could not be described. The run goes on with the others.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    /// The file could not be opened or read.
+    /// The file could not be opened, read or decompressed.
     #[error("cannot read: {0}")]
     Read(#[source] io::Error),
-    /// The header or the first rows are unusable.
+    /// pandas cannot read it either: empty, not UTF-8, a row too wide, a
+    /// quote never closed.
     #[error("{0}")]
-    Layout(#[from] LayoutError),
-    /// A row further down is malformed.
-    #[error("line {line}: {message}")]
-    Malformed { line: u64, message: String },
-    /// Polars could not parse the file, and no row could be blamed (a bug:
-    /// our reading of the file and Polars' disagree).
-    #[error("the file could not be parsed, and no row could be blamed for it (please report this as a bug)")]
-    Unparsed(#[source] PolarsError),
+    Malformed(#[from] LayoutError),
     /// Polars failed on a file that parsed (a bug, not bad input).
     #[error("internal error while computing the statistics (please report this as a bug)")]
     Polars(#[from] PolarsError),
@@ -59,53 +89,54 @@ pub enum FileError {
 impl FileError {
     /// What went wrong, on one line, without the line number (see [`Self::line`]).
     pub fn reason(&self) -> String {
-        let reason = match self {
-            FileError::Malformed { message, .. } => message.clone(),
-            FileError::Layout(LayoutError::NotUtf8 { .. }) => {
-                "not valid UTF-8 text (pandas reads CSV files as UTF-8)".into()
-            }
+        match self {
+            FileError::Malformed(error) => error.reason(),
             other => other.to_string(),
-        };
-        // Polars' messages run over several lines of advice; keep the first.
-        reason
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_end()
-            .to_string()
+        }
     }
 
     /// The line the error is on, when known.
     pub fn line(&self) -> Option<u64> {
         match self {
-            FileError::Layout(LayoutError::NotUtf8 { line })
-            | FileError::Malformed { line, .. } => Some(*line),
+            FileError::Malformed(error) => error.line(),
             _ => None,
         }
     }
 }
 
-/// The label of a file: its stem ("ab" for `data/ab.csv`), written as
+/// The label of a file: its name without the extension and any compression
+/// extension ("ab" for `data/ab.csv` and `data/ab.csv.gz`), written as
 /// [`crate::sources::display_path`] writes names.
 pub fn label_of(path: &Path) -> String {
-    path.file_stem().map_or_else(String::new, |stem| {
-        crate::sources::display_path(Path::new(stem))
-    })
+    let Some(name) = path.file_name() else {
+        return String::new();
+    };
+    let mut base = name.as_encoded_bytes();
+    if let Some(compression) = Compression::of_name(name) {
+        base = &base[..base.len() - compression.extension().len()];
+    }
+    // The stem, as `Path::file_stem` cuts it: before the last dot, unless
+    // the dot starts the name.
+    let stem = match base.iter().rposition(|&byte| byte == b'.') {
+        Some(dot) if dot > 0 => &base[..dot],
+        _ => base,
+    };
+    crate::sources::display_bytes(stem)
 }
 
 /// Reads and describes the file at `path`; a large file's blocks are also
 /// parsed on any cores `spare` lends.
 ///
 /// # Errors
-/// When the file cannot be read, is empty, or is malformed in a way that
-/// pandas would also reject (see [`FileError`]).
+/// When the file cannot be read, or is malformed in a way that pandas would
+/// also reject (see [`FileError`]).
 pub fn describe_file(
     path: &Path,
-    percentiles: &Percentiles,
+    options: &Options,
     spare: &SpareCores,
 ) -> Result<FileSummary, FileError> {
-    let file = CsvFile::open(path).map_err(FileError::Read)?;
-    let (columns, warnings) = describe_csv(&file, percentiles, spare)?;
+    let file = CsvFile::open(path, options.separator).map_err(FileError::Read)?;
+    let (columns, warnings) = describe_csv(&file, options, spare)?;
     Ok(FileSummary {
         path: path.to_path_buf(),
         label: label_of(path),
@@ -120,65 +151,126 @@ pub fn describe_file(
 /// As [`describe_file`], but never a read error.
 pub fn describe_bytes(
     bytes: Vec<u8>,
-    percentiles: &Percentiles,
+    options: &Options,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
     describe_csv(
-        &CsvFile::from_bytes(bytes),
-        percentiles,
+        &CsvFile::from_bytes(bytes, options.separator),
+        options,
         &SpareCores::none(),
     )
 }
 
 /// The statistics of `file`'s numeric columns, with warnings for columns left out.
-///
-/// The first attempt parses without pandas' missing-value strings, which
-/// costs a string comparison per field; a file that needs them shows it by
-/// failing to parse or by holding NaN values (Polars reads "nan" as NaN), and
-/// is parsed again with them. Only then do NaN values or unparsable text mean
-/// a column pandas would read as text.
 fn describe_csv(
     file: &CsvFile,
-    percentiles: &Percentiles,
+    options: &Options,
     spare: &SpareCores,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
-    let layout = layout::inspect(file.head())?;
-    let mut numeric = layout.numeric.clone();
-    let mut pandas_nulls = false;
+    let layout = layout::inspect(file.head(), options.separator)?;
     let mut warnings: Vec<String> = layout
         .mixed
         .iter()
         .map(|(index, line, text)| text_among_numbers(&layout.names[*index], *line, text))
         .collect();
-    loop {
-        let attempt = describe_columns(file, &layout, &numeric, pandas_nulls, percentiles, spare);
-        match attempt {
-            Ok((columns, nan_columns)) if nan_columns.is_empty() => {
-                if columns.is_empty() {
-                    warnings.push(nothing_to_describe(&layout).into());
-                }
-                return Ok((columns, warnings));
+    let columns = if layout.numeric.is_empty() {
+        Vec::new()
+    } else if let Some(columns) = describe_fast(file, &layout, options, spare)? {
+        columns
+    } else {
+        let (numeric, not_numeric) = exact::read_numeric_columns(file, &layout)?;
+        warnings.extend(
+            not_numeric
+                .iter()
+                .map(|(position, reason)| not_numeric_warning(&layout.names[*position], reason)),
+        );
+        numeric
+            .iter()
+            .map(|(position, values)| {
+                stats::describe_column(&layout.names[*position], values, &options.percentiles)
+            })
+            .collect()
+    };
+    if columns.is_empty() {
+        warnings.push(nothing_to_describe(&layout).into());
+    }
+    Ok((columns, warnings))
+}
+
+/// The fast path: Polars parses the numeric columns, first without pandas'
+/// missing-value strings (a string comparison per field), then with them if
+/// the file needs them (it fails to parse, or holds NaN: Polars reads "nan"
+/// as NaN). `None` when the file needs pandas' exact rules: a block that is
+/// not plain, a value that does not parse, or values Polars and pandas may
+/// read differently.
+fn describe_fast(
+    file: &CsvFile,
+    layout: &layout::Layout,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Option<Vec<ColumnStats>>, FileError> {
+    // Polars sees the columns by position ("c3"), never by the file's names:
+    // a name such as "*" or "^x$" would be read as a wildcard or a regex.
+    let names: Vec<String> = layout
+        .numeric
+        .iter()
+        .map(|&i| scan::column_name(i))
+        .collect();
+    for pandas_nulls in [false, true] {
+        let scanned = scan::scan(file, layout, &layout.numeric, pandas_nulls, spare)?
+            .select(
+                names
+                    .iter()
+                    .map(|name| col(name.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .collect();
+        let Ok(parsed) = scanned else { continue };
+        let mut columns = Vec::with_capacity(names.len());
+        for (name, &position) in names.iter().zip(&layout.numeric) {
+            match ordinary_values(parsed.column(name)?)? {
+                Ordinary::Yes(values) => columns.push(stats::describe_column(
+                    &layout.names[position],
+                    &values,
+                    &options.percentiles,
+                )),
+                Ordinary::NaN if !pandas_nulls => break,
+                Ordinary::NaN | Ordinary::Unusual => return Ok(None),
             }
-            Err(ScanError::Internal(error)) => return Err(FileError::Polars(error)),
-            Ok(_) | Err(ScanError::Parse(_)) if !pandas_nulls => pandas_nulls = true,
-            Ok((_, nan_columns)) => {
-                for index in nan_columns {
-                    warnings.push(format!(
-                        "column '{}' spells NaN in a way pandas reads as text; it is left out, as pandas would",
-                        layout.names[index]
-                    ));
-                    numeric.retain(|&i| i != index);
-                }
-            }
-            Err(ScanError::Parse(error)) => {
-                // One pass finds every column that holds text, so that the
-                // file is parsed once more, not once per such column.
-                for text_column in locate_failure(file, &layout, &numeric, error)? {
-                    warnings.push(text_column.warning);
-                    numeric.retain(|&i| i != text_column.index);
-                }
+        }
+        if columns.len() == names.len() {
+            return Ok(Some(columns));
+        }
+    }
+    Ok(None)
+}
+
+/// What the fast path parsed in one column.
+enum Ordinary {
+    /// Values in row order, NaN where missing.
+    Yes(Vec<f64>),
+    /// A NaN: a spelling of NaN, missing to pandas or text.
+    NaN,
+    /// An infinity (pandas reads " inf" as text), or a magnitude of 2^63 or
+    /// more (an integer pandas may not take as a number).
+    Unusual,
+}
+
+/// The values of a parsed column, if they are ordinary.
+fn ordinary_values(column: &Column) -> PolarsResult<Ordinary> {
+    const WIDE: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    let parsed = column.as_materialized_series().f64()?;
+    let mut values = Vec::with_capacity(parsed.len());
+    for chunk in parsed.downcast_iter() {
+        for value in chunk.iter() {
+            match value.copied() {
+                None => values.push(f64::NAN),
+                Some(v) if v.is_nan() => return Ok(Ordinary::NaN),
+                Some(v) if v.is_infinite() || v.abs() >= WIDE => return Ok(Ordinary::Unusual),
+                Some(v) => values.push(v),
             }
         }
     }
+    Ok(Ordinary::Yes(values))
 }
 
 /// Why a file gives no rows.
@@ -187,6 +279,17 @@ fn nothing_to_describe(layout: &layout::Layout) -> &'static str {
         "no data rows (only a header): nothing to describe"
     } else {
         "no numeric column: nothing to describe"
+    }
+}
+
+/// The warning for a column pandas does not describe, found past the sample.
+fn not_numeric_warning(column: &str, reason: &NotNumeric) -> String {
+    match reason {
+        NotNumeric::Text { line, value } => text_among_numbers(column, *line, value),
+        NotNumeric::WideIntegers { line } => format!(
+            "line {line}: column '{column}' holds integers too wide for 64 bits; \
+             pandas keeps them as Python integers or text, so it is left out"
+        ),
     }
 }
 
@@ -206,136 +309,4 @@ fn quoted(value: &str) -> String {
         Some((cut, _)) => format!("{:?}... ({} bytes)", &value[..cut], value.len()),
         None => format!("{value:?}"),
     }
-}
-
-/// A numeric column that turned out to hold text.
-struct TextColumn {
-    index: usize,
-    warning: String,
-}
-
-/// After Polars refused the file, finds what breaks the layout: the numeric
-/// columns that hold text (each dropped, as pandas would read it as text), or
-/// a row that fails the file.
-fn locate_failure(
-    file: &CsvFile,
-    layout: &layout::Layout,
-    numeric: &[usize],
-    error: PolarsError,
-) -> Result<Vec<TextColumn>, FileError> {
-    let found = find_violations(file, layout, numeric)?;
-    if let Some(fatal) = found.fatal {
-        return Err(fatal_error(fatal, layout));
-    }
-    if found.text.is_empty() {
-        return Err(FileError::Unparsed(error));
-    }
-    Ok(found
-        .text
-        .into_iter()
-        .filter_map(|violation| match violation {
-            layout::Violation::Text {
-                line,
-                column,
-                value,
-            } => Some(TextColumn {
-                index: column,
-                warning: text_among_numbers(&layout.names[column], line, &value),
-            }),
-            _ => None,
-        })
-        .collect())
-}
-
-/// The error of a row that fails the whole file.
-fn fatal_error(violation: layout::Violation, layout: &layout::Layout) -> FileError {
-    match violation {
-        layout::Violation::TooManyFields { line, found } => FileError::Malformed {
-            line,
-            message: format!("{found} fields, but the header has {}", layout.names.len()),
-        },
-        layout::Violation::NotUtf8 { line } => LayoutError::NotUtf8 { line }.into(),
-        layout::Violation::UnclosedQuote { line } => FileError::Malformed {
-            line,
-            message: "a quoted field opened in this row is never closed".into(),
-        },
-        layout::Violation::Text { line, value, .. } => FileError::Malformed {
-            line,
-            message: format!("unexpected text {}", quoted(&value)),
-        },
-    }
-}
-
-/// Every violation of the layout in the whole body, block by block, up to
-/// the first row that fails the file.
-fn find_violations(
-    file: &CsvFile,
-    layout: &layout::Layout,
-    numeric: &[usize],
-) -> Result<layout::Violations, FileError> {
-    let mut found = layout::Violations::default();
-    file.for_each_block(layout.header_len, layout.has_quotes, |block, line| {
-        if found.fatal.is_none() {
-            layout::find_violations(block, line, layout, numeric, &mut found);
-        }
-        Ok::<(), io::Error>(())
-    })
-    .map_err(FileError::Read)?;
-    Ok(found)
-}
-
-/// Why a scan failed: the file does not parse with the schema tried (bad
-/// input, or a guess to revise), or Polars failed afterwards (a bug).
-enum ScanError {
-    Parse(PolarsError),
-    Internal(PolarsError),
-}
-
-impl From<PolarsError> for ScanError {
-    fn from(error: PolarsError) -> Self {
-        ScanError::Internal(error)
-    }
-}
-
-/// Scans the `numeric` columns and aggregates them; returns their statistics
-/// and the columns that turned out to hold NaN spellings pandas reads as text.
-fn describe_columns(
-    file: &CsvFile,
-    layout: &layout::Layout,
-    numeric: &[usize],
-    pandas_nulls: bool,
-    percentiles: &Percentiles,
-    spare: &SpareCores,
-) -> Result<(Vec<ColumnStats>, Vec<usize>), ScanError> {
-    if numeric.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    // Polars sees the columns by position ("c3"), never by the file's names:
-    // a name such as "*" or "^x$" would be read as a wildcard or a regex.
-    let names: Vec<String> = numeric.iter().map(|&i| scan::column_name(i)).collect();
-    let exprs: Vec<Expr> = names
-        .iter()
-        .enumerate()
-        .flat_map(|(slot, name)| stats::column_exprs(slot, name))
-        .collect();
-    let parsed = scan::scan(file, layout, numeric, pandas_nulls, spare)?
-        .select(
-            names
-                .iter()
-                .map(|name| col(name.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .collect()
-        .map_err(ScanError::Parse)?;
-    let aggregates = parsed.clone().lazy().select(exprs).collect()?;
-    let mut columns = Vec::with_capacity(names.len());
-    let mut nan_columns = Vec::new();
-    for (slot, (&index, name)) in numeric.iter().zip(&names).enumerate() {
-        let pandas_name = &layout.names[index];
-        match stats::extract(&aggregates, &parsed, slot, name, pandas_name, percentiles)? {
-            Some(column) => columns.push(column),
-            None => nan_columns.push(index),
-        }
-    }
-    Ok((columns, nan_columns))
 }

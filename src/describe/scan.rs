@@ -10,11 +10,13 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use polars::io::csv::read::_csv_read_internal::{read_chunk, validate_utf8};
+use polars::io::csv::read::_csv_read_internal::read_chunk;
 use polars::prelude::*;
 
 use super::body::CsvFile;
-use super::layout::{self, Layout, PANDAS_NA_VALUES};
+use super::layout::Layout;
+use super::numbers::NA_VALUES;
+use super::plain;
 use crate::parallel::SpareCores;
 
 /// The body of one CSV file (the lines after the header), with its schema.
@@ -22,10 +24,14 @@ struct CsvBodyScan {
     file: CsvFile,
     spare: SpareCores,
     body_start: usize,
+    separator: u8,
     schema: SchemaRef,
-    has_quotes: bool,
     pandas_nulls: bool,
 }
+
+/// The error of a block that is not plain (see `describe::plain`): the
+/// file is then read by pandas' rules instead.
+const NOT_PLAIN: &str = "a block that Polars would read differently from pandas";
 
 impl AnonymousScan for CsvBodyScan {
     fn as_any(&self) -> &dyn Any {
@@ -36,27 +42,24 @@ impl AnonymousScan for CsvBodyScan {
     fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
         let projection = self.projection(args.with_columns.as_deref())?;
         let options = CsvParseOptions::default()
-            .with_quote_char(self.has_quotes.then_some(b'"'))
+            .with_separator(self.separator)
             .with_null_values(self.pandas_nulls.then(pandas_null_values));
         let null_values = options
             .null_values
             .clone()
             .map(|values| values.compile(&self.schema))
             .transpose()?;
-        let frames = self.file.map_blocks(
-            self.body_start,
-            self.has_quotes,
-            &self.spare,
-            |block| {
-                // Polars checks neither the text of columns it does not
-                // parse nor the field count of rows whose extra fields are
-                // not projected; pandas rejects invalid UTF-8 and long rows.
-                let count =
-                    layout::count_lines_checking_fields(block, self.schema.len(), self.has_quotes)
-                        .ok_or_else(
-                            || polars_err!(ComputeError: "a row does not fit the header"),
-                        )?;
-                polars_ensure!(count.ascii || validate_utf8(block), ComputeError: "invalid UTF-8");
+        let frames = self
+            .file
+            .map_blocks(self.body_start, &self.spare, |block| {
+                // Polars checks neither the field count of rows whose extra
+                // fields it does not parse, nor the blanks pandas reads its own
+                // way: a block that is not plain goes to pandas' rules.
+                let plain = plain::check(block, self.separator, self.schema.len())
+                    .ok_or_else(|| polars_err!(ComputeError: "{NOT_PLAIN}"))?;
+                let options = options
+                    .clone()
+                    .with_quote_char(plain.quoted.then_some(b'"'));
                 read_chunk(
                     block,
                     &options,
@@ -64,14 +67,13 @@ impl AnonymousScan for CsvBodyScan {
                     false,
                     &projection,
                     0,
-                    count.lines + 1,
+                    plain.lines + 1,
                     null_values.as_ref(),
                     usize::MAX,
                     block.len(),
                     Some(0),
                 )
-            },
-        )?;
+            })?;
         let mut frames = frames.into_iter();
         let mut frame = frames.next().expect("a file has at least one block")?;
         for next in frames {
@@ -106,7 +108,7 @@ impl CsvBodyScan {
 
 /// pandas' missing-value strings, which Polars turns into nulls while parsing.
 fn pandas_null_values() -> NullValues {
-    NullValues::AllColumns(PANDAS_NA_VALUES.iter().map(|s| (*s).into()).collect())
+    NullValues::AllColumns(NA_VALUES.iter().map(|s| (*s).into()).collect())
 }
 
 /// The name Polars knows the column at `index` by: its position, never the
@@ -118,7 +120,8 @@ pub fn column_name(index: usize) -> String {
 /// A lazy scan of `file` with the columns of `layout`: the `numeric` ones as
 /// Float64, the others as text. With `pandas_nulls`, pandas' missing-value
 /// strings parse as nulls; without, only empty fields do. A large file's
-/// blocks are also parsed on the cores `spare` lends.
+/// blocks are also parsed on the cores `spare` lends. Collecting it fails
+/// when a block is not plain or a value does not parse.
 ///
 /// # Errors
 /// When Polars rejects the schema (a bug: names are positions, never repeated).
@@ -129,7 +132,7 @@ pub fn scan(
     pandas_nulls: bool,
     spare: &SpareCores,
 ) -> PolarsResult<LazyFrame> {
-    let mut dtypes = vec![DataType::String; layout.names.len()];
+    let mut dtypes = vec![DataType::String; layout.width];
     for &index in numeric {
         dtypes[index] = DataType::Float64;
     }
@@ -143,8 +146,8 @@ pub fn scan(
         file: file.clone(),
         spare: spare.clone(),
         body_start: layout.header_len,
+        separator: layout.separator,
         schema: Arc::clone(&schema),
-        has_quotes: layout.has_quotes,
         pandas_nulls,
     };
     LazyFrame::anonymous_scan(

@@ -1,13 +1,21 @@
-//! The describe maths: pandas' `describe()` statistics of one numeric column, as Polars expressions.
+//! The describe maths: pandas' `describe()` statistics of one numeric column, computed as numpy computes them.
 //!
-//! Polars computes, per column: the non-missing count, the mean, the sample
-//! standard deviation (ddof = 1), min, max and the number of NaN values. The percentiles follow numpy's linear method
-//! step for step, as `np.quantile` does it, so they equal pandas' bit for bit,
-//! infinities included. numpy sorts; the method only needs two order statistics
-//! per percentile, so we select those (O(n) each, moving right) instead of
-//! sorting the column (O(n log n)): a quarter of the time per file.
-
-use polars::prelude::*;
+//! pandas 3.1 (without bottleneck) takes the column as float64 with missing
+//! values as NaN, and then:
+//!
+//! - count: the values that are not NaN;
+//! - mean: numpy's pairwise sum of the column with NaN read as 0, over count;
+//! - std (ddof = 1): the square root of the pairwise sum of squared
+//!   deviations from that mean (0 for NaN), over count - 1; no rescaling, so
+//!   it overflows to inf where pandas' does;
+//! - min, max: ignoring NaN;
+//! - percentiles: numpy's linear method on the sorted values, step for step.
+//!
+//! So the numbers are pandas' to the bit for float columns (integer columns
+//! of more than 8,192 rows can differ in the last bit of the mean: numpy sums
+//! their float copies in blocks). numpy sorts for the percentiles; the method
+//! only needs two order statistics per percentile, so we select those (O(n)
+//! each, moving right) instead of sorting the column (O(n log n)).
 
 use super::Percentiles;
 
@@ -28,73 +36,65 @@ pub struct ColumnStats {
     pub max: Option<f64>,
 }
 
-/// The aggregations for the column at `slot` named `name`: count, mean, std,
-/// min, max and NaN count, aliased `{slot}.count` and so on.
-pub fn column_exprs(slot: usize, name: &str) -> [Expr; 6] {
-    let values = col(name);
-    [
-        values.clone().count().alias(alias(slot, "count")),
-        values.clone().mean().alias(alias(slot, "mean")),
-        values.clone().std(1).alias(alias(slot, "std")),
-        values.clone().min().alias(alias(slot, "min")),
-        values.clone().max().alias(alias(slot, "max")),
-        values.is_nan().sum().alias(alias(slot, "nan")),
-    ]
-}
-
-/// The statistics of the column at `slot` (named `name` in the frames,
-/// `pandas_name` in the file), from the one-row `aggregates` that
-/// the [`column_exprs`] produced and the `parsed` values, or `Ok(None)` when
-/// the column holds NaN values:
-/// pandas reads a spelling of NaN that is not one of its missing-value
-/// strings ("NAN", say) as text, and leaves such a column out.
-///
-/// # Errors
-/// When the frame lacks the expected columns (a bug, not bad input).
-pub fn extract(
-    aggregates: &DataFrame,
-    parsed: &DataFrame,
-    slot: usize,
-    name: &str,
-    pandas_name: &str,
-    percentiles: &Percentiles,
-) -> PolarsResult<Option<ColumnStats>> {
-    let scalar = |stat: &str| -> PolarsResult<AnyValue<'_>> {
-        aggregates.column(&alias(slot, stat))?.get(0)
-    };
-    let count = u64::try_from(scalar("count")?.extract::<i64>().unwrap_or(0)).unwrap_or(0);
-    let nan_count = scalar("nan")?.extract::<i64>().unwrap_or(0);
-    if nan_count > 0 {
-        return Ok(None);
-    }
-    let mut values = non_missing_values(parsed.column(name)?)?;
-    let defined = |value: Option<f64>, min_count: u64| value.filter(|_| count >= min_count);
-    Ok(Some(ColumnStats {
-        column: pandas_name.to_string(),
-        count,
-        mean: defined(scalar("mean")?.extract::<f64>(), 1),
-        std: defined(scalar("std")?.extract::<f64>(), 2),
-        min: defined(scalar("min")?.extract::<f64>(), 1),
-        percentiles: numpy_linear_quantiles(&mut values, percentiles.fractions()),
-        max: defined(scalar("max")?.extract::<f64>(), 1),
-    }))
-}
-
-/// A column's non-missing values, copied into one buffer that selection can reorder.
-fn non_missing_values(column: &Column) -> PolarsResult<Vec<f64>> {
-    let values = column.as_materialized_series().f64()?;
-    let mut copy = Vec::with_capacity(values.len() - values.null_count());
-    for chunk in values.downcast_iter() {
-        match chunk.validity() {
-            None => copy.extend_from_slice(chunk.values()),
-            Some(_) => copy.extend(chunk.iter().flatten().copied()),
+/// The statistics of the column `name` whose values, in row order, are
+/// `values`, missing ones as NaN (a number is never NaN: pandas reads every
+/// spelling of NaN as missing or as text).
+pub fn describe_column(name: &str, values: &[f64], percentiles: &Percentiles) -> ColumnStats {
+    let mut present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let count = present.len();
+    let defined = |value: f64, min_count: usize| (count >= min_count).then_some(value);
+    let mean = pairwise_sum(values, |v| if v.is_nan() { 0.0 } else { v }) / count as f64;
+    let squares = pairwise_sum(values, |v| {
+        if v.is_nan() {
+            0.0
+        } else {
+            (mean - v) * (mean - v)
         }
+    });
+    let std = (squares / (count as f64 - 1.0)).sqrt();
+    let min = present.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    ColumnStats {
+        column: name.to_string(),
+        count: count as u64,
+        mean: defined(mean, 1),
+        std: defined(std, 2),
+        min: defined(min, 1),
+        percentiles: numpy_linear_quantiles(&mut present, percentiles.fractions()),
+        max: defined(max, 1),
     }
-    Ok(copy)
 }
 
-fn alias(slot: usize, stat: &str) -> String {
-    format!("{slot}.{stat}")
+/// numpy's pairwise summation (`pairwise_sum` in its umath loops) of
+/// `f(value)` over `values`: blocks of up to 128 summed in 8 lanes, halves
+/// (cut at a multiple of 8) summed recursively; the same additions in the
+/// same order, so the same bits.
+pub fn pairwise_sum(values: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
+    let n = values.len();
+    if n < 8 {
+        return values.iter().fold(0.0, |sum, &v| sum + f(v));
+    }
+    if n <= 128 {
+        let mut lanes = [0.0f64; 8];
+        for (lane, &v) in lanes.iter_mut().zip(values) {
+            *lane = f(v);
+        }
+        let whole = n - n % 8;
+        for block in values[8..whole].chunks_exact(8) {
+            for (lane, &v) in lanes.iter_mut().zip(block) {
+                *lane += f(v);
+            }
+        }
+        let mut sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+            + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+        for &v in &values[whole..] {
+            sum += f(v);
+        }
+        return sum;
+    }
+    let mut half = n / 2;
+    half -= half % 8;
+    pairwise_sum(&values[..half], f) + pairwise_sum(&values[half..], f)
 }
 
 /// `np.quantile(values, q, method="linear")` for each of the ascending `qs`,
@@ -160,6 +160,52 @@ fn numpy_lerp(a: f64, b: f64, t: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stats(values: &[f64]) -> ColumnStats {
+        describe_column("x", values, &Percentiles::default())
+    }
+
+    #[test]
+    fn overflow_as_pandas_gives_it() {
+        // pandas 3.1.1: describe() of each column.
+        let s = stats(&[1.7e308, 1.7e308]);
+        assert_eq!((s.mean, s.std), (Some(f64::INFINITY), Some(f64::INFINITY)));
+        let s = stats(&[1.7e308, -1.7e308]);
+        assert_eq!((s.mean, s.std), (Some(0.0), Some(f64::INFINITY)));
+        assert_eq!(
+            s.percentiles,
+            [
+                Some(f64::INFINITY),
+                Some(f64::NEG_INFINITY),
+                Some(f64::NEG_INFINITY)
+            ]
+        );
+        assert_eq!(stats(&[1e155, 0.0]).std, Some(f64::INFINITY));
+        let s = stats(&[f64::INFINITY, 1.0]);
+        assert!(s.std.unwrap().is_nan() && s.mean == Some(f64::INFINITY));
+    }
+
+    #[test]
+    fn missing_values_count_as_zero_in_the_sums_like_numpy() {
+        let s = stats(&[1.0, f64::NAN, 3.0]);
+        assert_eq!((s.count, s.mean, s.std), (2, Some(2.0), Some(2f64.sqrt())));
+        let s = stats(&[f64::NAN]);
+        assert_eq!((s.count, s.mean, s.std, s.min), (0, None, None, None));
+        assert_eq!(stats(&[4.0]).std, None);
+    }
+
+    #[test]
+    fn pairwise_sums_follow_numpys_order() {
+        // 0.1 summed 1000 times: numpy 2.4's np.sum gives 100.00000000000001
+        // (a plain loop gives 99.9999999999986).
+        let values = vec![0.1; 1000];
+        assert_eq!(pairwise_sum(&values, |v| v), 100.00000000000001);
+        let short: Vec<f64> = (1..=7).map(|i| i as f64 / 3.0).collect();
+        assert_eq!(
+            pairwise_sum(&short, |v| v),
+            short.iter().fold(0.0, |a, b| a + b)
+        );
+    }
 
     fn q(values: &[f64], q: f64) -> f64 {
         numpy_linear_quantiles(&mut values.to_vec(), &[q])[0].unwrap()

@@ -39,7 +39,11 @@ pub struct Discovered {
 /// of valid UTF-8 written as `\xHH` (where [`Path::display`] would put a
 /// replacement character, naming a file that does not exist).
 pub fn display_path(path: &std::path::Path) -> String {
-    let bytes = path.as_os_str().as_encoded_bytes();
+    display_bytes(path.as_os_str().as_encoded_bytes())
+}
+
+/// Bytes of a file name as text, as [`display_path`] writes them.
+pub fn display_bytes(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         text.push_str(chunk.valid());

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::config::{DiscoverOptions, GenerateConfig, OutputFormat, OutputTarget, RunConfig};
-use crate::describe::{self, FileError, FileSummary, Percentiles};
+use crate::describe::{self, FileError, FileSummary};
 use crate::destination::{Destination, Sink};
 use crate::error::{Error, ExitCode, Result};
 use crate::generate;
@@ -28,8 +28,8 @@ use store::Store;
 
 /// How `run` describes one file: [`describe::describe_file`], or a stand-in
 /// (tests use one that panics, to show that a panic costs only its file).
-pub type Describer =
-    dyn Fn(&Path, &Percentiles, &SpareCores) -> std::result::Result<FileSummary, FileError> + Sync;
+pub type Describer = dyn Fn(&Path, &describe::Options, &SpareCores) -> std::result::Result<FileSummary, FileError>
+    + Sync;
 
 /// One file that could not be summarized, and why.
 #[derive(Debug)]
@@ -179,8 +179,13 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
 
 /// The provenance of a run's output: the version and the options that change results.
 fn run_provenance(config: &RunConfig) -> Provenance {
-    let percentiles: Vec<f64> = config.percentiles.fractions().to_vec();
-    Provenance::default().with("percentiles", serde_json::json!(percentiles))
+    let percentiles: Vec<f64> = config.describe.percentiles.fractions().to_vec();
+    Provenance::default()
+        .with("percentiles", serde_json::json!(percentiles))
+        .with(
+            "separator",
+            serde_json::json!(char::from(config.describe.separator).to_string()),
+        )
 }
 
 /// What a run decided before reading its first file.
@@ -238,7 +243,7 @@ impl Plan {
             thresholds.check_labels(labels.iter().map(String::as_str))?;
         }
         let store = store_beside
-            .map(|real| Store::open(&real, &config.percentiles, config.store))
+            .map(|real| Store::open(&real, &config.describe, config.store))
             .transpose()?;
         Ok(Plan {
             output,
@@ -358,7 +363,7 @@ fn describe_all(
 ) -> Result<Described> {
     let bar = console.bar(files.len() as u64, "describing", "files");
     let described = Mutex::new(Described {
-        rows: table::Collector::new(&config.percentiles),
+        rows: table::Collector::new(&config.describe.percentiles),
         summarized: 0,
         reused: 0,
         failures: Vec::new(),
@@ -376,7 +381,7 @@ fn describe_all(
         let reused = stored.is_some();
         let outcome = match stored {
             Some(summary) => Ok(summary),
-            None => describe_isolated(path, &config.percentiles, spare, describer),
+            None => describe_isolated(path, &config.describe, spare, describer),
         };
         if let (Ok(summary), Some(store), Some(key), false) = (&outcome, store, &key, reused) {
             store.record(key, summary);
@@ -412,11 +417,11 @@ fn describe_all(
 /// Describes one file; a panic inside (ours or a dependency's) becomes this file's error.
 fn describe_isolated(
     path: &Path,
-    percentiles: &Percentiles,
+    options: &describe::Options,
     spare: &SpareCores,
     describer: &Describer,
 ) -> std::result::Result<FileSummary, FileFailure> {
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| describer(path, percentiles, spare)))
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| describer(path, options, spare)))
         .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
     outcome.map_err(|error| FileFailure {
         path: path.to_path_buf(),

@@ -12,7 +12,7 @@ use std::time::UNIX_EPOCH;
 
 use serde_json::{json, Value};
 
-use crate::describe::{label_of, ColumnStats, FileSummary, Percentiles};
+use crate::describe::{self, label_of, ColumnStats, FileSummary};
 
 /// What identifies a file's content for reuse: its path, size, modification
 /// and change times, inode, and (with `--cache-check content`) a hash of its bytes.
@@ -152,13 +152,18 @@ fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
 }
 
 /// The header line: the version and the options a stored result depends on.
-pub fn header(percentiles: &Percentiles) -> String {
-    let fractions: Vec<u64> = percentiles
+pub fn header(options: &describe::Options) -> String {
+    let fractions: Vec<u64> = options
+        .percentiles
         .fractions()
         .iter()
         .map(|p| p.to_bits())
         .collect();
-    let header = json!({ "polarsdesc": env!("CARGO_PKG_VERSION"), "percentiles": fractions });
+    let header = json!({
+        "polarsdesc": env!("CARGO_PKG_VERSION"),
+        "percentiles": fractions,
+        "separator": options.separator,
+    });
     format!("{header}\n")
 }
 
@@ -307,7 +312,7 @@ mod tests {
         let line = encode(&key(), &summary());
         assert!(decode(&line[..line.len() / 2]).is_none());
         assert!(decode("{\"path\": 3}").is_none());
-        assert!(decode(&header(&Percentiles::default())).is_none());
+        assert!(decode(&header(&describe::Options::default())).is_none());
     }
 
     #[cfg(unix)]

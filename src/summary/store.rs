@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::records::{self, CacheCheck, FileKey};
-use crate::describe::{FileSummary, Percentiles};
+#[cfg(test)]
+use crate::describe::Percentiles;
+use crate::describe::{self, FileSummary};
 use crate::error::{Error, Result};
 
 /// How a run uses the results of earlier runs.
@@ -52,7 +54,7 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the journal and cache of `output` for a run with `percentiles`.
+    /// Opens the journal and cache of `output` for a run with `describe` options.
     /// Stored results made by another version or with other options are
     /// ignored.
     ///
@@ -60,14 +62,18 @@ impl Store {
     /// When the output is a folder, the journal cannot be created (the output's
     /// folder is missing or not writable), or another run is writing it. These
     /// are found before any file is read.
-    pub fn open(output: &Path, percentiles: &Percentiles, options: StoreOptions) -> Result<Store> {
+    pub fn open(
+        output: &Path,
+        describe: &describe::Options,
+        options: StoreOptions,
+    ) -> Result<Store> {
         debug_assert!(options.keeps_files());
         if output.is_dir() {
             let err = io::Error::new(io::ErrorKind::IsADirectory, "it is a folder");
             return Err(Error::write(output, err));
         }
         let (journal_path, cache_path) = paths_for(output);
-        let header = records::header(percentiles);
+        let header = records::header(describe);
         // The journal sits beside the output: if it cannot be written, neither
         // can the output, and the user knows the output's name.
         let write_error = |err| Error::write(output, err);
@@ -299,7 +305,7 @@ mod tests {
     fn journal_becomes_the_cache() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("summary.parquet");
-        let p = Percentiles::default();
+        let p = describe::Options::default();
         let store = Store::open(&output, &p, BOTH).unwrap();
         assert!(store.reuse(&key("a.csv")).is_none());
         store.record(&key("a.csv"), &summary("a.csv", 0.25));
@@ -326,7 +332,10 @@ mod tests {
             "same size and time, new inode"
         );
         // Other options: nothing reusable.
-        let other = Percentiles::new(&[0.1]).unwrap();
+        let other = describe::Options {
+            percentiles: Percentiles::new(&[0.1]).unwrap(),
+            ..describe::Options::default()
+        };
         assert!(Store::open(&dir.path().join("o.parquet"), &other, BOTH)
             .unwrap()
             .reuse(&key("a.csv"))
@@ -337,7 +346,7 @@ mod tests {
     fn resume_keeps_whole_records_and_cuts_a_torn_one() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("s.parquet");
-        let p = Percentiles::default();
+        let p = describe::Options::default();
         let store = Store::open(&output, &p, BOTH).unwrap();
         store.record(&key("a.csv"), &summary("a.csv", 0.5));
         drop(store); // killed: the journal stays
@@ -371,7 +380,7 @@ mod tests {
         let unrelated = dir.path().join(".other.parquet.Ab12Cd.tmp");
         fs::write(&abandoned, b"half").unwrap();
         fs::write(&unrelated, b"not ours").unwrap();
-        let _store = Store::open(&output, &Percentiles::default(), BOTH).unwrap();
+        let _store = Store::open(&output, &describe::Options::default(), BOTH).unwrap();
         assert!(!abandoned.exists());
         assert!(unrelated.exists());
     }
@@ -380,9 +389,9 @@ mod tests {
     fn a_second_run_on_the_same_output_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("s.parquet");
-        let _first = Store::open(&output, &Percentiles::default(), BOTH).unwrap();
+        let _first = Store::open(&output, &describe::Options::default(), BOTH).unwrap();
         assert!(matches!(
-            Store::open(&output, &Percentiles::default(), BOTH),
+            Store::open(&output, &describe::Options::default(), BOTH),
             Err(Error::Busy(_))
         ));
     }
@@ -391,7 +400,7 @@ mod tests {
     fn a_run_that_wrote_nothing_keeps_the_old_cache() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("s.parquet");
-        let p = Percentiles::default();
+        let p = describe::Options::default();
         let store = Store::open(&output, &p, BOTH).unwrap();
         store.record(&key("a.csv"), &summary("a.csv", 0.5));
         store.complete().unwrap();

@@ -1,0 +1,202 @@
+//! Compressed inputs, as pandas infers them from the file name: `.gz`, `.bz2`, `.xz`, `.zst` and single-file `.zip` archives, streamed.
+//!
+//! pandas' `read_csv` looks at the end of the name, in any case (`x.CSV.GZ`).
+//! Each reader streams: a pass over a large compressed file holds one block
+//! of it at a time, like a pass over a plain one. A `.zip` must hold exactly
+//! one entry, as pandas requires (its messages are kept).
+
+use std::ffi::OsStr;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// How a file is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
+    Zip,
+}
+
+/// The extensions pandas recognises, and what each means.
+const EXTENSIONS: [(&str, Compression); 5] = [
+    (".gz", Compression::Gzip),
+    (".bz2", Compression::Bzip2),
+    (".zip", Compression::Zip),
+    (".xz", Compression::Xz),
+    (".zst", Compression::Zstd),
+];
+
+impl Compression {
+    /// The compression a file name implies, as pandas' `infer_compression` reads it.
+    pub fn of_name(name: &OsStr) -> Option<Compression> {
+        let name = name.to_string_lossy().to_ascii_lowercase();
+        EXTENSIONS
+            .iter()
+            .find(|(extension, _)| name.ends_with(extension))
+            .map(|&(_, compression)| compression)
+    }
+
+    /// The extension, with its dot.
+    pub fn extension(self) -> &'static str {
+        EXTENSIONS
+            .iter()
+            .find(|(_, compression)| *compression == self)
+            .map_or("", |(extension, _)| extension)
+    }
+}
+
+/// The decompressed bytes of the file at `path`, streamed.
+///
+/// # Errors
+/// When the file cannot be opened, or (for a zip) its directory cannot be
+/// read, it holds other than one entry, or the entry's method is neither
+/// stored nor deflate. Corrupt data surfaces as an error of the reads.
+pub fn open(path: &Path, compression: Compression) -> io::Result<Box<dyn Read + Send>> {
+    let file = BufReader::with_capacity(1 << 16, File::open(path)?);
+    Ok(match compression {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(file)),
+        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(file)),
+        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(file)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(file)?),
+        Compression::Zip => open_zip_entry(path)?,
+    })
+}
+
+/// The one entry of a zip archive, streamed from where its data starts.
+fn open_zip_entry(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let mut archive = zip::ZipArchive::new(File::open(path)?).map_err(zip_error)?;
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|name| name.map(String::from).map_err(zip_error))
+        .collect::<io::Result<_>>()?;
+    match names.len() {
+        0 => {
+            return Err(invalid(format!(
+                "Zero files found in ZIP file {}",
+                path.display()
+            )))
+        }
+        1 => {}
+        _ => {
+            return Err(invalid(format!(
+                "Multiple files found in ZIP file. Only one file per ZIP: {names:?}"
+            )))
+        }
+    }
+    let entry = archive.by_index_raw(0).map_err(zip_error)?;
+    let (method, start, size) = (
+        entry.compression(),
+        entry.data_start(),
+        entry.compressed_size(),
+    );
+    drop(entry);
+    let start = start.ok_or_else(|| invalid("the zip entry's data cannot be found".into()))?;
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let data = BufReader::new(file).take(size);
+    match method {
+        zip::CompressionMethod::Stored => Ok(Box::new(data)),
+        zip::CompressionMethod::Deflated => {
+            Ok(Box::new(flate2::bufread::DeflateDecoder::new(data)))
+        }
+        other => Err(invalid(format!(
+            "the zip entry is compressed with {other}, which polarsdesc does not read \
+             (stored and deflate only)"
+        ))),
+    }
+}
+
+fn zip_error(error: zip::result::ZipError) -> io::Error {
+    match error {
+        zip::result::ZipError::Io(error) => error,
+        other => invalid(other.to_string()),
+    }
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_as_pandas_infers_them() {
+        let of = |name: &str| Compression::of_name(OsStr::new(name));
+        assert_eq!(of("a.csv.gz"), Some(Compression::Gzip));
+        assert_eq!(of("A.CSV.GZ"), Some(Compression::Gzip));
+        assert_eq!(of("a.csv.bz2"), Some(Compression::Bzip2));
+        assert_eq!(of("a.zip"), Some(Compression::Zip));
+        assert_eq!(of("a.csv.xz"), Some(Compression::Xz));
+        assert_eq!(of("a.csv.zst"), Some(Compression::Zstd));
+        assert_eq!(of("a.csv"), None);
+        assert_eq!(of("a.tgz"), None, "pandas does not know .tgz");
+    }
+
+    #[test]
+    fn every_format_streams_the_original_bytes() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let text = b"a,b\n1,2\n3,4\n".repeat(1000);
+        let write = |name: &str, bytes: Vec<u8>| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&text).unwrap();
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        bz.write_all(&text).unwrap();
+        let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
+        xz.write_all(&text).unwrap();
+        let mut zipped = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        zipped
+            .start_file("x.csv", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zipped.write_all(&text).unwrap();
+        let files = [
+            (write("x.csv.gz", gz.finish().unwrap()), Compression::Gzip),
+            (write("x.csv.bz2", bz.finish().unwrap()), Compression::Bzip2),
+            (write("x.csv.xz", xz.finish().unwrap()), Compression::Xz),
+            (
+                write("x.csv.zst", zstd::encode_all(&text[..], 1).unwrap()),
+                Compression::Zstd,
+            ),
+            (
+                write("x.zip", zipped.finish().unwrap().into_inner()),
+                Compression::Zip,
+            ),
+        ];
+        for (path, compression) in files {
+            let mut out = Vec::new();
+            open(&path, compression)
+                .unwrap()
+                .read_to_end(&mut out)
+                .unwrap();
+            assert_eq!(out, text, "{compression:?}");
+        }
+    }
+
+    #[test]
+    fn a_zip_must_hold_one_file() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let mut two = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        for name in ["x.csv", "y.csv"] {
+            two.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            two.write_all(b"a\n1\n").unwrap();
+        }
+        let path = dir.path().join("two.zip");
+        std::fs::write(&path, two.finish().unwrap().into_inner()).unwrap();
+        let error = open(&path, Compression::Zip).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "Multiple files found in ZIP file. Only one file per ZIP: [\"x.csv\", \"y.csv\"]"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! One fast pass over a block of rows: can Polars' CSV parser read it exactly as pandas does, and how many lines it has.
+//!
+//! Polars and pandas agree on a block whose only line ends are `\n` or
+//! `\r\n`, with no space or tab anywhere, valid UTF-8, and no row wider than
+//! the table (checked here, since Polars does not check rows whose extra
+//! fields it does not parse). Blanks are where they part: pandas reads `1 `
+//! as a number and `" "` as text, skips lines of blanks; Polars fails on the
+//! first and reads the second as missing. A block that is not plain is read
+//! by pandas' own rules instead (`describe::exact`).
+
+use memchr::{memchr, memchr2_iter, memchr3_iter};
+
+use super::tokenizer::{self, FieldCount, Next, Position, QUOTE};
+
+/// A block Polars can read exactly as pandas does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plain {
+    /// Lines, blank ones included (a last line without a line end counts).
+    pub lines: usize,
+    /// Whether the block holds a quote (Polars must then follow quoting).
+    pub quoted: bool,
+}
+
+/// Checks `block` (whole records of the body) for rows of at most `width`
+/// fields separated by `separator`, and for anything that Polars would read
+/// differently from pandas.
+pub fn check(block: &[u8], separator: u8, width: usize) -> Option<Plain> {
+    if !has_only_plain_blanks(block, separator) || !is_utf8(block) {
+        return None;
+    }
+    let quoted = memchr(QUOTE, block).is_some();
+    let fits = if quoted {
+        quoted_rows_fit(block, separator, width)
+    } else {
+        rows_fit(block, separator, width)
+    };
+    fits.then(|| Plain {
+        lines: memchr::memchr_iter(b'\n', block).count()
+            + usize::from(!block.is_empty() && !block.ends_with(b"\n")),
+        quoted,
+    })
+}
+
+/// No space or tab (unless it is the separator), and every `\r` part of `\r\n`.
+fn has_only_plain_blanks(block: &[u8], separator: u8) -> bool {
+    memchr3_iter(b' ', b'\t', b'\r', block).all(|at| match block[at] {
+        b'\r' => block.get(at + 1) == Some(&b'\n'),
+        blank => blank == separator,
+    })
+}
+
+fn is_utf8(block: &[u8]) -> bool {
+    block.is_ascii() || std::str::from_utf8(block).is_ok()
+}
+
+/// Whether no line has more than `width` fields (no quotes in the block).
+fn rows_fit(block: &[u8], separator: u8, width: usize) -> bool {
+    let most = width.saturating_sub(1);
+    let mut separators = 0;
+    for at in memchr2_iter(separator, b'\n', block) {
+        if block[at] == b'\n' {
+            separators = 0;
+        } else {
+            separators += 1;
+            if separators > most {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether no record has more than `width` fields, following quotes (and no
+/// quote is left open).
+fn quoted_rows_fit(block: &[u8], separator: u8, width: usize) -> bool {
+    let mut at = Position::start(1);
+    loop {
+        let mut fields = FieldCount::default();
+        match tokenizer::next_record(block, separator, &mut at, &mut fields) {
+            Ok(Next::Record { .. }) if fields.0 <= width => {}
+            Ok(Next::End) => return true,
+            Ok(Next::Record { .. }) | Err(_) => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> Option<Plain> {
+        check(text.as_bytes(), b',', 2)
+    }
+
+    #[test]
+    fn plain_blocks() {
+        assert_eq!(
+            plain("1,2\n3,4\n"),
+            Some(Plain {
+                lines: 2,
+                quoted: false
+            })
+        );
+        assert_eq!(
+            plain("1,2\r\n3,4"),
+            Some(Plain {
+                lines: 2,
+                quoted: false
+            })
+        );
+        assert_eq!(
+            plain("\"a,b\",2\n"),
+            Some(Plain {
+                lines: 1,
+                quoted: true
+            })
+        );
+        assert_eq!(plain("caf\u{e9},1\n").map(|p| p.lines), Some(1));
+        assert_eq!(check(b"1\t2\n", b'\t', 2).map(|p| p.lines), Some(1));
+    }
+
+    #[test]
+    fn blocks_pandas_reads_differently_or_rejects() {
+        assert_eq!(plain("1 ,2\n"), None, "a blank");
+        assert_eq!(plain("1,2\n  \n"), None, "a line of blanks");
+        assert_eq!(plain("\" \",2\n"), None, "a quoted blank");
+        assert_eq!(plain("1,2\r3,4\r"), None, "a lone carriage return");
+        assert_eq!(plain("1,2,3\n"), None, "a row too wide");
+        assert_eq!(plain("\"1,2\",3,4\n"), None, "a row too wide, quoted");
+        assert_eq!(plain("1,\"2\n"), None, "a quote never closed");
+        assert_eq!(check(b"1,\xff\n", b',', 2), None, "not UTF-8");
+    }
+}
