@@ -19,16 +19,17 @@ import pandas as pd
 
 
 def describe(path, percentiles, sep):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    # pandas warns of mixed types, overflow and NaN arithmetic; the numbers are the answer.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
             frame = pd.read_csv(path, sep=sep)
-    except Exception as error:  # noqa: BLE001 - every failure is an answer here
-        return {"path": path, "ok": False, "error": f"{type(error).__name__}: {error}"}
-    numeric = frame.select_dtypes(include="number")
-    if numeric.columns.empty:
-        return {"path": path, "ok": True, "columns": [], "stats": {}}
-    table = numeric.describe(percentiles=percentiles)
+        except Exception as error:  # noqa: BLE001 - every failure is an answer here
+            return {"path": path, "ok": False, "error": f"{type(error).__name__}: {error}"}
+        numeric = frame.select_dtypes(include="number")
+        if numeric.columns.empty:
+            return {"path": path, "ok": True, "columns": [], "stats": {}}
+        table = numeric.describe(percentiles=percentiles)
     columns = [str(c) for c in table.columns]
     stats = {
         str(column): {str(stat): repr(float(table.loc[stat, column])) for stat in table.index}

@@ -157,3 +157,101 @@ fn send_signal(pid: u32, signal: &str) {
         .unwrap();
     assert!(status.success());
 }
+
+/// A large file that is not plain (blanks around numbers, lone `\r` line
+/// ends, text past the first block in one column) read by pandas' rules,
+/// block by block, plain and gzip-compressed: pandas' numbers.
+#[test]
+fn large_files_read_by_pandas_rules_equal_pandas() {
+    let Some(pandas) = Pandas::find("large_files_read_by_pandas_rules_equal_pandas") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let mut text = String::from("id,x,y,z\r");
+    let mut row = 0u64;
+    while text.len() < 2 * BLOCK_BYTES + 5_000 {
+        let x = ((row * 7919) % 100_003) as f64 / 997.0;
+        text.push_str(&format!("{row}, {x:?} ,{}\t,{}\r", row % 17, row % 5));
+        row += 1;
+    }
+    text.push_str("9,1.5,2,late text\r");
+    let plain = env.write("in/large.csv", &text);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, text.as_bytes()).unwrap();
+    let compressed = env.write("in/large.csv.gz", gz.finish().unwrap());
+    let output = env
+        .cmd()
+        .args(["run", "in", "-o", "out.parquet", "-p", "0.1,0.9"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let late_line = row + 2;
+    assert_eq!(
+        stderr
+            .matches(&format!(
+                "line {late_line}: column 'z' holds the text \"late text\" among numbers"
+            ))
+            .count(),
+        2,
+        "{stderr}"
+    );
+    let ours = rows_by_path(&read_parquet(&env.join("out.parquet")));
+    let verdicts = pandas.describe(&[plain, compressed], Some(&[0.1, 0.5, 0.9]), None);
+    for (name, verdict) in ["in/large.csv", "in/large.csv.gz"].iter().zip(&verdicts) {
+        assert_eq!(
+            differences(name, verdict, ours.get(*name)),
+            Vec::<String>::new()
+        );
+        assert!(matches!(verdict, Verdict::Described(columns) if columns.len() == 3));
+    }
+}
+
+/// pandas converts rows in blocks (2^15 rows at 16 fields) and types each
+/// block on its own: an integer past 64 bits in the first block's last row
+/// makes a float column, in the next block's first row an object column.
+#[test]
+fn pandas_blocks_of_rows_decide_wide_integers() {
+    let Some(pandas) = Pandas::find("pandas_blocks_of_rows_decide_wide_integers") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let header: Vec<String> = (0..16).map(|i| format!("c{i}")).collect();
+    let mut files = Vec::new();
+    for (name, wide_row) in [
+        ("last_of_first.csv", 32_767),
+        ("first_of_second.csv", 32_768),
+    ] {
+        let mut text = header.join(",") + "\n";
+        for row in 0..40_000 {
+            let first = if row == wide_row {
+                "18446744073709551616".to_string()
+            } else {
+                "1.5".to_string()
+            };
+            text.push_str(&first);
+            text.push_str(&",1".repeat(15));
+            text.push('\n');
+        }
+        files.push(env.write(&format!("in/{name}"), text));
+    }
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "out.parquet"])
+        .assert()
+        .success();
+    let ours = rows_by_path(&read_parquet(&env.join("out.parquet")));
+    let verdicts = pandas.describe(&files, None, None);
+    for (file, verdict) in files.iter().zip(&verdicts) {
+        let name = format!("in/{}", file.file_name().unwrap().to_string_lossy());
+        assert_eq!(
+            differences(&name, verdict, ours.get(&name)),
+            Vec::<String>::new()
+        );
+    }
+    // The premise: pandas describes c0 in one file and not in the other.
+    let described = |verdict: &Verdict| match verdict {
+        Verdict::Described(columns) => columns.iter().any(|(name, _)| name == "c0"),
+        Verdict::Failed(_) => false,
+    };
+    assert!(described(&verdicts[0]) && !described(&verdicts[1]));
+}

@@ -14,7 +14,7 @@ use std::io;
 
 use super::body::CsvFile;
 use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
-use super::numbers::{self, Cascade, NotNumeric, Token};
+use super::numbers::{self, Cascade, Dtype, Integer, NotNumeric, Token};
 use super::tokenizer::{self, Fields, Next, Position};
 use super::FileError;
 
@@ -23,15 +23,30 @@ struct Candidate {
     position: usize,
     /// Values in row order, NaN where missing (a number is never NaN).
     values: Vec<f64>,
+    /// The exact integers, while every value so far is an int64 one.
+    integers: Option<Vec<i64>>,
     /// pandas' type of the current block of rows.
     cascade: Cascade,
+    /// pandas' type of the blocks of rows so far.
+    dtype: Option<Dtype>,
     /// Why pandas does not describe it, once known.
     not_numeric: Option<NotNumeric>,
 }
 
-/// The numeric columns of `file` as pandas reads them (each a position and
-/// its values in row order, NaN where missing), in file order, and why each
-/// other candidate of `layout` is not numeric.
+/// A numeric column as pandas reads it.
+pub struct NumericColumn {
+    /// Its position in the row.
+    pub position: usize,
+    /// Values in row order, NaN where missing.
+    pub values: Vec<f64>,
+    /// The exact integers, when pandas makes it an int64 column.
+    pub integers: Option<Vec<i64>>,
+    /// pandas' type of the column.
+    pub dtype: Dtype,
+}
+
+/// The numeric columns of `file` as pandas reads them, in file order, and
+/// why each other candidate of `layout` is not numeric.
 ///
 /// # Errors
 /// When the file cannot be read, or pandas would fail it: a row wider than
@@ -39,14 +54,16 @@ struct Candidate {
 pub fn read_numeric_columns(
     file: &CsvFile,
     layout: &Layout,
-) -> Result<(Vec<(usize, Vec<f64>)>, Vec<(usize, NotNumeric)>), FileError> {
+) -> Result<(Vec<NumericColumn>, Vec<(usize, NotNumeric)>), FileError> {
     let mut candidates: Vec<Candidate> = layout
         .numeric
         .iter()
         .map(|&position| Candidate {
             position,
             values: Vec::new(),
+            integers: Some(Vec::new()),
             cascade: Cascade::default(),
+            dtype: None,
             not_numeric: None,
         })
         .collect();
@@ -82,6 +99,12 @@ pub fn read_numeric_columns(
                     Token::Number(value, _) => value,
                     Token::Missing | Token::Text => f64::NAN,
                 });
+                if let Some(integers) = &mut candidate.integers {
+                    match (token, numbers::parse_int64(field)) {
+                        (Token::Number(_, Integer::Int64), Some(integer)) => integers.push(integer),
+                        _ => candidate.integers = None,
+                    }
+                }
             }
             rows_in_block += 1;
             if rows_in_block == rows_per_block {
@@ -95,9 +118,18 @@ pub fn read_numeric_columns(
     let mut numeric = Vec::new();
     let mut not_numeric = Vec::new();
     for candidate in candidates {
-        match candidate.not_numeric {
-            Some(reason) => not_numeric.push((candidate.position, reason)),
-            None => numeric.push((candidate.position, candidate.values)),
+        match (candidate.not_numeric, candidate.dtype) {
+            (Some(reason), _) => not_numeric.push((candidate.position, reason)),
+            (None, dtype) => {
+                // No rows at all: pandas reads the column as float (count 0).
+                let dtype = dtype.unwrap_or(Dtype::Float64);
+                numeric.push(NumericColumn {
+                    position: candidate.position,
+                    values: candidate.values,
+                    integers: candidate.integers.filter(|_| dtype == Dtype::Int64),
+                    dtype,
+                });
+            }
         }
     }
     Ok((numeric, not_numeric))
@@ -107,9 +139,19 @@ pub fn read_numeric_columns(
 /// not numeric (pandas makes the combined column an object column).
 fn end_block(candidates: &mut [Candidate]) {
     for candidate in candidates.iter_mut().filter(|c| c.not_numeric.is_none()) {
-        if let Err(reason) = std::mem::take(&mut candidate.cascade).outcome() {
-            candidate.not_numeric = Some(reason);
-            candidate.values = Vec::new();
+        let cascade = std::mem::take(&mut candidate.cascade);
+        if cascade.is_empty() {
+            continue;
+        }
+        match cascade.outcome() {
+            Ok(dtype) => {
+                candidate.dtype = Some(candidate.dtype.map_or(dtype, |d| d.combine(dtype)));
+            }
+            Err(reason) => {
+                candidate.not_numeric = Some(reason);
+                candidate.values = Vec::new();
+                candidate.integers = None;
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 //! - the fast path: Polars' CSV parser over the file's blocks (`scan`),
 //!   taken when every block is plain (`plain`: no blanks, no lone `\r`, no
 //!   row too wide) and the values it parses are ordinary (no NaN, no
-//!   infinity, nothing at or beyond 2^63, which need pandas' exact rules);
+//!   infinity, nothing at or beyond 2^62, which need pandas' exact rules);
 //! - the exact path (`exact`): pandas' tokenizer and number rule, token by
 //!   token, for every other file.
 //!
@@ -185,8 +185,14 @@ fn describe_csv(
         );
         numeric
             .iter()
-            .map(|(position, values)| {
-                stats::describe_column(&layout.names[*position], values, &options.percentiles)
+            .map(|column| {
+                let kind = match (&column.integers, column.dtype) {
+                    (Some(integers), _) => stats::Kind::Signed(integers),
+                    (None, numbers::Dtype::Int64 | numbers::Dtype::UInt64) => stats::Kind::Unsigned,
+                    (None, numbers::Dtype::Float64) => stats::Kind::Float,
+                };
+                let name = &layout.names[column.position];
+                stats::describe_column(name, &column.values, &options.percentiles, kind)
             })
             .collect()
     };
@@ -232,6 +238,7 @@ fn describe_fast(
                     &layout.names[position],
                     &values,
                     &options.percentiles,
+                    stats::Kind::Float,
                 )),
                 Ordinary::NaN if !pandas_nulls => break,
                 Ordinary::NaN | Ordinary::Unusual => return Ok(None),
@@ -250,14 +257,15 @@ enum Ordinary {
     Yes(Vec<f64>),
     /// A NaN: a spelling of NaN, missing to pandas or text.
     NaN,
-    /// An infinity (pandas reads " inf" as text), or a magnitude of 2^63 or
-    /// more (an integer pandas may not take as a number).
+    /// An infinity (pandas reads " inf" as text), or a magnitude of 2^62 or
+    /// more (an integer pandas may not take as a number, or whose int64
+    /// percentiles wrap around).
     Unusual,
 }
 
 /// The values of a parsed column, if they are ordinary.
 fn ordinary_values(column: &Column) -> PolarsResult<Ordinary> {
-    const WIDE: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    const WIDE: f64 = 4_611_686_018_427_387_904.0; // 2^62
     let parsed = column.as_materialized_series().f64()?;
     let mut values = Vec::with_capacity(parsed.len());
     for chunk in parsed.downcast_iter() {

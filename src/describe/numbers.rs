@@ -55,8 +55,9 @@ pub fn classify(token: &[u8]) -> Token {
     }
     let trimmed = trim_ascii_space(token);
     if let Some(integer) = integer_class(trimmed) {
-        let trailing = trimmed.len() < token.len() && !token.ends_with(trimmed);
-        let value = parse_decimal(trimmed).expect("an integer is a decimal");
+        let trailing = token.last().is_some_and(|&byte| is_space(byte));
+        // An integer is converted exactly (rounded once), and has no sign of zero.
+        let value = parse_decimal(trimmed).expect("an integer is a decimal") + 0.0;
         // An integer that overflows with blanks after it is "invalid" to
         // pandas' integer parsers, not an overflow: it is read as a float.
         let integer = match integer {
@@ -80,9 +81,23 @@ pub fn classify(token: &[u8]) -> Token {
     }
 }
 
+/// The int64 value of a token pandas reads as an int64 integer (blanks
+/// around it allowed), if it is one.
+pub fn parse_int64(token: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(trim_ascii_space(token)).ok()?;
+    text.strip_prefix('+').unwrap_or(text).parse().ok()
+}
+
 /// Whether the token is one of pandas' missing-value strings.
 pub fn is_missing(token: &[u8]) -> bool {
-    NA_VALUES.iter().any(|na| na.as_bytes() == token)
+    // Most tokens are numbers: only these first bytes can start a missing one.
+    match token.first() {
+        None => true,
+        Some(b'#' | b'-' | b'1' | b'<' | b'N' | b'n') if token.len() <= 8 => {
+            NA_VALUES.iter().any(|na| na.as_bytes() == token)
+        }
+        Some(_) => false,
+    }
 }
 
 /// pandas' `isspace_ascii`: space, `\t`, `\n`, `\v`, `\f`, `\r`.
@@ -188,6 +203,26 @@ pub fn rows_per_block(width: usize) -> usize {
     lines
 }
 
+/// The type pandas gives a numeric column (or one block of its rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dtype {
+    Int64,
+    UInt64,
+    Float64,
+}
+
+impl Dtype {
+    /// The type of two blocks of one column put together, as pandas'
+    /// `concat_compat` makes it: the same type, else float64.
+    pub fn combine(self, other: Dtype) -> Dtype {
+        if self == other {
+            self
+        } else {
+            Dtype::Float64
+        }
+    }
+}
+
 /// Why pandas does not describe a column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NotNumeric {
@@ -203,6 +238,7 @@ pub enum NotNumeric {
 /// else text (pandas' `_convert_tokens`).
 #[derive(Debug, Clone, Default)]
 pub struct Cascade {
+    tokens: usize,
     text: Option<(u64, String)>,
     /// The first token that int64 cannot take: an overflow, or invalid.
     int64_stop: Option<Stop>,
@@ -222,8 +258,14 @@ enum Stop {
 }
 
 impl Cascade {
+    /// Whether no token was added (a block with no rows).
+    pub fn is_empty(&self) -> bool {
+        self.tokens == 0
+    }
+
     /// Takes the next token of the block (with its raw text and line, for messages).
     pub fn add(&mut self, token: Token, raw: &[u8], line: u64) {
+        self.tokens += 1;
         match token {
             Token::Missing => self.seen_missing = true,
             Token::Text => {
@@ -267,8 +309,8 @@ impl Cascade {
         }
     }
 
-    /// Whether pandas makes this block of the column numeric, and if not, why.
-    pub fn outcome(&self) -> Result<(), NotNumeric> {
+    /// The type pandas gives this block of the column, or why it is not numeric.
+    pub fn outcome(&self) -> Result<Dtype, NotNumeric> {
         if let Some((line, value)) = &self.text {
             return Err(NotNumeric::Text {
                 line: *line,
@@ -279,8 +321,10 @@ impl Cascade {
             line: self.first_wide.unwrap_or(0),
         };
         match (self.int64_stop, self.uint64_stop) {
-            (None | Some(Stop::Invalid), _) => Ok(()),
-            (Some(Stop::Overflow), Some(Stop::Invalid)) => Ok(()),
+            // int64 with a missing value is float64 (NaN needs a float).
+            (None, _) if !self.seen_missing => Ok(Dtype::Int64),
+            (None | Some(Stop::Invalid), _) => Ok(Dtype::Float64),
+            (Some(Stop::Overflow), Some(Stop::Invalid)) => Ok(Dtype::Float64),
             (Some(Stop::Overflow), Some(Stop::Overflow)) => Err(wide()),
             (Some(Stop::Overflow), None) => {
                 if self.above_int64 && (self.seen_negative || self.seen_missing)
@@ -288,7 +332,7 @@ impl Cascade {
                 {
                     Err(wide())
                 } else {
-                    Ok(())
+                    Ok(Dtype::UInt64)
                 }
             }
         }
@@ -371,7 +415,7 @@ mod tests {
     }
 
     /// The verdict on one block of `tokens`.
-    fn outcome(tokens: &[&str]) -> Result<(), NotNumeric> {
+    fn outcome(tokens: &[&str]) -> Result<Dtype, NotNumeric> {
         let mut cascade = Cascade::default();
         for (line, token) in tokens.iter().enumerate() {
             cascade.add(
@@ -386,9 +430,12 @@ mod tests {
     #[test]
     fn the_integer_cascade_follows_pandas() {
         // Each checked with pandas 3.1.1 (dtype of `a\n<tokens>`).
-        assert!(outcome(&["9223372036854775807", "-9223372036854775808"]).is_ok());
-        assert!(outcome(&["9223372036854775808", "1"]).is_ok(), "uint64");
-        assert!(outcome(&["18446744073709551615", "1"]).is_ok(), "uint64");
+        assert_eq!(
+            outcome(&["9223372036854775807", "-9223372036854775808"]),
+            Ok(Dtype::Int64)
+        );
+        assert_eq!(outcome(&["9223372036854775808", "1"]), Ok(Dtype::UInt64));
+        assert_eq!(outcome(&["18446744073709551615", "1"]), Ok(Dtype::UInt64));
         assert!(
             outcome(&["18446744073709551616", "1"]).is_err(),
             "Python ints"
@@ -418,7 +465,10 @@ mod tests {
             "Python ints"
         );
         assert!(outcome(&["18446744073709551616 ", "1"]).is_ok(), "float64");
-        assert!(outcome(&["1", "NA", "2"]).is_ok());
+        assert_eq!(outcome(&["1", "NA", "2"]), Ok(Dtype::Float64));
+        assert_eq!(outcome(&["1", "2.5"]), Ok(Dtype::Float64));
+        assert_eq!(Dtype::Int64.combine(Dtype::UInt64), Dtype::Float64);
+        assert_eq!(Dtype::Int64.combine(Dtype::Int64), Dtype::Int64);
         assert_eq!(
             outcome(&["1", "x"]),
             Err(NotNumeric::Text {

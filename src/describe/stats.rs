@@ -36,32 +36,104 @@ pub struct ColumnStats {
     pub max: Option<f64>,
 }
 
+/// The type of a column's values, where pandas' arithmetic depends on it.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind<'a> {
+    /// float64 (or not known to be an integer column).
+    Float,
+    /// uint64: numpy sums the float copies in blocks of 8,192.
+    Unsigned,
+    /// int64, with the exact integers (no missing value): summed in blocks
+    /// too, and the percentiles interpolate with int64 differences, which
+    /// wrap around as numpy's do.
+    Signed(&'a [i64]),
+}
+
 /// The statistics of the column `name` whose values, in row order, are
 /// `values`, missing ones as NaN (a number is never NaN: pandas reads every
-/// spelling of NaN as missing or as text).
-pub fn describe_column(name: &str, values: &[f64], percentiles: &Percentiles) -> ColumnStats {
+/// spelling of NaN as missing or as text), of pandas type `kind`.
+pub fn describe_column(
+    name: &str,
+    values: &[f64],
+    percentiles: &Percentiles,
+    kind: Kind,
+) -> ColumnStats {
     let mut present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
     let count = present.len();
     let defined = |value: f64, min_count: usize| (count >= min_count).then_some(value);
-    let mean = pairwise_sum(values, |v| if v.is_nan() { 0.0 } else { v }) / count as f64;
+    let zero_missing = |v: f64| if v.is_nan() { 0.0 } else { v };
+    // numpy's mean of an integer column casts in buffers of 8,192; its std
+    // takes the mean of a float copy, summed whole.
+    let whole_mean = pairwise_sum(values, zero_missing) / count as f64;
+    let mean = match kind {
+        Kind::Float => whole_mean,
+        Kind::Unsigned | Kind::Signed(_) => {
+            values
+                .chunks(8192)
+                .fold(0.0, |sum, block| sum + pairwise_sum(block, zero_missing))
+                / count as f64
+        }
+    };
     let squares = pairwise_sum(values, |v| {
         if v.is_nan() {
             0.0
         } else {
-            (mean - v) * (mean - v)
+            (whole_mean - v) * (whole_mean - v)
         }
     });
     let std = (squares / (count as f64 - 1.0)).sqrt();
     let min = present.iter().copied().fold(f64::INFINITY, f64::min);
     let max = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let percentiles = match kind {
+        Kind::Signed(integers) => int64_quantiles(integers, percentiles.fractions()),
+        Kind::Float | Kind::Unsigned => {
+            numpy_linear_quantiles(&mut present, percentiles.fractions())
+        }
+    };
     ColumnStats {
         column: name.to_string(),
         count: count as u64,
         mean: defined(mean, 1),
         std: defined(std, 2),
         min: defined(min, 1),
-        percentiles: numpy_linear_quantiles(&mut present, percentiles.fractions()),
+        percentiles,
         max: defined(max, 1),
+    }
+}
+
+/// numpy's linear quantiles of an int64 column: order statistics of the
+/// integers, and the difference `b - a` taken in int64 (wrapping, as numpy's
+/// does) before it is interpolated in float64.
+fn int64_quantiles(integers: &[i64], qs: &[f64]) -> Vec<Option<f64>> {
+    let Some(last) = integers.len().checked_sub(1) else {
+        return vec![None; qs.len()];
+    };
+    let mut sorted = integers.to_vec();
+    sorted.sort_unstable();
+    qs.iter()
+        .map(|&q| {
+            let (previous, next, gamma) = virtual_neighbours(last, q);
+            let (a, b) = (sorted[previous], sorted[next]);
+            let difference = b.wrapping_sub(a) as f64;
+            Some(if gamma >= 0.5 {
+                b as f64 - difference * (1.0 - gamma)
+            } else {
+                a as f64 + difference * gamma
+            })
+        })
+        .collect()
+}
+
+/// numpy's neighbours of the virtual index `(n - 1) q` and the weight of
+/// the second: at or past the last index, index -1 for both (and the weight
+/// computed from that -1); otherwise the floor and the next index.
+fn virtual_neighbours(last: usize, q: f64) -> (usize, usize, f64) {
+    let virtual_index = last as f64 * q;
+    if virtual_index >= last as f64 {
+        (last, last, virtual_index + 1.0)
+    } else {
+        let floor = virtual_index.floor();
+        (floor as usize, floor as usize + 1, virtual_index - floor)
     }
 }
 
@@ -108,18 +180,8 @@ pub fn numpy_linear_quantiles(values: &mut [f64], qs: &[f64]) -> Vec<Option<f64>
     let Some(last) = values.len().checked_sub(1) else {
         return vec![None; qs.len()];
     };
-    let positions: Vec<(usize, usize, f64)> = qs
-        .iter()
-        .map(|&q| {
-            let virtual_index = last as f64 * q;
-            if virtual_index >= last as f64 {
-                (last, last, virtual_index + 1.0)
-            } else {
-                let floor = virtual_index.floor();
-                (floor as usize, floor as usize + 1, virtual_index - floor)
-            }
-        })
-        .collect();
+    let positions: Vec<(usize, usize, f64)> =
+        qs.iter().map(|&q| virtual_neighbours(last, q)).collect();
     let mut ranks: Vec<usize> = positions.iter().flat_map(|&(a, b, _)| [a, b]).collect();
     ranks.sort_unstable();
     ranks.dedup();
@@ -162,7 +224,30 @@ mod tests {
     use super::*;
 
     fn stats(values: &[f64]) -> ColumnStats {
-        describe_column("x", values, &Percentiles::default())
+        describe_column("x", values, &Percentiles::default(), Kind::Float)
+    }
+
+    #[test]
+    fn int64_columns_interpolate_with_wrapping_differences() {
+        // pandas 3.1.1, `a\n9223372036854775807\n-9223372036854775808\n`:
+        // 25% -9.223372036854776e18, 50% and 75% 9.223372036854776e18.
+        let integers = [i64::MAX, i64::MIN];
+        let values = integers.map(|i| i as f64);
+        let s = describe_column(
+            "a",
+            &values,
+            &Percentiles::default(),
+            Kind::Signed(&integers),
+        );
+        assert_eq!(
+            s.percentiles,
+            [
+                Some(-9.223372036854776e18),
+                Some(9.223372036854776e18),
+                Some(9.223372036854776e18)
+            ]
+        );
+        assert_eq!(s.mean, Some(0.0));
     }
 
     #[test]

@@ -155,9 +155,13 @@ fn skip_blank_lines(bytes: &[u8], separator: u8, at: &mut Position) -> bool {
         let Some(&byte) = bytes.get(at.offset) else {
             return false;
         };
+        // Where the line starts, for pandas' backtracking below.
+        let line_start = at.offset;
         if std::mem::take(&mut at.after_blank_cr) && (byte == b'\n' || byte == separator) {
             at.offset += 1;
-            continue;
+            if byte == b'\n' {
+                continue;
+            }
         }
         let mut end = at.offset;
         while bytes
@@ -176,6 +180,12 @@ fn skip_blank_lines(bytes: &[u8], separator: u8, at: &mut Position) -> bool {
                 at.offset = end + 1;
                 at.line += 1;
                 at.after_blank_cr = true;
+            }
+            // A line that starts with blanks but has more: pandas backs up
+            // to the start of the line, taking back a separator it dropped.
+            _ if end > at.offset => {
+                at.offset = line_start;
+                return true;
             }
             _ => return true,
         }
@@ -357,6 +367,12 @@ mod tests {
             [["a", "b"], ["1", "2"], ["", "5"]]
         );
         assert_eq!(rows("a,b\r1,2\r,5\r"), [["a", "b"], ["1", "2"], ["", "5"]]);
+        // Unless the next line starts with blanks: pandas then backs up to
+        // the start of the line, separator included.
+        assert_eq!(
+            rows("a,b\r1,2\r \r,\t5\r"),
+            [["a", "b"], ["1", "2"], ["", "\t5"]]
+        );
     }
 
     #[test]

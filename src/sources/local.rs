@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{pattern, DiscoverOptions, Discovered, Input};
+use crate::describe::Compression;
 use crate::error::{Error, Result};
 
 /// The files the inputs name, in the order given (a folder's files and a
@@ -46,11 +47,16 @@ pub fn discover(inputs: &[PathBuf], options: DiscoverOptions) -> Result<Discover
     Ok(found)
 }
 
-/// Whether a file name is one polarsdesc reads from a folder: `*.csv`, in any case.
+/// Whether a file name is one polarsdesc reads from a folder: `*.csv`, or a
+/// compressed one (`*.csv.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), in any case.
 pub fn is_csv_name(name: &OsStr) -> bool {
-    Path::new(name)
-        .extension()
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"))
+    let bytes = name.as_encoded_bytes();
+    let without_compression = match Compression::of_name(name) {
+        Some(compression) => &bytes[..bytes.len() - compression.extension().len()],
+        None => bytes,
+    };
+    without_compression.len() > 4
+        && without_compression[without_compression.len() - 4..].eq_ignore_ascii_case(b".csv")
 }
 
 /// Whether a folder entry's name starts with a dot.
@@ -121,13 +127,15 @@ mod tests {
         let b = touch(dir.path(), "b.csv");
         let a = touch(dir.path(), "a.csv");
         let upper = touch(dir.path(), "c.CSV");
+        let gz = touch(dir.path(), "d.csv.gz");
+        touch(dir.path(), "e.gz");
         let txt = touch(dir.path(), "notes.txt");
         touch(dir.path(), ".hidden.csv");
         fs::create_dir(dir.path().join("folder.csv")).unwrap();
         let plain = DiscoverOptions::default();
 
         let found = discover(&[dir.path().to_path_buf()], plain).unwrap();
-        assert_eq!(paths(&found), [a.clone(), b.clone(), upper]);
+        assert_eq!(paths(&found), [a.clone(), b.clone(), upper, gz]);
         assert!(found.files.iter().all(|input| !input.named));
         assert_eq!((found.skipped_folders, found.skipped_hidden), (1, 1));
         let pattern = dir.path().join("*.csv");
