@@ -183,24 +183,36 @@ fn stat_columns(percentiles: &Percentiles) -> Vec<String> {
 }
 
 /// The rules of a thresholds file, or what is wrong with it (naming the line).
+///
+/// The file is CSV as the `csv` crate reads it (a label with a comma is
+/// quoted, blanks around fields are trimmed, blank lines skipped, a leading
+/// byte-order mark dropped); thresholds are numbers by pandas' rule.
 fn parse_rules(text: &str) -> std::result::Result<Vec<Rule>, String> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.trim()))
-        .filter(|(_, line)| !line.is_empty());
-    let Some((number, header)) = lines.next() else {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut records = reader.records().map(|record| {
+        let record = record.map_err(|err| err.to_string())?;
+        let line = record.position().map_or(0, |p| p.line());
+        Ok::<_, String>((line, record))
+    });
+    let Some(header) = records.next() else {
         return Err("it is empty; expected the header 'label,threshold'".into());
     };
-    let header = header.trim_start_matches('\u{feff}');
-    if header.replace(' ', "") != "label,threshold" {
+    let (number, header) = header?;
+    if header.iter().collect::<Vec<_>>() != ["label", "threshold"] {
+        let found: Vec<&str> = header.iter().collect();
         return Err(format!(
-            "line {number}: expected the header 'label,threshold', found '{header}'"
+            "line {number}: expected the header 'label,threshold', found '{}'",
+            found.join(",")
         ));
     }
-    let rules = lines
-        .map(|(number, line)| {
-            parse_rule(line).map_err(|problem| format!("line {number}: {problem}"))
+    let rules = records
+        .map(|record| {
+            let (number, record) = record?;
+            parse_rule(&record).map_err(|problem| format!("line {number}: {problem}"))
         })
         .collect::<std::result::Result<Vec<Rule>, String>>()?;
     if rules.is_empty() {
@@ -209,16 +221,18 @@ fn parse_rules(text: &str) -> std::result::Result<Vec<Rule>, String> {
     Ok(rules)
 }
 
-fn parse_rule(line: &str) -> std::result::Result<Rule, String> {
-    let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+fn parse_rule(record: &csv::StringRecord) -> std::result::Result<Rule, String> {
+    let fields: Vec<&str> = record.iter().collect();
     let [label, threshold] = fields[..] else {
-        return Err(format!("expected 'label,threshold', found '{line}'"));
+        return Err(format!(
+            "expected 'label,threshold', found '{}'",
+            fields.join(",")
+        ));
     };
-    let threshold: f64 = threshold
-        .parse()
-        .ok()
-        .filter(|t: &f64| !t.is_nan())
-        .ok_or_else(|| format!("the threshold '{threshold}' is not a number"))?;
+    let threshold = match crate::describe::numbers::classify(threshold.as_bytes()) {
+        crate::describe::numbers::Token::Number(value, _) => value,
+        _ => return Err(format!("the threshold '{threshold}' is not a number")),
+    };
     let pattern =
         Pattern::new(label).map_err(|err| format!("'{label}' is not a valid pattern: {err}"))?;
     Ok(Rule { pattern, threshold })
@@ -297,6 +311,17 @@ mod tests {
         assert!(
             problem("label,threshold\n[a,1\n").starts_with("line 2: '[a' is not a valid pattern")
         );
+    }
+
+    #[test]
+    fn the_file_is_csv_quoted_and_blank_lines_skipped() {
+        let thresholds = rules(
+            "\u{feff}label, threshold\r\n\r\n\"a,b\", 0.5\r\n*, 1e-1 \r\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(thresholds.for_label("a,b"), Some(0.5));
+        assert_eq!(thresholds.for_label("zz"), Some(0.1));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Fuzzing the per-file path with arbitrary bytes: it never panics; every outcome is statistics or a named error.
+//! Fuzzing the per-file path with arbitrary bytes: it never panics; every outcome is statistics or an error pandas would also raise.
 //!
 //! `cargo fuzz` needs a nightly toolchain, which this project's machines do
 //! not have, so this is a proptest over arbitrary bytes, CSV-shaped text and
@@ -6,11 +6,17 @@
 //!
 //!     PROPTEST_CASES=200000 cargo test --release --test fuzz_describe
 //!
-//! (docs/reliability.md records what such runs found).
+//! (docs/reliability.md records what such runs found). Whether the numbers
+//! equal pandas' is the job of `tests/pandas_differential.rs`, which runs
+//! pandas itself on thousands of generated files; here every error must be
+//! one pandas raises too (a malformed file), never an internal one.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use polarsdesc::describe::{describe_bytes, FileError, Options, Percentiles};
+use polarsdesc::describe::{
+    body::BLOCK_BYTES, describe_bytes, describe_file, FileError, Options, Percentiles,
+};
+use polarsdesc::parallel::SpareCores;
 use proptest::prelude::*;
 
 /// Pieces that stress a CSV reader: separators, quotes, line ends, BOMs,
@@ -53,25 +59,63 @@ fn mutated() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
-/// Describes `bytes`, failing the property on a panic, and checks the outcome's shape.
-fn check(bytes: Vec<u8>) -> Result<(), TestCaseError> {
-    let options = Options {
+/// Rows of CSV-shaped lines, more than the 100 rows the layout samples.
+fn many_rows() -> impl Strategy<Value = Vec<u8>> {
+    let row = prop::collection::vec(
+        prop_oneof![
+            4 => (-1e6f64..1e6).prop_map(|v| format!("{v}")),
+            1 => Just("NA".to_string()),
+            1 => Just(" 7 ".to_string()),
+            1 => Just("\"2\"".to_string()),
+            1 => "[a-z ]{0,3}",
+        ],
+        1..5,
+    )
+    .prop_map(|fields| fields.join(","));
+    (
+        prop::collection::vec(row, 90..400),
+        prop::sample::select(vec!["\n", "\r\n", "\r"]),
+    )
+        .prop_map(|(rows, end)| {
+            let mut text = format!("a,b,c{end}");
+            for row in rows {
+                text.push_str(&row);
+                text.push_str(end);
+            }
+            text.into_bytes()
+        })
+}
+
+fn options() -> Options {
+    Options {
         percentiles: Percentiles::new(&[0.1, 0.9]).unwrap(),
         ..Options::default()
-    };
-    let outcome = catch_unwind(AssertUnwindSafe(|| describe_bytes(bytes, &options)));
+    }
+}
+
+/// Describes `bytes`, failing the property on a panic, and checks the outcome's shape.
+fn check(bytes: Vec<u8>) -> Result<(), TestCaseError> {
+    let outcome = catch_unwind(AssertUnwindSafe(|| describe_bytes(bytes, &options())));
     let outcome = outcome.map_err(|_| TestCaseError::fail("describe panicked"))?;
+    check_outcome(outcome.map(|(columns, _)| columns))
+}
+
+fn check_outcome(
+    outcome: Result<Vec<polarsdesc::describe::ColumnStats>, FileError>,
+) -> Result<(), TestCaseError> {
     match outcome {
-        Ok((columns, _warnings)) => {
+        Ok(columns) => {
             for column in columns {
                 prop_assert_eq!(column.percentiles.len(), 3);
                 prop_assert!(column.count > 0 || column.mean.is_none());
             }
         }
-        Err(error) => {
-            prop_assert!(!matches!(error, FileError::Panic(_)));
-            prop_assert!(!error.reason().is_empty());
-        }
+        // Only what pandas also fails on: empty, not UTF-8, a row too wide,
+        // a quote never closed; never an internal error.
+        Err(error) => prop_assert!(
+            matches!(error, FileError::Malformed(_)),
+            "an error pandas would not raise: {error:?}"
+        ),
     }
     Ok(())
 }
@@ -112,5 +156,36 @@ proptest! {
     #[test]
     fn mutated_files(bytes in mutated()) {
         check(bytes)?;
+    }
+
+    #[test]
+    fn files_longer_than_the_sample(bytes in many_rows()) {
+        check(bytes)?;
+    }
+}
+
+proptest! {
+    // Each case writes a file of more than one block (8 MiB): few cases.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).map_or(3, |n: u32| n / 100 + 3)
+    ))]
+
+    #[test]
+    fn files_larger_than_a_block(chunk in many_rows(), tail in csv_like()) {
+        let mut bytes = chunk.clone();
+        while bytes.len() <= BLOCK_BYTES {
+            // The same rows again (without their header line).
+            let body = chunk.iter().position(|&b| b == b'\n' || b == b'\r').unwrap() + 1;
+            bytes.extend_from_slice(&chunk[body..]);
+        }
+        bytes.extend_from_slice(&tail);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.csv");
+        std::fs::write(&path, &bytes).unwrap();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            describe_file(&path, &options(), &SpareCores::none())
+        }))
+        .map_err(|_| TestCaseError::fail("describe panicked"))?;
+        check_outcome(outcome.map(|summary| summary.columns))?;
     }
 }
