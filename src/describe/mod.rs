@@ -265,20 +265,47 @@ enum Ordinary {
 
 /// The values of a parsed column, if they are ordinary.
 fn ordinary_values(column: &Column) -> PolarsResult<Ordinary> {
-    const WIDE: f64 = 4_611_686_018_427_387_904.0; // 2^62
     let parsed = column.as_materialized_series().f64()?;
     let mut values = Vec::with_capacity(parsed.len());
     for chunk in parsed.downcast_iter() {
-        for value in chunk.iter() {
-            match value.copied() {
-                None => values.push(f64::NAN),
-                Some(v) if v.is_nan() => return Ok(Ordinary::NaN),
-                Some(v) if v.is_infinite() || v.abs() >= WIDE => return Ok(Ordinary::Unusual),
-                Some(v) => values.push(v),
+        let start = values.len();
+        values.extend_from_slice(chunk.values());
+        if chunk.validity().is_some_and(|mask| mask.unset_bits() > 0) {
+            // Missing values become NaN (after checking the others).
+            let validity = chunk.validity().expect("nulls have a validity mask");
+            for (value, valid) in values[start..].iter_mut().zip(validity.iter()) {
+                if !valid {
+                    *value = 0.0;
+                }
             }
+            let unusual = unusual(&values[start..]);
+            for (value, valid) in values[start..].iter_mut().zip(validity.iter()) {
+                if !valid {
+                    *value = f64::NAN;
+                }
+            }
+            if let Some(unusual) = unusual {
+                return Ok(unusual);
+            }
+        } else if let Some(unusual) = unusual(&values[start..]) {
+            return Ok(unusual);
         }
     }
     Ok(Ordinary::Yes(values))
+}
+
+/// Whether parsed values hold a NaN or another unusual value.
+fn unusual(values: &[f64]) -> Option<Ordinary> {
+    const WIDE: f64 = 4_611_686_018_427_387_904.0; // 2^62
+    // One test for the common case: NaN and infinity fail it too.
+    if values.iter().all(|v| v.abs() < WIDE) {
+        return None;
+    }
+    Some(if values.iter().any(|v| v.is_nan()) {
+        Ordinary::NaN
+    } else {
+        Ordinary::Unusual
+    })
 }
 
 /// Why a file gives no rows.

@@ -29,14 +29,14 @@ pub fn check(block: &[u8], separator: u8, width: usize) -> Option<Plain> {
         return None;
     }
     let quoted = memchr(QUOTE, block).is_some();
-    let fits = if quoted {
+    let newlines = if quoted {
         quoted_rows_fit(block, separator, width)
+            .then(|| memchr::memchr_iter(b'\n', block).count())?
     } else {
-        rows_fit(block, separator, width)
+        newlines_if_rows_fit(block, separator, width)?
     };
-    fits.then(|| Plain {
-        lines: memchr::memchr_iter(b'\n', block).count()
-            + usize::from(!block.is_empty() && !block.ends_with(b"\n")),
+    Some(Plain {
+        lines: newlines + usize::from(!block.is_empty() && !block.ends_with(b"\n")),
         quoted,
     })
 }
@@ -53,21 +53,24 @@ fn is_utf8(block: &[u8]) -> bool {
     block.is_ascii() || std::str::from_utf8(block).is_ok()
 }
 
-/// Whether no line has more than `width` fields (no quotes in the block).
-fn rows_fit(block: &[u8], separator: u8, width: usize) -> bool {
+/// The number of line ends, if no line has more than `width` fields (no
+/// quotes in the block): one pass for both.
+fn newlines_if_rows_fit(block: &[u8], separator: u8, width: usize) -> Option<usize> {
     let most = width.saturating_sub(1);
     let mut separators = 0;
+    let mut newlines = 0;
     for at in memchr2_iter(separator, b'\n', block) {
         if block[at] == b'\n' {
+            newlines += 1;
             separators = 0;
         } else {
             separators += 1;
             if separators > most {
-                return false;
+                return None;
             }
         }
     }
-    true
+    Some(newlines)
 }
 
 /// Whether no record has more than `width` fields, following quotes (and no

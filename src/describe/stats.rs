@@ -58,7 +58,13 @@ pub fn describe_column(
     percentiles: &Percentiles,
     kind: Kind,
 ) -> ColumnStats {
-    let mut present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let mut present: Vec<f64> = Vec::with_capacity(values.len());
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &value in values.iter().filter(|v| !v.is_nan()) {
+        present.push(value);
+        min = min.min(value);
+        max = max.max(value);
+    }
     let count = present.len();
     let defined = |value: f64, min_count: usize| (count >= min_count).then_some(value);
     let zero_missing = |v: f64| if v.is_nan() { 0.0 } else { v };
@@ -82,8 +88,6 @@ pub fn describe_column(
         }
     });
     let std = (squares / (count as f64 - 1.0)).sqrt();
-    let min = present.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let percentiles = match kind {
         Kind::Signed(integers) => int64_quantiles(integers, percentiles.fractions()),
         Kind::Float | Kind::Unsigned => {
