@@ -48,6 +48,13 @@ impl CsvFile {
     /// # Errors
     /// When the file cannot be opened, read or decompressed.
     pub fn open(path: &Path, separator: u8) -> io::Result<Self> {
+        if path.file_name().is_some_and(decompress::is_tar) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a tar archive, which polarsdesc does not read (pandas reads one that holds \
+                 a single file): extract it first",
+            ));
+        }
         let compression = path.file_name().and_then(Compression::of_name);
         let (mut reader, size): (Box<dyn Read + Send>, u64) = match compression {
             Some(compression) => (decompress::open(path, compression)?, 0),

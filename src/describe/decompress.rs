@@ -29,6 +29,15 @@ const EXTENSIONS: [(&str, Compression); 5] = [
     (".zst", Compression::Zstd),
 ];
 
+/// Whether a file name is a tar archive's, which pandas reads (when it holds
+/// one file) and polarsdesc does not.
+pub fn is_tar(name: &OsStr) -> bool {
+    let name = name.to_string_lossy().to_ascii_lowercase();
+    [".tar", ".tar.gz", ".tar.bz2", ".tar.xz"]
+        .iter()
+        .any(|extension| name.ends_with(extension))
+}
+
 impl Compression {
     /// The compression a file name implies, as pandas' `infer_compression` reads it.
     pub fn of_name(name: &OsStr) -> Option<Compression> {

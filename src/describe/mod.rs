@@ -297,7 +297,7 @@ fn ordinary_values(column: &Column) -> PolarsResult<Ordinary> {
 /// Whether parsed values hold a NaN or another unusual value.
 fn unusual(values: &[f64]) -> Option<Ordinary> {
     const WIDE: f64 = 4_611_686_018_427_387_904.0; // 2^62
-    // One test for the common case: NaN and infinity fail it too.
+                                                   // One test for the common case: NaN and infinity fail it too.
     if values.iter().all(|v| v.abs() < WIDE) {
         return None;
     }
