@@ -50,6 +50,7 @@ fn cell_text(cell: PolarsResult<AnyValue>) -> String {
     match cell {
         Ok(AnyValue::Null) | Err(_) => "null".into(),
         Ok(AnyValue::String(text)) => text.to_string(),
+        Ok(AnyValue::StringOwned(text)) => text.to_string(),
         Ok(AnyValue::Float64(value)) => format_significant(value),
         Ok(other) => other.to_string(),
     }
