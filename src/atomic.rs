@@ -33,7 +33,28 @@ pub fn write_with<E: From<io::Error>>(
     durable: bool,
     fill: impl FnOnce(&mut File) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut temp = TempFile::beside(path)?;
+    write_staged(path, None, durable, fill)
+}
+
+/// [`write_with`], with the temporary file in `staging` (a folder on the
+/// same file system as `path`'s, so that the rename is still atomic) instead
+/// of beside the target: a folder that must only ever hold finished files
+/// (the parts of a sharded run) never shows a temporary one. When `staging`
+/// is on another file system, the temporary goes beside the target after all.
+///
+/// # Errors
+/// As [`write_with`].
+pub fn write_staged<E: From<io::Error>>(
+    path: &Path,
+    staging: Option<&Path>,
+    durable: bool,
+    fill: impl FnOnce(&mut File) -> Result<(), E>,
+) -> Result<(), E> {
+    let staging = staging.filter(|folder| same_file_system(folder, folder_of(path)));
+    let mut temp = match staging {
+        Some(folder) => TempFile::in_folder(folder, path)?,
+        None => TempFile::beside(path)?,
+    };
     if let Ok(existing) = fs::metadata(path) {
         temp.file.set_permissions(existing.permissions())?;
     }
@@ -69,11 +90,13 @@ pub fn temporary_prefix(path: &Path) -> String {
 pub fn is_temporary_of(candidate: &Path, target: &Path) -> bool {
     let name = candidate
         .file_name()
-        .map(|n| n.to_string_lossy())
+        .map(|n| n.as_encoded_bytes())
         .unwrap_or_default();
-    folder_of(candidate) == folder_of(target)
-        && name.starts_with(&temporary_prefix(target))
-        && name.ends_with(".tmp")
+    // Cheap tests first: this runs for every input of a run.
+    name.first() == Some(&b'.')
+        && name.ends_with(b".tmp")
+        && name.starts_with(temporary_prefix(target).as_bytes())
+        && folder_of(candidate) == folder_of(target)
 }
 
 /// The folder a file is in (`.` for a bare name).
@@ -95,9 +118,13 @@ impl TempFile {
     /// Creates `.<name>.<random>.tmp` in the folder of `target`, exclusively
     /// (never opening a file that someone else made).
     fn beside(target: &Path) -> io::Result<TempFile> {
+        TempFile::in_folder(folder_of(target), target)
+    }
+
+    /// Creates `.<name>.<random>.tmp` for `target` in `folder`, exclusively.
+    fn in_folder(folder: &Path, target: &Path) -> io::Result<TempFile> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let prefix = temporary_prefix(target);
-        let folder = folder_of(target);
         let mut attempts = 0;
         loop {
             let nonce = nonce(COUNTER.fetch_add(1, Ordering::Relaxed));
@@ -150,6 +177,21 @@ fn nonce(counter: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     (z ^ (z >> 31)) & 0xFFFF_FFFF_FFFF
+}
+
+/// Whether two existing folders are on one file system (a rename between
+/// them is atomic).
+fn same_file_system(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        matches!((fs::metadata(a), fs::metadata(b)), (Ok(a), Ok(b)) if a.dev() == b.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
 }
 
 /// Flushes a folder's entries to disk, so a rename survives a power cut.
@@ -225,6 +267,23 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
         // The message is the OS's, without the name of a temporary file.
         assert!(!err.to_string().contains(".tmp"), "{err}");
+    }
+
+    #[test]
+    fn a_staged_write_leaves_nothing_in_the_targets_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (parts, staging) = (dir.path().join("parts"), dir.path().join(".parts.state"));
+        fs::create_dir(&parts).unwrap();
+        fs::create_dir(&staging).unwrap();
+        let target = parts.join("part-00000-of-00001.parquet");
+        let result = write_staged(&target, Some(&staging), true, |file| {
+            // While it is written, the parts folder holds nothing.
+            assert_eq!(fs::read_dir(&parts).unwrap().count(), 0);
+            file.write_all(b"x")
+        });
+        result.unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"x");
+        assert_eq!(fs::read_dir(&staging).unwrap().count(), 0);
     }
 
     #[test]

@@ -12,7 +12,9 @@ use polarsdesc::config::{
     GenerateConfig, OutputFormat, OutputTarget, RunConfig, StoreOptions, DEFAULT_DATA_DIR,
 };
 use polarsdesc::describe::Percentiles;
+use polarsdesc::merge::MergeConfig;
 use polarsdesc::parallel::available_cores;
+use polarsdesc::shards::ShardSpec;
 use polarsdesc::thresholds::{Thresholds, DEFAULT_STAT};
 
 /// Describe a folder of per-label CSV time series: pandas describe() statistics
@@ -45,6 +47,10 @@ pub enum Command {
     /// Generate the demo data set: one CSV per label of random values on
     /// business days, in the exact format pandas' to_csv writes.
     Generate(GenerateArgs),
+    /// Combine the parts of a sharded run (`run --shard K/N -o DIR`) into one
+    /// table, sorted as a single run's; refuses parts missing, repeated, or
+    /// made by another version or with other options.
+    Merge(MergeArgs),
     /// The speedup experiment: time one file, predict the sequential run, then
     /// time whole runs with 1, 2, 4, ... workers and print the speedup.
     ///
@@ -71,9 +77,22 @@ pub struct RunArgs {
 
     /// Where to write the result; '-' writes to stdout (CSV unless --format
     /// says otherwise). A symbolic link is followed; a FIFO or a device is
-    /// written as a stream; a file that is also an input is refused.
-    #[arg(short, long, value_name = "FILE", default_value = "summary.parquet")]
-    pub output: PathBuf,
+    /// written as a stream; a file that is also an input is refused. With
+    /// --shard, the folder of the parts [default: summary.parquet, or parts/
+    /// with --shard]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Describe only shard K of N of the files (0 <= K < N), chosen by a hash
+    /// of each file's path, and write part-K-of-N.parquet into the -o folder;
+    /// `auto` reads K and N from a Slurm job array or a Kubernetes Indexed Job.
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
+
+    /// The number of shards, for --shard auto where the scheduler does not
+    /// give it (Kubernetes); POLARSDESC_SHARDS also sets it.
+    #[arg(long, value_name = "N")]
+    pub shards: Option<NonZeroUsize>,
 
     /// Output format [default: from the output file's extension]
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -126,6 +145,22 @@ pub struct RunArgs {
     /// percentile (such as 50%) or max.
     #[arg(long, value_name = "NAME", default_value = DEFAULT_STAT)]
     pub stat: String,
+}
+
+/// Options of `polarsdesc merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The folder of parts (part-K-of-N.parquet) of one sharded run.
+    #[arg(value_name = "DIR")]
+    pub folder: PathBuf,
+
+    /// Where to write the table; '-' writes to stdout.
+    #[arg(short, long, value_name = "FILE", default_value = "summary.parquet")]
+    pub output: PathBuf,
+
+    /// Output format [default: from the output file's extension]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
 }
 
 /// Options of `polarsdesc generate`.
@@ -255,6 +290,7 @@ pub enum Config {
     Run(RunConfig),
     Generate(GenerateConfig),
     Bench(BenchConfig),
+    Merge(MergeConfig),
 }
 
 impl Command {
@@ -268,6 +304,7 @@ impl Command {
             Command::Run(args) => args.into_config().map(Config::Run),
             Command::Generate(args) => args.into_config().map(Config::Generate),
             Command::Bench(args) => args.into_config().map(Config::Bench),
+            Command::Merge(args) => args.into_config().map(Config::Merge),
         }
     }
 }
@@ -280,12 +317,42 @@ impl RunArgs {
             percentiles: percentiles.clone(),
             separator: self.sep.unwrap_or(b','),
         };
-        let output = if polarsdesc::destination::is_stdout_alias(&self.output) {
+        let shard = self
+            .shard
+            .as_deref()
+            .map(|text| {
+                let from_environment = |name: &str| std::env::var(name).ok();
+                ShardSpec::parse(text)?
+                    .resolve(from_environment, self.shards.map(NonZeroUsize::get))
+            })
+            .transpose()?;
+        if self.shards.is_some() && shard.is_none() {
+            return Err(polarsdesc::Error::InvalidConfig(
+                "--shards is the number of shards of --shard auto; give --shard too".into(),
+            ));
+        }
+        let default_output = if shard.is_some() {
+            "parts"
+        } else {
+            "summary.parquet"
+        };
+        let output_path = self.output.unwrap_or_else(|| default_output.into());
+        let output = if polarsdesc::destination::is_stdout_alias(&output_path) {
             OutputTarget::Stdout
         } else {
-            OutputTarget::File(self.output)
+            OutputTarget::File(output_path)
         };
-        let format = OutputFormat::resolve(self.format.map(Into::into), &output)?;
+        let format = match (shard, self.format.map(OutputFormat::from)) {
+            // Parts are Parquet: one table to every reader of the folder.
+            (Some(_), None | Some(OutputFormat::Parquet)) => OutputFormat::Parquet,
+            (Some(_), Some(other)) => {
+                return Err(polarsdesc::Error::InvalidConfig(format!(
+                    "--shard writes Parquet parts; --format {} is for merge",
+                    other.name()
+                )))
+            }
+            (None, explicit) => OutputFormat::resolve(explicit, &output)?,
+        };
         let thresholds = match (&self.thresholds, self.threshold) {
             (Some(file), fallback) => Some(Thresholds::from_file(
                 file,
@@ -323,6 +390,7 @@ impl RunArgs {
             strict: self.strict,
             errors_file: self.errors,
             thresholds,
+            shard,
         })
     }
 }
@@ -367,6 +435,22 @@ fn inputs_or_default(inputs: Vec<PathBuf>, jobs: usize) -> (Vec<PathBuf>, Option
         (vec![default_dir.to_path_buf()], Some(demo))
     } else {
         (inputs, None)
+    }
+}
+
+impl MergeArgs {
+    fn into_config(self) -> polarsdesc::Result<MergeConfig> {
+        let output = if polarsdesc::destination::is_stdout_alias(&self.output) {
+            OutputTarget::Stdout
+        } else {
+            OutputTarget::File(self.output)
+        };
+        let format = OutputFormat::resolve(self.format.map(Into::into), &output)?;
+        Ok(MergeConfig {
+            folder: self.folder,
+            output,
+            format,
+        })
     }
 }
 

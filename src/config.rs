@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::describe;
 use crate::error::{Error, Result};
 use crate::generate::labels::label_count;
+use crate::shards::Shard;
 pub use crate::sources::DiscoverOptions;
 pub use crate::summary::records::CacheCheck;
 pub use crate::summary::store::StoreOptions;
@@ -222,6 +223,9 @@ pub struct RunConfig {
     pub errors_file: Option<PathBuf>,
     /// Compare a statistic with thresholds, adding `threshold` and `above_threshold`.
     pub thresholds: Option<Thresholds>,
+    /// Describe only this shard's files, and write its part into the
+    /// output folder (`--shard`).
+    pub shard: Option<Shard>,
 }
 
 impl RunConfig {
@@ -251,6 +255,7 @@ impl RunConfig {
             strict: false,
             errors_file: None,
             thresholds: None,
+            shard: None,
         }
     }
 }

@@ -40,6 +40,11 @@ pub struct FileId {
 }
 
 impl FileId {
+    /// The inode number.
+    pub fn inode(&self) -> u64 {
+        self.inode
+    }
+
     /// The identity of the file at `path` (symbolic links followed), if it exists.
     pub fn of(path: &Path) -> Option<FileId> {
         fs::metadata(path)
@@ -151,6 +156,9 @@ pub struct Sink {
     /// The path as given (`-` for stdout), for messages.
     pub name: PathBuf,
     pub destination: Destination,
+    /// Where a file's temporary is written, when not beside it (see
+    /// [`atomic::write_staged`]).
+    pub staging: Option<PathBuf>,
 }
 
 impl Sink {
@@ -163,6 +171,7 @@ impl Sink {
         Ok(Sink {
             name: name.to_path_buf(),
             destination,
+            staging: None,
         })
     }
 
@@ -171,6 +180,7 @@ impl Sink {
         Sink {
             name: "-".into(),
             destination: Destination::Stdout,
+            staging: None,
         }
     }
 
@@ -179,9 +189,13 @@ impl Sink {
     /// # Errors
     /// When the write fails, naming the output as the user named it.
     pub fn write(&self, bytes: &[u8], durable: bool) -> Result<()> {
-        self.destination
-            .write(bytes, durable)
-            .map_err(|err| Error::write(&self.name, err))
+        let written = match (&self.destination, &self.staging) {
+            (Destination::File(path), Some(staging)) => {
+                atomic::write_staged(path, Some(staging), durable, |file| file.write_all(bytes))
+            }
+            (destination, _) => destination.write(bytes, durable),
+        };
+        written.map_err(|err| Error::write(&self.name, err))
     }
 
     /// `stdout`, or the output's name as given.

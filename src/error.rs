@@ -79,6 +79,10 @@ pub enum Error {
     #[error("another polarsdesc run is writing {} (its journal is locked)", .0.display())]
     Busy(PathBuf),
 
+    /// The parts given to `merge` are not one whole run's.
+    #[error("{0}")]
+    Parts(String),
+
     /// `--strict`: a file failed, so the run stopped.
     #[error("{0} (--strict stops at the first failure)")]
     Strict(String),

@@ -29,6 +29,7 @@ fn try_main(cli: cli::Cli, console: &Console) -> anyhow::Result<ExitCode> {
     polarsdesc::parallel::quiet_worker_panics();
     match cli.command.into_config()? {
         cli::Config::Run(config) => Ok(polarsdesc::run(&config, console)?.exit_code()),
+        cli::Config::Merge(config) => Ok(polarsdesc::merge(&config, console)?.exit_code()),
         cli::Config::Generate(config) => {
             let report = polarsdesc::generate(&config, console)
                 .with_context(|| format!("generating into {}", config.dir.display()))?;

@@ -32,19 +32,24 @@ const EXTENSIONS: [(&str, Compression); 5] = [
 /// Whether a file name is a tar archive's, which pandas reads (when it holds
 /// one file) and polarsdesc does not.
 pub fn is_tar(name: &OsStr) -> bool {
-    let name = name.to_string_lossy().to_ascii_lowercase();
     [".tar", ".tar.gz", ".tar.bz2", ".tar.xz"]
         .iter()
-        .any(|extension| name.ends_with(extension))
+        .any(|extension| ends_with_ignoring_case(name.as_encoded_bytes(), extension))
+}
+
+/// Whether `name` ends with `extension` (lower case), in any case.
+pub fn ends_with_ignoring_case(name: &[u8], extension: &str) -> bool {
+    name.len() >= extension.len()
+        && name[name.len() - extension.len()..].eq_ignore_ascii_case(extension.as_bytes())
 }
 
 impl Compression {
     /// The compression a file name implies, as pandas' `infer_compression` reads it.
     pub fn of_name(name: &OsStr) -> Option<Compression> {
-        let name = name.to_string_lossy().to_ascii_lowercase();
+        let name = name.as_encoded_bytes();
         EXTENSIONS
             .iter()
-            .find(|(extension, _)| name.ends_with(extension))
+            .find(|(extension, _)| ends_with_ignoring_case(name, extension))
             .map(|&(_, compression)| compression)
     }
 

@@ -12,7 +12,7 @@
 //! The statistics of the values are the same code either way (`stats`).
 
 pub mod body;
-mod decompress;
+pub mod decompress;
 mod exact;
 pub mod layout;
 pub mod numbers;

@@ -41,6 +41,7 @@ pub fn encoder(format: OutputFormat) -> Box<dyn Encoder> {
 pub const FAILURES_HEADER: &str = "path,line,reason";
 
 /// A failed file for `--errors`: its path, the line (when known) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailureRow {
     pub path: String,
     pub line: Option<u64>,

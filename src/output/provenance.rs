@@ -5,6 +5,17 @@ use serde_json::{json, Map, Value};
 /// The Parquet key-value metadata key polarsdesc writes.
 pub const METADATA_KEY: &str = "polarsdesc";
 
+/// The options that change results (must agree across the parts of a run).
+pub const OPTIONS: &str = "options";
+/// The files described.
+pub const FILES: &str = "files";
+/// The files that failed: path, line, reason.
+pub const FAILURES: &str = "failures";
+/// `K/N`, in a part of a sharded run.
+pub const SHARD: &str = "shard";
+/// The polarsdesc version.
+pub const VERSION: &str = "version";
+
 /// Facts about how an output was made, as a JSON object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provenance {
@@ -15,7 +26,7 @@ impl Default for Provenance {
     /// The version of polarsdesc, and nothing else.
     fn default() -> Self {
         let mut fields = Map::new();
-        fields.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+        fields.insert(VERSION.into(), json!(env!("CARGO_PKG_VERSION")));
         Provenance { fields }
     }
 }

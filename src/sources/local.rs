@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{pattern, DiscoverOptions, Discovered, Input};
-use crate::describe::Compression;
+use crate::describe::{decompress::ends_with_ignoring_case, Compression};
 use crate::error::{Error, Result};
 
 /// The files the inputs name, in the order given (a folder's files and a
@@ -23,19 +23,37 @@ use crate::error::{Error, Result};
 pub fn discover(inputs: &[PathBuf], options: DiscoverOptions) -> Result<Discovered> {
     let mut found = Discovered::default();
     for input in inputs {
-        let (paths, named) = if input.is_dir() {
+        let (paths, named, root) = if input.is_dir() {
             let mut files = Vec::new();
             walk_folder(input, options.recursive, &mut files, &mut found)?;
-            files.sort();
-            (files, false)
+            // By bytes: comparing paths component by component took a third
+            // of a 20,000-file discovery.
+            files.sort_unstable_by(|(a, _), (b, _)| {
+                a.as_os_str()
+                    .as_encoded_bytes()
+                    .cmp(b.as_os_str().as_encoded_bytes())
+            });
+            (files, false, input.clone())
         } else if !input.exists() && pattern::is_pattern(input) {
-            (pattern::matches(input, &mut found)?, false)
+            let root = pattern::fixed_part(input);
+            let matches = pattern::matches(input, &mut found)?;
+            (
+                matches.into_iter().map(|path| (path, None)).collect(),
+                false,
+                root,
+            )
         } else {
-            (vec![input.clone()], true)
+            let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
+            (vec![(input.clone(), None)], true, root)
         };
         found
             .files
-            .extend(paths.into_iter().map(|path| Input { path, named }));
+            .extend(paths.into_iter().map(|(path, inode)| Input {
+                relative: relative_to(&path, &root),
+                path,
+                named,
+                inode,
+            }));
     }
     // One folder or pattern cannot name a file twice; several inputs can.
     if inputs.len() > 1 {
@@ -47,6 +65,26 @@ pub fn discover(inputs: &[PathBuf], options: DiscoverOptions) -> Result<Discover
     Ok(found)
 }
 
+/// `path` below `root` (`2024/a.csv` for `data/2024/a.csv` below `data`),
+/// cut from the bytes when `path` starts with them (the case of every path a
+/// folder or a pattern gives; comparing component by component is costly
+/// for 20,000 files per run).
+fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    let (bytes, prefix) = (
+        path.as_os_str().as_encoded_bytes(),
+        root.as_os_str().as_encoded_bytes(),
+    );
+    #[cfg(unix)]
+    if let Some(rest) = bytes.strip_prefix(prefix) {
+        if prefix.is_empty() || rest.first() == Some(&b'/') || prefix.ends_with(b"/") {
+            use std::os::unix::ffi::OsStrExt;
+            let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+            return PathBuf::from(OsStr::from_bytes(rest));
+        }
+    }
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
 /// Whether a file name is one polarsdesc reads from a folder: `*.csv`, or a
 /// compressed one (`*.csv.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), in any case.
 pub fn is_csv_name(name: &OsStr) -> bool {
@@ -55,8 +93,7 @@ pub fn is_csv_name(name: &OsStr) -> bool {
         Some(compression) => &bytes[..bytes.len() - compression.extension().len()],
         None => bytes,
     };
-    without_compression.len() > 4
-        && without_compression[without_compression.len() - 4..].eq_ignore_ascii_case(b".csv")
+    without_compression.len() > 4 && ends_with_ignoring_case(without_compression, ".csv")
 }
 
 /// Whether a folder entry's name starts with a dot.
@@ -69,7 +106,7 @@ pub(super) fn is_hidden(name: &OsStr) -> bool {
 fn walk_folder(
     folder: &Path,
     recursive: bool,
-    files: &mut Vec<PathBuf>,
+    files: &mut Vec<(PathBuf, Option<u64>)>,
     found: &mut Discovered,
 ) -> Result<()> {
     let read_error = |cause| Error::Input {
@@ -86,7 +123,7 @@ fn walk_folder(
             found.skipped_hidden += usize::from(is_folder || is_csv_name(&name));
         } else if !is_folder {
             if is_csv_name(&name) {
-                files.push(path);
+                files.push((path, inode_of(&entry, kind)));
             }
         } else if recursive && kind.is_dir() {
             walk_folder(&path, recursive, files, found)?;
@@ -95,6 +132,21 @@ fn walk_folder(
         }
     }
     Ok(())
+}
+
+/// A regular file's inode as its folder listing gives it (no system call);
+/// not for a link, whose listed inode is the link's own.
+fn inode_of(entry: &fs::DirEntry, kind: fs::FileType) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirEntryExt;
+        kind.is_file().then(|| entry.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (entry, kind);
+        None
+    }
 }
 
 /// Whether `folder` exists and holds at least one `*.csv` file.
@@ -137,6 +189,7 @@ mod tests {
         let found = discover(&[dir.path().to_path_buf()], plain).unwrap();
         assert_eq!(paths(&found), [a.clone(), b.clone(), upper, gz]);
         assert!(found.files.iter().all(|input| !input.named));
+        assert_eq!(found.files[0].relative, Path::new("a.csv"));
         assert_eq!((found.skipped_folders, found.skipped_hidden), (1, 1));
         let pattern = dir.path().join("*.csv");
         assert_eq!(
@@ -157,6 +210,8 @@ mod tests {
         let recursive = DiscoverOptions { recursive: true };
         let found = discover(&[dir.path().to_path_buf()], recursive).unwrap();
         assert_eq!(paths(&found), [deep, top.clone()]);
+        // What shards are chosen by: the path below the input folder.
+        assert_eq!(found.files[0].relative, Path::new("2024/jan/a.csv"));
         assert_eq!(found.skipped_folders, 0);
         let found = discover(&[dir.path().to_path_buf()], DiscoverOptions::default()).unwrap();
         assert_eq!((paths(&found), found.skipped_folders), (vec![top], 1));

@@ -14,6 +14,14 @@ pub struct Input {
     pub path: PathBuf,
     /// Named on the command line itself (not found in a folder or by a pattern).
     pub named: bool,
+    /// Its path relative to the input it was found in (the folder, the
+    /// pattern's fixed part; for a file named itself, its name): what a
+    /// shard is chosen by, the same on every machine.
+    pub relative: PathBuf,
+    /// Its inode, when its folder listing gave it for free (a regular file
+    /// found in a folder): lets the run tell it apart from its own files
+    /// without a system call per input.
+    pub inode: Option<u64>,
 }
 
 /// How folders are searched.

@@ -30,6 +30,15 @@ fn has_metacharacters(text: &str) -> bool {
     text.contains(['*', '?', '['])
 }
 
+/// The leading components of `pattern` without metacharacters (`data/2024`
+/// of `data/2024/*.csv`): where its matches are found.
+pub fn fixed_part(pattern: &Path) -> PathBuf {
+    pattern
+        .components()
+        .take_while(|component| !has_metacharacters(&component.as_os_str().to_string_lossy()))
+        .collect()
+}
+
 /// The files (not folders) matching `pattern`, sorted.
 ///
 /// # Errors
@@ -71,7 +80,11 @@ pub fn matches(pattern: &Path, found: &mut Discovered) -> Result<Vec<PathBuf>> {
         .into_iter()
         .filter(|path| !path.is_dir())
         .collect();
-    files.sort();
+    files.sort_unstable_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
     files.dedup();
     Ok(files)
 }

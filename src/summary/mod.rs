@@ -1,6 +1,7 @@
 //! `polarsdesc run`: find the files, describe them in parallel, combine the results, write them.
 
 mod own_files;
+pub mod parts;
 pub mod records;
 pub mod store;
 pub mod table;
@@ -24,7 +25,7 @@ use crate::progress::Console;
 use crate::sources::{self, display_path, Discovered};
 use own_files::OwnFiles;
 use records::FileKey;
-use store::Store;
+use store::{Store, StoreLocation};
 
 /// How `run` describes one file: [`describe::describe_file`], or a stand-in
 /// (tests use one that panics, to show that a panic costs only its file).
@@ -77,12 +78,17 @@ pub struct RunReport {
     pub above: Option<(usize, String)>,
     /// Wall time of the whole run, writing included.
     pub elapsed: Duration,
+    /// The shard whose part was written (`--shard`).
+    pub part: Option<crate::shards::Shard>,
 }
 
 impl RunReport {
     /// 0 when every file was summarized, 1 when some failed, 2 when all did.
+    /// A shard's run is a success once its part is written, whatever its
+    /// files did: its failures are in the part, and `merge` reports them
+    /// (exit 1), so that a scheduler starts the merge (`afterok`).
     pub fn exit_code(&self) -> ExitCode {
-        if self.failures.is_empty() {
+        if self.failures.is_empty() || self.part.is_some() {
             ExitCode::Success
         } else if self.summarized == 0 {
             ExitCode::Failure
@@ -151,8 +157,11 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
             .sum();
         above = Some((count.unwrap_or(0) as usize, thresholds.to_string()));
     }
-    if described.summarized > 0 {
-        let provenance = run_provenance(config);
+    // A shard always writes its part, even empty: the parts of a run must
+    // all be there, with one schema, for readers and for `merge`.
+    let written = described.summarized > 0 || config.shard.is_some();
+    if written {
+        let provenance = run_provenance(config, &failures, plan.files.len());
         output::write(&mut frame, &plan.output, config.format, &provenance)?;
     }
     match plan.store {
@@ -162,6 +171,7 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
         None => {}
     }
     let report = RunReport {
+        part: config.shard.filter(|_| written),
         files: plan.files.len(),
         summarized: described.summarized,
         reused: described.reused,
@@ -178,14 +188,34 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
 }
 
 /// The provenance of a run's output: the version and the options that change results.
-fn run_provenance(config: &RunConfig) -> Provenance {
+fn run_provenance(config: &RunConfig, failures: &[FileFailure], files: usize) -> Provenance {
     let percentiles: Vec<f64> = config.describe.percentiles.fractions().to_vec();
-    Provenance::default()
-        .with("percentiles", serde_json::json!(percentiles))
-        .with(
-            "separator",
-            serde_json::json!(char::from(config.describe.separator).to_string()),
-        )
+    let inputs: Vec<String> = config.inputs.iter().map(|p| display_path(p)).collect();
+    let options = serde_json::json!({
+        "percentiles": percentiles,
+        "separator": char::from(config.describe.separator).to_string(),
+        "recursive": config.discover.recursive,
+        "thresholds": config.thresholds.as_ref().map(ToString::to_string),
+        "inputs": inputs,
+    });
+    let failures: Vec<serde_json::Value> = failures
+        .iter()
+        .map(|failure| {
+            let row = failure.row();
+            serde_json::json!({ "path": row.path, "line": row.line, "reason": row.reason })
+        })
+        .collect();
+    let mut provenance = Provenance::default()
+        .with(output::provenance::OPTIONS, options)
+        .with(output::provenance::FILES, serde_json::json!(files))
+        .with(output::provenance::FAILURES, serde_json::json!(failures));
+    if let Some(shard) = config.shard {
+        provenance = provenance.with(
+            output::provenance::SHARD,
+            serde_json::json!(shard.to_string()),
+        );
+    }
+    provenance
 }
 
 /// What a run decided before reading its first file.
@@ -196,15 +226,37 @@ struct Plan {
     store: Option<Store>,
 }
 
+/// Where the run's result goes, and where its journal and cache live.
+fn output_and_state(config: &RunConfig) -> Result<(Sink, Option<StoreLocation>)> {
+    let keeps = config.store.keeps_files();
+    match (&config.output, config.shard) {
+        (OutputTarget::Stdout, None) => Ok((Sink::stdout(), None)),
+        (OutputTarget::Stdout, Some(_)) => Err(Error::InvalidConfig(
+            "--shard writes its part into a folder: give -o DIR, not -o -".into(),
+        )),
+        (OutputTarget::File(path), None) => {
+            let sink = Sink::resolve(path)?;
+            let location = match &sink.destination {
+                Destination::File(real) if keeps => Some(StoreLocation::beside(real)),
+                _ => None,
+            };
+            Ok((sink, location))
+        }
+        (OutputTarget::File(folder), Some(shard)) => {
+            let parts = parts::Parts::prepare(folder)?;
+            let sink = parts.sink(shard)?;
+            let location = keeps.then(|| parts.store_location(shard));
+            Ok((sink, location))
+        }
+    }
+}
+
 impl Plan {
     /// Resolves and checks the outputs, finds the inputs (generating the
     /// demo data first if asked), leaves the run's own files out of them, and
     /// opens the journal.
     fn make(config: &RunConfig, console: &Console) -> Result<Plan> {
-        let output = match &config.output {
-            OutputTarget::Stdout => Sink::stdout(),
-            OutputTarget::File(path) => Sink::resolve(path)?,
-        };
+        let (output, location) = output_and_state(config)?;
         check_output(&output, config)?;
         let errors = config
             .errors_file
@@ -214,14 +266,12 @@ impl Plan {
         if let Some(errors) = &errors {
             check_writable(errors)?;
         }
-        let store_beside = match &output.destination {
-            Destination::File(real) if config.store.keeps_files() => Some(real.clone()),
-            _ => None,
-        };
         let own = OwnFiles::new(
             &output,
             errors.as_ref(),
-            store_beside.as_deref().map(store::paths_for),
+            location
+                .as_ref()
+                .map(|l| (l.journal.clone(), l.cache.clone())),
             config.thresholds.as_ref().and_then(|t| t.file()),
         )?;
         let discovered = find_inputs(
@@ -230,20 +280,24 @@ impl Plan {
             config.generate_if_empty.as_ref(),
             console,
         )?;
-        let (inputs, notes) = own.screen(discovered.files)?;
+        let (mut inputs, notes) = own.screen(discovered.files)?;
         for note in notes {
             console.note(&note);
         }
         if inputs.is_empty() {
             return Err(Error::NoInputs(config.inputs.clone()));
         }
-        let files: Vec<PathBuf> = inputs.into_iter().map(|input| input.path).collect();
+        // Every shard checks every label, so that all fail alike or none does.
         if let Some(thresholds) = &config.thresholds {
-            let labels: Vec<String> = files.iter().map(|path| describe::label_of(path)).collect();
+            let labels: Vec<String> = inputs.iter().map(|i| describe::label_of(&i.path)).collect();
             thresholds.check_labels(labels.iter().map(String::as_str))?;
         }
-        let store = store_beside
-            .map(|real| Store::open(&real, &config.describe, config.store))
+        if let Some(shard) = config.shard {
+            inputs.retain(|input| shard.owns(input.relative.as_os_str().as_encoded_bytes()));
+        }
+        let files: Vec<PathBuf> = inputs.into_iter().map(|input| input.path).collect();
+        let store = location
+            .map(|location| Store::open(&location, &config.describe, config.store))
             .transpose()?;
         Ok(Plan {
             output,

@@ -7,6 +7,7 @@
 //! folder (`run in -o in/summary.csv`, twice) is recognised by its content
 //! and simply not read, so that reruns do not describe their own results.
 
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -44,9 +45,23 @@ struct OwnFile {
     role: Role,
     /// Where it is really written (links followed).
     real: PathBuf,
+    /// The file name of `real` (compared with every input's).
+    real_name: Option<std::ffi::OsString>,
     /// As the user named it.
     name: PathBuf,
     id: Option<FileId>,
+}
+
+impl OwnFile {
+    fn new(role: Role, real: PathBuf, name: PathBuf) -> OwnFile {
+        OwnFile {
+            role,
+            id: FileId::of(&real),
+            real_name: real.file_name().map(ToOwned::to_owned),
+            real,
+            name,
+        }
+    }
 }
 
 /// The files a run writes, to keep them apart from what it reads.
@@ -75,12 +90,7 @@ impl OwnFiles {
         }
         if let Some((journal, cache)) = store {
             for (role, path) in [(Role::Journal, journal), (Role::Cache, cache)] {
-                own.files.push(OwnFile {
-                    role,
-                    id: FileId::of(&path),
-                    name: path.clone(),
-                    real: path,
-                });
+                own.files.push(OwnFile::new(role, path.clone(), path));
             }
         }
         if let [output, errors, ..] = own.files.as_slice() {
@@ -89,7 +99,9 @@ impl OwnFiles {
                 use std::os::unix::fs::FileTypeExt;
                 m.file_type().is_char_device()
             });
-            if errors.role == Role::Errors && output.is_same(&errors.real, errors.id) && !shareable
+            if errors.role == Role::Errors
+                && output.is_same(&errors.real, errors.real.file_name(), errors.id)
+                && !shareable
             {
                 return Err(Error::InvalidConfig(format!(
                     "-o and --errors both name {}: give them different files",
@@ -99,7 +111,11 @@ impl OwnFiles {
         }
         if let Some(thresholds) = thresholds {
             let id = FileId::of(thresholds);
-            if let Some(file) = own.files.iter().find(|file| file.is_same(thresholds, id)) {
+            if let Some(file) = own
+                .files
+                .iter()
+                .find(|file| file.is_same(thresholds, thresholds.file_name(), id))
+            {
                 return Err(Error::InvalidConfig(format!(
                     "{} is the --thresholds file and {}: refusing to overwrite it",
                     thresholds.display(),
@@ -112,12 +128,8 @@ impl OwnFiles {
 
     fn add(&mut self, role: Role, sink: &Sink) {
         if let Destination::File(real) | Destination::Stream(real) = &sink.destination {
-            self.files.push(OwnFile {
-                role,
-                id: FileId::of(real),
-                real: real.clone(),
-                name: sink.name.clone(),
-            });
+            self.files
+                .push(OwnFile::new(role, real.clone(), sink.name.clone()));
         }
     }
 
@@ -129,23 +141,35 @@ impl OwnFiles {
     /// command line, or found in a folder or by a pattern and not recognisably
     /// an earlier run's output. Nothing has been read or written then.
     pub fn screen(&self, inputs: Vec<Input>) -> Result<(Vec<Input>, Vec<String>)> {
-        let any_exists = self.files.iter().any(|file| file.id.is_some());
+        let own_inodes: Vec<u64> = self
+            .files
+            .iter()
+            .filter_map(|f| f.id)
+            .map(|id| id.inode())
+            .collect();
         let mut kept = Vec::with_capacity(inputs.len());
         let mut notes = Vec::new();
         for input in inputs {
-            if self.is_temporary(&input.path) {
+            let name = input.path.file_name();
+            if self.is_temporary(&input.path, name) {
                 notes.push(format!(
                     "not reading {}: it is a temporary file of this run's output",
                     input.path.display()
                 ));
                 continue;
             }
-            let id = if any_exists {
-                FileId::of(&input.path)
-            } else {
-                None
+            // A system call only for inputs that might be one of ours: an
+            // inode already known to differ from all of ours needs none.
+            let id = match input.inode {
+                _ if own_inodes.is_empty() => None,
+                Some(inode) if !own_inodes.contains(&inode) => None,
+                _ => FileId::of(&input.path),
             };
-            let Some(file) = self.files.iter().find(|file| file.is_same(&input.path, id)) else {
+            let Some(file) = self
+                .files
+                .iter()
+                .find(|file| file.is_same(&input.path, name, id))
+            else {
                 kept.push(input);
                 continue;
             };
@@ -168,19 +192,25 @@ impl OwnFiles {
         Ok((kept, notes))
     }
 
-    fn is_temporary(&self, path: &Path) -> bool {
-        self.files
-            .iter()
-            .any(|file| crate::atomic::is_temporary_of(path, &file.real))
+    /// Whether `path` (named `name`) is a temporary file of one of ours.
+    fn is_temporary(&self, path: &Path, name: Option<&OsStr>) -> bool {
+        // Temporaries are hidden files: most inputs are settled by one byte.
+        name.is_some_and(|name| name.as_encoded_bytes().first() == Some(&b'.'))
+            && self
+                .files
+                .iter()
+                .any(|file| crate::atomic::is_temporary_of(path, &file.real))
     }
 }
 
 impl OwnFile {
-    /// Whether `path` (with identity `id`, if it exists) is this file.
-    fn is_same(&self, path: &Path, id: Option<FileId>) -> bool {
+    /// Whether `path` (named `name`, with identity `id` if it exists) is this file.
+    fn is_same(&self, path: &Path, name: Option<&OsStr>, id: Option<FileId>) -> bool {
         match (self.id, id) {
             (Some(ours), Some(theirs)) => ours == theirs,
-            _ => same_lexically(&self.real, path),
+            (Some(_), None) => false,
+            // Not a file of ours on disk: the same name in the same place?
+            (None, _) => name == self.real_name.as_deref() && same_lexically(&self.real, path),
         }
     }
 
@@ -259,6 +289,8 @@ mod tests {
         Input {
             path: path.to_path_buf(),
             named,
+            relative: path.file_name().unwrap().into(),
+            inode: None,
         }
     }
 

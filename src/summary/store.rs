@@ -53,8 +53,43 @@ pub struct Store {
     check: CacheCheck,
 }
 
+/// Where a run's journal and cache live, and its output's temporaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreLocation {
+    /// The output they belong to.
+    pub output: PathBuf,
+    pub journal: PathBuf,
+    pub cache: PathBuf,
+    /// The folder the output's temporary files are written in.
+    pub temporaries: PathBuf,
+}
+
+impl StoreLocation {
+    /// Hidden files beside `output`: `.summary.parquet.journal`, `.summary.parquet.cache`.
+    pub fn beside(output: &Path) -> Self {
+        let (journal, cache) = paths_for(output);
+        StoreLocation {
+            output: output.to_path_buf(),
+            journal,
+            cache,
+            temporaries: crate::atomic::folder_of(output).to_path_buf(),
+        }
+    }
+
+    /// Files in `folder` instead (a folder of parts must hold nothing else).
+    pub fn in_folder(folder: &Path, output: &Path) -> Self {
+        let (journal, cache) = paths_for(&folder.join(output.file_name().unwrap_or_default()));
+        StoreLocation {
+            output: output.to_path_buf(),
+            journal,
+            cache,
+            temporaries: folder.to_path_buf(),
+        }
+    }
+}
+
 impl Store {
-    /// Opens the journal and cache of `output` for a run with `describe` options.
+    /// Opens the journal and cache at `location` for a run with `describe` options.
     /// Stored results made by another version or with other options are
     /// ignored.
     ///
@@ -63,16 +98,17 @@ impl Store {
     /// folder is missing or not writable), or another run is writing it. These
     /// are found before any file is read.
     pub fn open(
-        output: &Path,
+        location: &StoreLocation,
         describe: &describe::Options,
         options: StoreOptions,
     ) -> Result<Store> {
         debug_assert!(options.keeps_files());
+        let output = location.output.as_path();
         if output.is_dir() {
             let err = io::Error::new(io::ErrorKind::IsADirectory, "it is a folder");
             return Err(Error::write(output, err));
         }
-        let (journal_path, cache_path) = paths_for(output);
+        let (journal_path, cache_path) = (location.journal.clone(), location.cache.clone());
         let header = records::header(describe);
         // The journal sits beside the output: if it cannot be written, neither
         // can the output, and the user knows the output's name.
@@ -89,7 +125,7 @@ impl Store {
             .map_err(|_| Error::Busy(output.to_path_buf()))?;
         // With the lock held no other run writes this output, so temporary
         // files beside it were left by a run killed while writing it.
-        remove_abandoned_temporaries(output);
+        remove_abandoned_temporaries(output, &location.temporaries);
 
         let mut reusable = HashMap::new();
         if options.cache {
@@ -190,16 +226,9 @@ impl Store {
     }
 }
 
-/// Removes `.<name>.*.tmp` files beside `output` (see `crate::atomic`).
-fn remove_abandoned_temporaries(output: &Path) {
-    let Some(name) = output.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let folder = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let prefix = format!(".{name}.");
+/// Removes the `.<name>.*.tmp` files of `output` in `folder` (see `crate::atomic`).
+fn remove_abandoned_temporaries(output: &Path, folder: &Path) {
+    let prefix = crate::atomic::temporary_prefix(output);
     let Ok(entries) = fs::read_dir(folder) else {
         return;
     };
@@ -306,14 +335,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("summary.parquet");
         let p = describe::Options::default();
-        let store = Store::open(&output, &p, BOTH).unwrap();
+        let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
         assert!(store.reuse(&key("a.csv")).is_none());
         store.record(&key("a.csv"), &summary("a.csv", 0.25));
         store.complete().unwrap();
         let (journal, cache) = paths_for(&output);
         assert!(!journal.exists() && cache.exists());
 
-        let store = Store::open(&output, &p, BOTH).unwrap();
+        let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
         assert_eq!(
             store.reuse(&key("a.csv")).unwrap().columns[0].mean,
             Some(0.25)
@@ -336,10 +365,14 @@ mod tests {
             percentiles: Percentiles::new(&[0.1]).unwrap(),
             ..describe::Options::default()
         };
-        assert!(Store::open(&dir.path().join("o.parquet"), &other, BOTH)
-            .unwrap()
-            .reuse(&key("a.csv"))
-            .is_none());
+        assert!(Store::open(
+            &StoreLocation::beside(&dir.path().join("o.parquet")),
+            &other,
+            BOTH
+        )
+        .unwrap()
+        .reuse(&key("a.csv"))
+        .is_none());
     }
 
     #[test]
@@ -347,7 +380,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("s.parquet");
         let p = describe::Options::default();
-        let store = Store::open(&output, &p, BOTH).unwrap();
+        let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
         store.record(&key("a.csv"), &summary("a.csv", 0.5));
         drop(store); // killed: the journal stays
         let (journal, _) = paths_for(&output);
@@ -355,7 +388,7 @@ mod tests {
         file.write_all(b"{\"path\":\"b.csv\",\"si").unwrap();
         drop(file);
 
-        let store = Store::open(&output, &p, BOTH).unwrap();
+        let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
         assert!(store.reuse(&key("a.csv")).is_some());
         store.record(&key("c.csv"), &summary("c.csv", 0.75));
         drop(store);
@@ -368,7 +401,7 @@ mod tests {
             resume: false,
             ..BOTH
         };
-        let store = Store::open(&output, &p, fresh).unwrap();
+        let store = Store::open(&StoreLocation::beside(&output), &p, fresh).unwrap();
         assert!(store.reuse(&key("c.csv")).is_none());
     }
 
@@ -380,7 +413,12 @@ mod tests {
         let unrelated = dir.path().join(".other.parquet.Ab12Cd.tmp");
         fs::write(&abandoned, b"half").unwrap();
         fs::write(&unrelated, b"not ours").unwrap();
-        let _store = Store::open(&output, &describe::Options::default(), BOTH).unwrap();
+        let _store = Store::open(
+            &StoreLocation::beside(&output),
+            &describe::Options::default(),
+            BOTH,
+        )
+        .unwrap();
         assert!(!abandoned.exists());
         assert!(unrelated.exists());
     }
@@ -389,9 +427,18 @@ mod tests {
     fn a_second_run_on_the_same_output_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("s.parquet");
-        let _first = Store::open(&output, &describe::Options::default(), BOTH).unwrap();
+        let _first = Store::open(
+            &StoreLocation::beside(&output),
+            &describe::Options::default(),
+            BOTH,
+        )
+        .unwrap();
         assert!(matches!(
-            Store::open(&output, &describe::Options::default(), BOTH),
+            Store::open(
+                &StoreLocation::beside(&output),
+                &describe::Options::default(),
+                BOTH
+            ),
             Err(Error::Busy(_))
         ));
     }
@@ -401,12 +448,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("s.parquet");
         let p = describe::Options::default();
-        let store = Store::open(&output, &p, BOTH).unwrap();
+        let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
         store.record(&key("a.csv"), &summary("a.csv", 0.5));
         store.complete().unwrap();
         let (journal, cache) = paths_for(&output);
         let before = fs::read(&cache).unwrap();
-        Store::open(&output, &p, BOTH).unwrap().abandon().unwrap();
+        Store::open(&StoreLocation::beside(&output), &p, BOTH)
+            .unwrap()
+            .abandon()
+            .unwrap();
         assert_eq!(fs::read(&cache).unwrap(), before);
         assert!(!journal.exists());
     }
