@@ -174,7 +174,8 @@ fn parquet_strings_are_plain_utf8_for_pyarrow() {
     let provenance: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
     assert_eq!(provenance["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(
-        provenance["percentiles"],
+        provenance["options"]["percentiles"],
         serde_json::json!([0.25, 0.5, 0.75])
     );
+    assert_eq!(provenance["options"]["separator"], ",");
 }
