@@ -23,7 +23,7 @@ fn help_lists_commands_and_exit_codes() {
         .success()
         .stdout(predicate::str::contains("--percentiles"))
         .stdout(predicate::str::contains("--jobs"))
-        .stdout(predicate::str::contains("[default: summary.parquet, or parts/"));
+        .stdout(predicate::str::contains("[default: summary.parquet, or"));
     env.cmd()
         .args(["generate", "--help"])
         .assert()
