@@ -8,7 +8,9 @@
 //! - a FIFO, a character device (`/dev/null`, a terminal) or a descriptor
 //!   under `/dev/fd` or `/proc/self/fd` is written in place, as a stream;
 //! - a folder, a socket or a block device is refused, before any input is read;
-//! - nothing that is not ours is ever unlinked.
+//! - nothing that is not ours is ever unlinked;
+//! - `s3://bucket/key` is an object, written in one PUT (readers see the old
+//!   object or the whole new one, as with a rename).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic;
 use crate::error::{Error, Result};
+use crate::sources::s3::{self, S3Url};
 
 /// Symbolic links followed before giving up, as the kernel does (`ELOOP`).
 const MAX_LINKS: usize = 40;
@@ -30,6 +33,8 @@ pub enum Destination {
     /// A regular file (or one to create) at this path, symbolic links
     /// followed; replaced atomically.
     File(PathBuf),
+    /// An object in a bucket, replaced in one PUT.
+    Object(S3Url),
 }
 
 /// What identifies a file on this machine: its device and inode.
@@ -80,6 +85,9 @@ impl Destination {
         if is_stdout_alias(path) {
             return Ok(Destination::Stdout);
         }
+        if s3::is_s3(path) {
+            return object_destination(path);
+        }
         let mut current = path.to_path_buf();
         for _ in 0..MAX_LINKS {
             let metadata = match fs::symlink_metadata(&current) {
@@ -106,7 +114,7 @@ impl Destination {
     /// The file written to, when it is a path.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Destination::Stdout => None,
+            Destination::Stdout | Destination::Object(_) => None,
             Destination::Stream(path) | Destination::File(path) => Some(path),
         }
     }
@@ -116,7 +124,7 @@ impl Destination {
         match self {
             Destination::Stdout => io::stdout().is_terminal(),
             Destination::Stream(path) => File::open(path).is_ok_and(|file| file.is_terminal()),
-            Destination::File(_) => false,
+            Destination::File(_) | Destination::Object(_) => false,
         }
     }
 
@@ -146,6 +154,9 @@ impl Destination {
             Destination::File(path) => {
                 atomic::write_with(path, durable, |file| file.write_all(bytes))
             }
+            Destination::Object(url) => s3::client()
+                .and_then(|client| client.put(url, bytes.to_vec()))
+                .map_err(|err| io::Error::other(err.reason)),
         }
     }
 }
@@ -214,6 +225,17 @@ pub fn is_stream(path: &Path) -> bool {
         Destination::resolve(path),
         Ok(Destination::Stdout | Destination::Stream(_))
     )
+}
+
+/// An `s3://bucket/key` output: an object, not a folder of the bucket.
+fn object_destination(path: &Path) -> io::Result<Destination> {
+    let url = S3Url::parse(&path.to_string_lossy()).map_err(|err| refusal(&err.reason))?;
+    if url.key.is_empty() || url.key.ends_with('/') {
+        return Err(refusal(
+            "it names a folder of the bucket, not an object: give the object's key (s3://BUCKET/out.parquet)",
+        ));
+    }
+    Ok(Destination::Object(url))
 }
 
 /// How a path that is not a link is written.

@@ -79,6 +79,10 @@ pub enum Error {
     #[error("another polarsdesc run is writing {} (its journal is locked)", .0.display())]
     Busy(PathBuf),
 
+    /// A request to object storage failed (the message names the URL).
+    #[error("{0}")]
+    Remote(crate::sources::s3::RemoteError),
+
     /// The parts given to `merge` are not one whole run's.
     #[error("{0}")]
     Parts(String),

@@ -23,6 +23,7 @@ use crate::error::{Error, ExitCode, Result};
 use crate::output::{self, provenance, FailureRow, Provenance};
 use crate::progress::Console;
 use crate::shards::Shard;
+use crate::sources::s3;
 
 /// What `merge` combines, and where the table goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,22 +164,22 @@ fn refused(message: String) -> Error {
     Error::Parts(message)
 }
 
-/// Every part in `folder`, read; hidden files are skipped, anything else
-/// that is not a part is refused.
+/// Every part in `folder` (a local folder, or a prefix of a bucket), read;
+/// hidden files are skipped, anything else that is not a part is refused.
 fn read_parts(folder: &Path) -> Result<Vec<Part>> {
-    let entries = std::fs::read_dir(folder).map_err(|cause| Error::Input {
-        path: folder.to_path_buf(),
-        cause,
-    })?;
+    let entries = if s3::is_s3(folder) {
+        bucket_entries(folder)?
+    } else {
+        folder_entries(folder)?
+    };
     let mut parts = Vec::new();
     let mut strangers = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, path) in entries {
         if name.starts_with('.') {
             continue;
         }
         match Shard::of_part_name(&name) {
-            Some(shard) => parts.push(read_part(&entry.path(), shard)?),
+            Some(shard) => parts.push(read_part(&path, shard)?),
             None => strangers.push(name),
         }
     }
@@ -201,6 +202,44 @@ fn read_parts(folder: &Path) -> Result<Vec<Part>> {
     Ok(parts)
 }
 
+/// The names and paths of the entries of a local folder.
+fn folder_entries(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let entries = std::fs::read_dir(folder).map_err(|cause| Error::Input {
+        path: folder.to_path_buf(),
+        cause,
+    })?;
+    Ok(entries
+        .flatten()
+        .map(|entry| {
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+            )
+        })
+        .collect())
+}
+
+/// The names and URLs of the objects directly below a prefix of a bucket.
+fn bucket_entries(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let url = s3::S3Url::parse(&folder.to_string_lossy()).map_err(Error::Remote)?;
+    let objects = s3::client()
+        .and_then(|client| client.list(&url, false))
+        .map_err(Error::Remote)?;
+    Ok(objects
+        .into_iter()
+        .map(|object| {
+            let name = object
+                .url
+                .key
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            (name, PathBuf::from(object.url.to_string()))
+        })
+        .collect())
+}
+
 /// One part and what it records about itself.
 fn read_part(path: &Path, shard: Shard) -> Result<Part> {
     let unreadable = |reason: String| {
@@ -209,8 +248,7 @@ fn read_part(path: &Path, shard: Shard) -> Result<Part> {
             path.display()
         ))
     };
-    let file = File::open(path).map_err(|err| unreadable(err.to_string()))?;
-    let mut reader = ParquetReader::new(file);
+    let mut reader = ParquetReader::new(part_bytes(path).map_err(unreadable)?);
     let metadata = reader
         .get_metadata()
         .map_err(|err| unreadable(first_line(&err.to_string())))?;
@@ -233,6 +271,22 @@ fn read_part(path: &Path, shard: Shard) -> Result<Part> {
         provenance,
         frame,
     })
+}
+
+/// A part's bytes: a local file is mapped, an object fetched whole.
+fn part_bytes(
+    path: &Path,
+) -> std::result::Result<Box<dyn polars::io::mmap::MmapBytesReader>, String> {
+    if s3::is_s3(path) {
+        let url = s3::S3Url::parse(&path.to_string_lossy()).map_err(|err| err.reason)?;
+        let bytes = s3::client()
+            .and_then(|client| client.get(&url))
+            .map_err(|err| err.reason)?;
+        Ok(Box::new(std::io::Cursor::new(bytes)))
+    } else {
+        let file = File::open(path).map_err(|err| err.to_string())?;
+        Ok(Box::new(file))
+    }
 }
 
 fn first_line(text: &str) -> String {

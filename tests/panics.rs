@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use polarsdesc::config::{OutputFormat, OutputTarget, RunConfig};
-use polarsdesc::describe::{describe_file, FileError, FileSummary, Options};
+use polarsdesc::describe::{describe_origin, FileError, FileSummary, Options, Origin};
 use polarsdesc::parallel::SpareCores;
 use polarsdesc::progress::Console;
 
@@ -17,14 +17,15 @@ use polarsdesc::progress::Console;
 const CHILD_FOLDER: &str = "POLARSDESC_PANIC_TEST_FOLDER";
 
 fn panics_on_boom(
-    path: &Path,
+    origin: Origin,
     options: &Options,
     spare: &SpareCores,
 ) -> Result<FileSummary, FileError> {
+    let path = origin.path();
     if path.ends_with("boom.csv") {
         panic!("test panic on {}", path.display());
     }
-    describe_file(path, options, spare)
+    describe_origin(origin, options, spare)
 }
 
 /// The child's work: the real run with a panicking describer, as `main` sets it up.

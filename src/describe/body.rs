@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use super::decompress::{self, Compression};
 use super::tokenizer::{self, QUOTE};
 use crate::parallel::{run_polars_inline, SpareCores};
+use crate::sources::s3::{self, ObjectInfo};
 
 /// Files larger than this are read block by block; blocks are about this size.
 pub const BLOCK_BYTES: usize = 8 * 1024 * 1024;
@@ -24,9 +25,96 @@ enum Source {
     /// The whole file, read once.
     Memory(Arc<Vec<u8>>),
     /// A large file, read again on each pass; its size when opened.
-    File(PathBuf, u64),
+    Plain(Raw, u64),
     /// A large compressed file, decompressed again on each pass.
-    Compressed(PathBuf, Compression),
+    Compressed(Raw, Compression),
+}
+
+/// Where a large file's raw bytes are read (again) from.
+#[derive(Debug, Clone)]
+enum Raw {
+    File(PathBuf),
+    Object(ObjectInfo),
+}
+
+impl Raw {
+    /// Its raw bytes from `offset` on.
+    fn reader(&self, offset: u64) -> io::Result<Box<dyn Read + Send>> {
+        match self {
+            Raw::File(path) => {
+                let mut file = File::open(path)?;
+                file.seek(SeekFrom::Start(offset))?;
+                Ok(Box::new(file))
+            }
+            Raw::Object(object) => Ok(Box::new(ObjectReader::new(object.clone(), offset))),
+        }
+    }
+
+    /// Its decompressed bytes, from the start; `fetched` are its first raw
+    /// bytes when they are at hand already (an object's prefetched head).
+    fn decompressed(
+        &self,
+        compression: Compression,
+        fetched: Vec<u8>,
+    ) -> io::Result<Box<dyn Read + Send>> {
+        match (self, compression) {
+            (Raw::File(path), compression) => decompress::open(path, compression),
+            // A zip is read at its end first: the whole object, in memory.
+            (Raw::Object(object), Compression::Zip) => {
+                let mut bytes = fetched;
+                ObjectReader::new(object.clone(), bytes.len() as u64).read_to_end(&mut bytes)?;
+                decompress::zip_entry(io::Cursor::new(bytes), &object.url.to_string())
+            }
+            (Raw::Object(object), compression) => {
+                let rest = ObjectReader::new(object.clone(), fetched.len() as u64);
+                decompress::stream(Box::new(io::Cursor::new(fetched).chain(rest)), compression)
+            }
+        }
+    }
+}
+
+/// An object's bytes from some offset, fetched a block at a time with
+/// ranged GETs, so that memory holds one block of a large object.
+struct ObjectReader {
+    object: ObjectInfo,
+    position: u64,
+    buffer: Vec<u8>,
+    consumed: usize,
+}
+
+impl ObjectReader {
+    fn new(object: ObjectInfo, position: u64) -> Self {
+        ObjectReader {
+            object,
+            position,
+            buffer: Vec::new(),
+            consumed: 0,
+        }
+    }
+}
+
+impl Read for ObjectReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.consumed == self.buffer.len() {
+            let end = (self.position + BLOCK_BYTES as u64).min(self.object.size);
+            if self.position >= end {
+                return Ok(0);
+            }
+            let client = s3::client().map_err(|err| io::Error::other(err.reason))?;
+            self.buffer = client
+                .get_range(&self.object.url, self.position..end)
+                .map_err(|err| io::Error::other(err.reason))?;
+            self.position += self.buffer.len() as u64;
+            self.consumed = 0;
+            if self.buffer.is_empty() {
+                return Ok(0);
+            }
+        }
+        let count = out.len().min(self.buffer.len() - self.consumed);
+        out[..count].copy_from_slice(&self.buffer[self.consumed..self.consumed + count]);
+        self.consumed += count;
+        Ok(count)
+    }
 }
 
 /// A CSV file: its beginning (for the header and the sample rows) and access
@@ -48,26 +136,55 @@ impl CsvFile {
     /// # Errors
     /// When the file cannot be opened, read or decompressed.
     pub fn open(path: &Path, separator: u8) -> io::Result<Self> {
-        if path.file_name().is_some_and(decompress::is_tar) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "a tar archive, which polarsdesc does not read (pandas reads one that holds \
-                 a single file): extract it first",
-            ));
-        }
+        refuse_tar(path.file_name().unwrap_or_default())?;
         let compression = path.file_name().and_then(Compression::of_name);
-        let (mut reader, size): (Box<dyn Read + Send>, u64) = match compression {
-            Some(compression) => (decompress::open(path, compression)?, 0),
+        let raw = Raw::File(path.to_path_buf());
+        let (reader, size): (Box<dyn Read + Send>, u64) = match compression {
+            Some(compression) => (raw.decompressed(compression, Vec::new())?, 0),
             None => {
                 let file = File::open(path)?;
                 let size = file.metadata()?.len();
                 (Box::new(file), size)
             }
         };
-        let mut bytes = Vec::with_capacity(size.min(BLOCK_BYTES as u64) as usize + 1);
-        (&mut reader)
-            .take(BLOCK_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)?;
+        CsvFile::read_head(reader, Vec::new(), raw, compression, size, separator)
+    }
+
+    /// Opens an object of a bucket whose first bytes (`head`, up to one
+    /// block and a byte, or the whole object) are already fetched.
+    ///
+    /// # Errors
+    /// When the rest of the object cannot be fetched or decompressed.
+    pub fn open_object(object: &ObjectInfo, head: Vec<u8>, separator: u8) -> io::Result<Self> {
+        let name = object.url.key.rsplit('/').next().unwrap_or_default();
+        refuse_tar(name.as_ref())?;
+        let raw = Raw::Object(object.clone());
+        match Compression::of_name(name.as_ref()) {
+            Some(compression) => {
+                let reader = raw.decompressed(compression, head)?;
+                CsvFile::read_head(reader, Vec::new(), raw, Some(compression), 0, separator)
+            }
+            None => {
+                let reader = raw.reader(head.len() as u64)?;
+                CsvFile::read_head(reader, head, raw, None, object.size, separator)
+            }
+        }
+    }
+
+    /// Reads up to a block and a byte (after `start`, bytes read already):
+    /// a file that fits is held whole; a larger one keeps its first block,
+    /// cut at a record end, and is read again from `raw` for each pass.
+    fn read_head(
+        mut reader: Box<dyn Read + Send>,
+        mut bytes: Vec<u8>,
+        raw: Raw,
+        compression: Option<Compression>,
+        size: u64,
+        separator: u8,
+    ) -> io::Result<Self> {
+        bytes.reserve(size.min(BLOCK_BYTES as u64) as usize + 1);
+        let wanted = (BLOCK_BYTES as u64 + 1).saturating_sub(bytes.len() as u64);
+        (&mut reader).take(wanted).read_to_end(&mut bytes)?;
         if bytes.len() <= BLOCK_BYTES {
             return Ok(CsvFile::from_bytes(bytes, separator));
         }
@@ -77,8 +194,8 @@ impl CsvFile {
         let mut head = Vec::new();
         blocks.next_block(&mut head)?;
         let source = match compression {
-            Some(compression) => Source::Compressed(path.to_path_buf(), compression),
-            None => Source::File(path.to_path_buf(), size),
+            Some(compression) => Source::Compressed(raw, compression),
+            None => Source::Plain(raw, size),
         };
         Ok(CsvFile {
             source,
@@ -147,7 +264,7 @@ impl CsvFile {
     ) -> io::Result<Vec<T>> {
         let size = match &self.source {
             Source::Memory(bytes) => return Ok(vec![parse(&bytes[body_start..])]),
-            Source::File(_, size) => *size as usize,
+            Source::Plain(_, size) => *size as usize,
             // Unknown until decompressed: one helper at most (2 blocks known).
             Source::Compressed(..) => 2 * BLOCK_BYTES,
         };
@@ -201,13 +318,9 @@ impl CsvFile {
     fn block_reader(&self, body_start: usize) -> io::Result<BlockReader> {
         let reader: Box<dyn Read + Send> = match &self.source {
             Source::Memory(bytes) => Box::new(io::Cursor::new(bytes[body_start..].to_vec())),
-            Source::File(path, _) => {
-                let mut file = File::open(path)?;
-                file.seek(SeekFrom::Start(body_start as u64))?;
-                Box::new(file)
-            }
-            Source::Compressed(path, compression) => {
-                let mut reader = decompress::open(path, *compression)?;
+            Source::Plain(raw, _) => raw.reader(body_start as u64)?,
+            Source::Compressed(raw, compression) => {
+                let mut reader = raw.decompressed(*compression, Vec::new())?;
                 let skipped =
                     io::copy(&mut (&mut reader).take(body_start as u64), &mut io::sink())?;
                 if skipped < body_start as u64 {
@@ -221,6 +334,18 @@ impl CsvFile {
         };
         Ok(BlockReader::new(reader, Vec::new(), self.separator))
     }
+}
+
+/// Refuses a tar archive by its name.
+fn refuse_tar(name: &std::ffi::OsStr) -> io::Result<()> {
+    if decompress::is_tar(name) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "a tar archive, which polarsdesc does not read (pandas reads one that holds \
+             a single file): extract it first",
+        ));
+    }
+    Ok(())
 }
 
 /// Blocks handed out in order, with their index, in reused buffers.

@@ -69,30 +69,46 @@ impl Compression {
 /// read, it holds other than one entry, or the entry's method is neither
 /// stored nor deflate. Corrupt data surfaces as an error of the reads.
 pub fn open(path: &Path, compression: Compression) -> io::Result<Box<dyn Read + Send>> {
-    let file = BufReader::with_capacity(1 << 16, File::open(path)?);
+    match compression {
+        Compression::Zip => zip_entry(File::open(path)?, &path.display().to_string()),
+        stream_format => stream(Box::new(File::open(path)?), stream_format),
+    }
+}
+
+/// The decompressed bytes of a stream in a format other than zip.
+///
+/// # Errors
+/// For zip, which needs to seek (see [`zip_entry`]).
+pub fn stream(
+    raw: Box<dyn Read + Send>,
+    compression: Compression,
+) -> io::Result<Box<dyn Read + Send>> {
+    let raw = BufReader::with_capacity(1 << 16, raw);
     Ok(match compression {
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(file)),
-        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(file)),
-        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(file)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(file)?),
-        Compression::Zip => open_zip_entry(path)?,
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
+        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(raw)),
+        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(raw)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(raw)?),
+        Compression::Zip => return Err(invalid("a zip archive must be read whole".into())),
     })
 }
 
-/// The one entry of a zip archive, streamed from where its data starts.
-fn open_zip_entry(path: &Path) -> io::Result<Box<dyn Read + Send>> {
-    let mut archive = zip::ZipArchive::new(File::open(path)?).map_err(zip_error)?;
+/// The one entry of the zip archive `archive` (named `name` in messages),
+/// streamed from where its data starts.
+///
+/// # Errors
+/// As [`open`].
+pub fn zip_entry<R: Read + Seek + Send + 'static>(
+    archive: R,
+    name: &str,
+) -> io::Result<Box<dyn Read + Send>> {
+    let mut archive = zip::ZipArchive::new(archive).map_err(zip_error)?;
     let names: Vec<String> = archive
         .file_names()
         .map(|name| name.map(String::from).map_err(zip_error))
         .collect::<io::Result<_>>()?;
     match names.len() {
-        0 => {
-            return Err(invalid(format!(
-                "Zero files found in ZIP file {}",
-                path.display()
-            )))
-        }
+        0 => return Err(invalid(format!("Zero files found in ZIP file {name}"))),
         1 => {}
         _ => {
             return Err(invalid(format!(
@@ -108,9 +124,9 @@ fn open_zip_entry(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     );
     drop(entry);
     let start = start.ok_or_else(|| invalid("the zip entry's data cannot be found".into()))?;
-    let mut file = File::open(path)?;
-    file.seek(SeekFrom::Start(start))?;
-    let data = BufReader::new(file).take(size);
+    let mut raw = archive.into_inner();
+    raw.seek(SeekFrom::Start(start))?;
+    let data = BufReader::new(raw).take(size);
     match method {
         zip::CompressionMethod::Stored => Ok(Box::new(data)),
         zip::CompressionMethod::Deflated => {

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::parallel::SpareCores;
+use crate::sources::s3::{ObjectInfo, RemoteError};
 use body::CsvFile;
 pub use decompress::Compression;
 pub use layout::LayoutError;
@@ -143,6 +144,66 @@ pub fn describe_file(
         columns,
         warnings,
     })
+}
+
+/// Where one file's bytes are.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A local file.
+    File(PathBuf),
+    /// An object of a bucket, with its first bytes fetched ahead (or why
+    /// they could not be).
+    Object {
+        object: ObjectInfo,
+        head: Result<Vec<u8>, RemoteError>,
+    },
+}
+
+impl Origin {
+    /// The file's path, or the object's URL.
+    pub fn path(&self) -> PathBuf {
+        match self {
+            Origin::File(path) => path.clone(),
+            Origin::Object { object, .. } => PathBuf::from(object.url.to_string()),
+        }
+    }
+}
+
+/// Reads and describes a local file or an object (see [`describe_file`]).
+///
+/// # Errors
+/// As [`describe_file`]; for an object, also when it cannot be fetched.
+pub fn describe_origin(
+    origin: Origin,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<FileSummary, FileError> {
+    match origin {
+        // Discovery keeps an object it did not find, for this error.
+        Origin::File(path) if crate::sources::s3::is_s3(&path) => {
+            Err(FileError::Read(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "no such object, nor CSV objects below {}/",
+                    path.display().to_string().trim_end_matches('/')
+                ),
+            )))
+        }
+        Origin::File(path) => describe_file(&path, options, spare),
+        Origin::Object { object, head } => {
+            let path = PathBuf::from(object.url.to_string());
+            let head = head.map_err(|err| FileError::Read(io::Error::other(err.reason)))?;
+            let file =
+                CsvFile::open_object(&object, head, options.separator).map_err(FileError::Read)?;
+            let (columns, warnings) = describe_csv(&file, options, spare)?;
+            Ok(FileSummary {
+                label: label_of(&path),
+                path,
+                columns,
+                warnings,
+            })
+        }
+    }
 }
 
 /// Describes the numeric columns of a whole CSV file held in `bytes`.

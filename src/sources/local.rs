@@ -1,6 +1,5 @@
 //! Local paths: a file itself, a folder's CSV files (its subfolders' too with `-r`), a glob pattern's matches.
 
-use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,60 +8,55 @@ use super::{pattern, DiscoverOptions, Discovered, Input};
 use crate::describe::{decompress::ends_with_ignoring_case, Compression};
 use crate::error::{Error, Result};
 
-/// The files the inputs name, in the order given (a folder's files and a
-/// pattern's matches sorted), each once. Hidden entries (names starting with
-/// a dot) are left out of folders and patterns, as a shell's `*` leaves them
-/// out; a subfolder is searched only with `recursive` (links to folders inside
-/// a folder are not followed).
+/// Adds the files one local input names to `found`: a folder's CSV files
+/// (sorted), a pattern's matches, or the file itself. Hidden entries (names
+/// starting with a dot) are left out of folders and patterns, as a shell's
+/// `*` leaves them out; a subfolder is searched only with `recursive` (links
+/// to folders inside a folder are not followed).
 ///
 /// A path that does not exist is kept, so that reading it fails with a
 /// message naming it while the other inputs are still summarized.
 ///
 /// # Errors
 /// When a folder cannot be listed or a glob pattern is malformed.
-pub fn discover(inputs: &[PathBuf], options: DiscoverOptions) -> Result<Discovered> {
-    let mut found = Discovered::default();
-    for input in inputs {
-        let (paths, named, root) = if input.is_dir() {
-            let mut files = Vec::new();
-            walk_folder(input, options.recursive, &mut files, &mut found)?;
-            // By bytes: comparing paths component by component took a third
-            // of a 20,000-file discovery.
-            files.sort_unstable_by(|(a, _), (b, _)| {
-                a.as_os_str()
-                    .as_encoded_bytes()
-                    .cmp(b.as_os_str().as_encoded_bytes())
-            });
-            (files, false, input.clone())
-        } else if !input.exists() && pattern::is_pattern(input) {
-            let root = pattern::fixed_part(input);
-            let matches = pattern::matches(input, &mut found)?;
-            (
-                matches.into_iter().map(|path| (path, None)).collect(),
-                false,
-                root,
-            )
-        } else {
-            let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
-            (vec![(input.clone(), None)], true, root)
-        };
-        found
-            .files
-            .extend(paths.into_iter().map(|(path, inode)| Input {
-                relative: relative_to(&path, &root),
-                path,
-                named,
-                inode,
-            }));
-    }
-    // One folder or pattern cannot name a file twice; several inputs can.
-    if inputs.len() > 1 {
-        let mut seen = HashSet::new();
-        found.files.retain(|input| {
-            seen.insert(fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone()))
+pub fn discover_local(
+    input: &Path,
+    options: DiscoverOptions,
+    found: &mut Discovered,
+) -> Result<()> {
+    let (paths, named, root) = if input.is_dir() {
+        let mut files = Vec::new();
+        walk_folder(input, options.recursive, &mut files, found)?;
+        // By bytes: comparing paths component by component took a third
+        // of a 20,000-file discovery.
+        files.sort_unstable_by(|(a, _), (b, _)| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
         });
-    }
-    Ok(found)
+        (files, false, input.to_path_buf())
+    } else if !input.exists() && pattern::is_pattern(input) {
+        let root = pattern::fixed_part(input);
+        let matches = pattern::matches(input, found)?;
+        (
+            matches.into_iter().map(|path| (path, None)).collect(),
+            false,
+            root,
+        )
+    } else {
+        let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
+        (vec![(input.to_path_buf(), None)], true, root)
+    };
+    found
+        .files
+        .extend(paths.into_iter().map(|(path, inode)| Input {
+            relative: relative_to(&path, &root),
+            path,
+            named,
+            inode,
+            object: None,
+        }));
+    Ok(())
 }
 
 /// `path` below `root` (`2024/a.csv` for `data/2024/a.csv` below `data`),
@@ -161,6 +155,7 @@ pub fn has_csv_files(folder: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::discover;
 
     fn touch(dir: &Path, name: &str) -> PathBuf {
         let path = dir.join(name);

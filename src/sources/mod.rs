@@ -1,11 +1,46 @@
-//! The inputs of a run: which files the paths, folders and glob patterns on the command line name, each once.
+//! The inputs of a run: which files the paths, folders and glob patterns on the command line name, each once, on disk or in a bucket.
 
+mod bucket;
 mod local;
 mod pattern;
+pub mod prefetch;
+pub mod s3;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
-pub use local::{discover, has_csv_files, is_csv_name};
+use crate::error::Result;
+pub use local::{has_csv_files, is_csv_name};
+pub use s3::ObjectInfo;
+
+/// The files the inputs name, in the order given (a folder's files and a
+/// pattern's matches sorted), each once: local paths (see
+/// `local::discover_local`) and `s3://` URLs (see `bucket`).
+///
+/// # Errors
+/// When a folder or a bucket cannot be listed, or a pattern is malformed.
+pub fn discover(inputs: &[PathBuf], options: DiscoverOptions) -> Result<Discovered> {
+    let mut found = Discovered::default();
+    for input in inputs {
+        if s3::is_s3(input) {
+            bucket::discover_objects(input, options, &mut found)?;
+        } else {
+            local::discover_local(input, options, &mut found)?;
+        }
+    }
+    // One folder or pattern cannot name a file twice; several inputs can.
+    if inputs.len() > 1 {
+        let mut seen = HashSet::new();
+        found.files.retain(|input| {
+            let key = match &input.object {
+                Some(object) => PathBuf::from(object.url.to_string()),
+                None => std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone()),
+            };
+            seen.insert(key)
+        });
+    }
+    Ok(found)
+}
 
 /// One input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +57,8 @@ pub struct Input {
     /// found in a folder): lets the run tell it apart from its own files
     /// without a system call per input.
     pub inode: Option<u64>,
+    /// For an object in a bucket (`path` is its URL): what its listing said.
+    pub object: Option<ObjectInfo>,
 }
 
 /// How folders are searched.

@@ -5,31 +5,28 @@ pub mod parts;
 pub mod records;
 pub mod store;
 pub mod table;
+mod workers;
 
 use std::fmt;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::config::{DiscoverOptions, GenerateConfig, OutputFormat, OutputTarget, RunConfig};
-use crate::describe::{self, FileError, FileSummary};
+use crate::describe::{self, FileError, FileSummary, Origin};
 use crate::destination::{Destination, Sink};
 use crate::error::{Error, ExitCode, Result};
 use crate::generate;
-use crate::interrupt;
 use crate::output::{self, Provenance};
-use crate::parallel::{self, SpareCores};
+use crate::parallel::SpareCores;
 use crate::progress::Console;
-use crate::sources::{self, display_path, Discovered};
+use crate::sources::{self, display_path, Discovered, Input};
 use own_files::OwnFiles;
-use records::FileKey;
 use store::{Store, StoreLocation};
 
-/// How `run` describes one file: [`describe::describe_file`], or a stand-in
-/// (tests use one that panics, to show that a panic costs only its file).
-pub type Describer = dyn Fn(&Path, &describe::Options, &SpareCores) -> std::result::Result<FileSummary, FileError>
+/// How `run` describes one file or object: [`describe::describe_origin`], or
+/// a stand-in (tests use one that panics, to show that a panic costs only
+/// its file).
+pub type Describer = dyn Fn(Origin, &describe::Options, &SpareCores) -> std::result::Result<FileSummary, FileError>
     + Sync;
 
 /// One file that could not be summarized, and why.
@@ -114,7 +111,7 @@ impl RunReport {
 /// interrupted, or (with `--strict`) a file fails. A file that fails is
 /// otherwise not an error of the run: it is listed in the report.
 pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
-    run_with(config, console, &describe::describe_file)
+    run_with(config, console, &describe::describe_origin)
 }
 
 /// [`run`], describing each file with `describer`.
@@ -124,7 +121,8 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
 pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) -> Result<RunReport> {
     let started = Instant::now();
     let plan = Plan::make(config, console)?;
-    let described = describe_all(&plan.files, config, plan.store.as_ref(), console, describer)?;
+    let described =
+        workers::describe_all(&plan.files, config, plan.store.as_ref(), console, describer)?;
     let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     report_problems(&described.warnings, &failures, console);
@@ -222,7 +220,7 @@ fn run_provenance(config: &RunConfig, failures: &[FileFailure], files: usize) ->
 struct Plan {
     output: Sink,
     errors: Option<Sink>,
-    files: Vec<PathBuf>,
+    files: Vec<Input>,
     store: Option<Store>,
 }
 
@@ -245,7 +243,7 @@ fn output_and_state(config: &RunConfig) -> Result<(Sink, Option<StoreLocation>)>
         (OutputTarget::File(folder), Some(shard)) => {
             let parts = parts::Parts::prepare(folder)?;
             let sink = parts.sink(shard)?;
-            let location = keeps.then(|| parts.store_location(shard));
+            let location = parts.store_location(shard).filter(|_| keeps);
             Ok((sink, location))
         }
     }
@@ -295,14 +293,13 @@ impl Plan {
         if let Some(shard) = config.shard {
             inputs.retain(|input| shard.owns(input.relative.as_os_str().as_encoded_bytes()));
         }
-        let files: Vec<PathBuf> = inputs.into_iter().map(|input| input.path).collect();
         let store = location
             .map(|location| Store::open(&location, &config.describe, config.store))
             .transpose()?;
         Ok(Plan {
             output,
             errors,
-            files,
+            files: inputs,
             store,
         })
     }
@@ -318,7 +315,7 @@ fn check_output(output: &Sink, config: &RunConfig) -> Result<()> {
     }
     if config.store.resume && !output.destination.is_file() {
         return Err(Error::InvalidConfig(format!(
-            "--resume needs an output file (the journal is kept beside it), not {}",
+            "--resume needs a local output file (the journal is kept beside it), not {}",
             output.describe()
         )));
     }
@@ -332,6 +329,9 @@ fn check_writable(sink: &Sink) -> Result<()> {
         Destination::File(real) => {
             crate::atomic::check_writable(real).map_err(|err| Error::write(&sink.name, err))
         }
+        Destination::Object(url) => crate::sources::s3::client()
+            .and_then(|client| client.check_bucket(url))
+            .map_err(|err| Error::write(&sink.name, std::io::Error::other(err.reason))),
         Destination::Stdout | Destination::Stream(_) => Ok(()),
     }
 }
@@ -389,106 +389,6 @@ fn is_missing_or_empty(folder: &Path) -> bool {
         Ok(mut entries) => entries.next().is_none(),
         Err(err) => err.kind() == std::io::ErrorKind::NotFound,
     }
-}
-
-/// What the workers found: the rows of the files summarized, the failures,
-/// and warnings per file.
-struct Described {
-    rows: table::Collector,
-    summarized: usize,
-    reused: usize,
-    failures: Vec<FileFailure>,
-    warnings: Vec<(PathBuf, Vec<String>)>,
-}
-
-/// Describes every file on the configured workers, each file isolated from
-/// the others' failures and panics, with a progress bar. A file unchanged
-/// since an earlier run takes its stored result; every result is put on
-/// record in the journal as it comes.
-///
-/// # Errors
-/// When the worker threads cannot start, or the run is interrupted.
-fn describe_all(
-    files: &[PathBuf],
-    config: &RunConfig,
-    store: Option<&Store>,
-    console: &Console,
-    describer: &Describer,
-) -> Result<Described> {
-    let bar = console.bar(files.len() as u64, "describing", "files");
-    let described = Mutex::new(Described {
-        rows: table::Collector::new(&config.describe.percentiles),
-        summarized: 0,
-        reused: 0,
-        failures: Vec::new(),
-        warnings: Vec::new(),
-    });
-    let stop = AtomicBool::new(false);
-    parallel::for_each_on_workers(config.jobs, files, |_, path, spare| {
-        if interrupt::requested() || stop.load(Ordering::Relaxed) {
-            return;
-        }
-        let key = store.and_then(|store| FileKey::of(path, store.check()));
-        let stored = store
-            .zip(key.as_ref())
-            .and_then(|(store, key)| store.reuse(key));
-        let reused = stored.is_some();
-        let outcome = match stored {
-            Some(summary) => Ok(summary),
-            None => describe_isolated(path, &config.describe, spare, describer),
-        };
-        if let (Ok(summary), Some(store), Some(key), false) = (&outcome, store, &key, reused) {
-            store.record(key, summary);
-        }
-        // The lock is held for a few appends; the file's own allocations are
-        // freed at once, so memory grows only by the rows kept.
-        let mut described = described.lock().unwrap_or_else(|e| e.into_inner());
-        match outcome {
-            Ok(summary) => {
-                described.rows.add(&summary);
-                described.summarized += 1;
-                described.reused += usize::from(reused);
-                if !summary.warnings.is_empty() {
-                    described.warnings.push((summary.path, summary.warnings));
-                }
-            }
-            Err(failure) => {
-                stop.fetch_or(config.strict, Ordering::Relaxed);
-                described.failures.push(failure);
-            }
-        }
-        bar.inc(1);
-    })?;
-    bar.finish_and_clear();
-    if interrupt::requested() {
-        return Err(Error::Interrupted {
-            resumable: store.is_some() && config.store.journal,
-        });
-    }
-    Ok(described.into_inner().unwrap_or_else(|e| e.into_inner()))
-}
-
-/// Describes one file; a panic inside (ours or a dependency's) becomes this file's error.
-fn describe_isolated(
-    path: &Path,
-    options: &describe::Options,
-    spare: &SpareCores,
-    describer: &Describer,
-) -> std::result::Result<FileSummary, FileFailure> {
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| describer(path, options, spare)))
-        .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
-    outcome.map_err(|error| FileFailure {
-        path: path.to_path_buf(),
-        error,
-    })
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// Warnings per file, then errors per file, on stderr, each sorted by path.

@@ -127,10 +127,13 @@ impl OwnFiles {
     }
 
     fn add(&mut self, role: Role, sink: &Sink) {
-        if let Destination::File(real) | Destination::Stream(real) = &sink.destination {
-            self.files
-                .push(OwnFile::new(role, real.clone(), sink.name.clone()));
-        }
+        let real = match &sink.destination {
+            Destination::File(real) | Destination::Stream(real) => real.clone(),
+            // Compared with objects found in a bucket by URL.
+            Destination::Object(url) => PathBuf::from(url.to_string()),
+            Destination::Stdout => return,
+        };
+        self.files.push(OwnFile::new(role, real, sink.name.clone()));
     }
 
     /// The inputs without the run's own files, and a note for each file left
@@ -291,6 +294,7 @@ mod tests {
             named,
             relative: path.file_name().unwrap().into(),
             inode: None,
+            object: None,
         }
     }
 

@@ -5,6 +5,9 @@
 //! Parquet files of one schema and nothing else, so a part's journal, cache
 //! and temporary files live in a hidden folder next to it:
 //! `parts/` has `.parts.polarsdesc/`.
+//!
+//! In a bucket (`-o s3://bucket/parts/`) a part is one object, written in one
+//! PUT; there is no journal or cache (a shard's run that stops is run again).
 
 use std::fs;
 use std::io;
@@ -15,11 +18,11 @@ use crate::destination::{Destination, Sink};
 use crate::error::{Error, Result};
 use crate::shards::Shard;
 
-/// The folder of parts, and the folder of their run state.
+/// The folder of parts, and the folder of their run state (none in a bucket).
 #[derive(Debug, Clone)]
 pub struct Parts {
     folder: PathBuf,
-    state: PathBuf,
+    state: Option<PathBuf>,
 }
 
 impl Parts {
@@ -28,6 +31,12 @@ impl Parts {
     /// # Errors
     /// When `folder` exists and is not a folder, or either cannot be made.
     pub fn prepare(folder: &Path) -> Result<Parts> {
+        if crate::sources::s3::is_s3(folder) {
+            return Ok(Parts {
+                folder: folder.to_path_buf(),
+                state: None,
+            });
+        }
         if folder.exists() && !folder.is_dir() {
             let reason = io::Error::other(
                 "with --shard, -o names the folder of the parts, and this is not a folder",
@@ -40,7 +49,7 @@ impl Parts {
         }
         Ok(Parts {
             folder: folder.to_path_buf(),
-            state,
+            state: Some(state),
         })
     }
 
@@ -50,18 +59,27 @@ impl Parts {
     /// # Errors
     /// When the part's name is taken by something that is not a regular file.
     pub fn sink(&self, shard: Shard) -> Result<Sink> {
-        let mut sink = Sink::resolve(&self.folder.join(shard.part_name()))?;
-        if !matches!(sink.destination, Destination::File(_)) {
+        let mut sink = Sink::resolve(&self.part(shard))?;
+        if !matches!(
+            sink.destination,
+            Destination::File(_) | Destination::Object(_)
+        ) {
             let reason = io::Error::other("a part must be a regular file");
             return Err(Error::write(&sink.name, reason));
         }
-        sink.staging = Some(self.state.clone());
+        sink.staging.clone_from(&self.state);
         Ok(sink)
     }
 
-    /// The journal and cache of shard `shard`, in the state folder.
-    pub fn store_location(&self, shard: Shard) -> StoreLocation {
-        StoreLocation::in_folder(&self.state, &self.folder.join(shard.part_name()))
+    /// The journal and cache of shard `shard`, in the state folder; none in a bucket.
+    pub fn store_location(&self, shard: Shard) -> Option<StoreLocation> {
+        let state = self.state.as_ref()?;
+        Some(StoreLocation::in_folder(state, &self.part(shard)))
+    }
+
+    /// The path (or URL) of shard `shard`'s part.
+    fn part(&self, shard: Shard) -> PathBuf {
+        self.folder.join(shard.part_name())
     }
 }
 
@@ -99,7 +117,7 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         let parts = Parts::prepare(&dir.path().join("p")).unwrap();
-        let location = parts.store_location(Shard { index: 1, count: 2 });
+        let location = parts.store_location(Shard { index: 1, count: 2 }).unwrap();
         assert_eq!(
             location.journal,
             dir.path()

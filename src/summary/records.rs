@@ -64,6 +64,23 @@ impl FileKey {
         })
     }
 
+    /// The key of an object of a bucket, from what its listing said: its
+    /// URL, size, last-modified time and ETag (a hash of its content for
+    /// objects uploaded in one part).
+    pub fn of_object(object: &crate::sources::ObjectInfo) -> FileKey {
+        FileKey {
+            path: PathBuf::from(object.url.to_string()),
+            size: object.size,
+            modified_ns: object.modified_ns,
+            changed_ns: 0,
+            inode: 0,
+            content: object
+                .etag
+                .as_ref()
+                .map(|etag| xxhash_rust::xxh3::xxh3_64(etag.as_bytes())),
+        }
+    }
+
     /// Whether a result stored under `stored` may stand for this file.
     pub fn matches(&self, stored: &FileKey, check: CacheCheck) -> bool {
         match check {
@@ -73,6 +90,8 @@ impl FileKey {
                     && self.modified_ns == stored.modified_ns
                     && self.changed_ns == stored.changed_ns
                     && self.inode == stored.inode
+                    // An object's ETag, when both have one.
+                    && (self.content.is_none() || stored.content.is_none() || self.content == stored.content)
             }
             CacheCheck::Content => {
                 self.path == stored.path
@@ -342,11 +361,18 @@ mod tests {
         };
         assert!(!restored.matches(&stored, CacheCheck::Metadata));
         assert!(restored.matches(&stored, CacheCheck::Content));
+        // An edit that keeps size and times: metadata keys carry no hash.
         let edited = FileKey {
             content: Some(1),
             ..key()
         };
-        assert!(edited.matches(&stored, CacheCheck::Metadata));
+        let metadata_only = FileKey {
+            content: None,
+            ..edited.clone()
+        };
+        assert!(metadata_only.matches(&stored, CacheCheck::Metadata));
         assert!(!edited.matches(&stored, CacheCheck::Content));
+        // An object's key always has its ETag's hash: a new ETag is a change.
+        assert!(!edited.matches(&stored, CacheCheck::Metadata));
     }
 }

@@ -184,6 +184,14 @@ impl Store {
         Some(summary)
     }
 
+    /// Whether the file with `key` has a stored result that [`Store::reuse`]
+    /// would give (without carrying it over).
+    pub fn has(&self, key: &FileKey) -> bool {
+        self.reusable
+            .get(&key.path)
+            .is_some_and(|(stored, _, _)| key.matches(stored, self.check))
+    }
+
     /// Puts a freshly described file on record.
     pub fn record(&self, key: &FileKey, summary: &FileSummary) {
         self.append(&records::encode(key, summary));

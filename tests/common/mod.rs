@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 pub mod pandas;
+pub mod s3;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,167 @@
+//! The parallel part of `run`: every input described on the workers (or its earlier result reused), each isolated from the others' failures and panics.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use super::records::FileKey;
+use super::store::Store;
+use super::{table, Describer, FileFailure};
+use crate::config::RunConfig;
+use crate::describe::{self, FileError, FileSummary, Origin};
+use crate::error::{Error, Result};
+use crate::interrupt;
+use crate::parallel::{self, SpareCores};
+use crate::progress::Console;
+use crate::sources::prefetch::{self, Prefetch};
+use crate::sources::{Input, ObjectInfo};
+
+/// What the workers found: the rows of the files summarized, the failures,
+/// and warnings per file.
+pub(super) struct Described {
+    pub rows: table::Collector,
+    pub summarized: usize,
+    pub reused: usize,
+    pub failures: Vec<FileFailure>,
+    pub warnings: Vec<(PathBuf, Vec<String>)>,
+}
+
+/// Describes every input on the configured workers, each isolated from the
+/// others' failures and panics, with a progress bar. An input unchanged
+/// since an earlier run takes its stored result; every result is put on
+/// record in the journal as it comes. Objects' first bytes are fetched
+/// ahead of the workers (see [`prefetch`]).
+///
+/// # Errors
+/// When the worker threads cannot start, or the run is interrupted.
+pub(super) fn describe_all(
+    inputs: &[Input],
+    config: &RunConfig,
+    store: Option<&Store>,
+    console: &Console,
+    describer: &Describer,
+) -> Result<Described> {
+    let bar = console.bar(inputs.len() as u64, "describing", "files");
+    let described = Mutex::new(Described {
+        rows: table::Collector::new(&config.describe.percentiles),
+        summarized: 0,
+        reused: 0,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+    });
+    let stop = AtomicBool::new(false);
+    let to_fetch = objects_to_fetch(inputs, store);
+    let prefetch = Prefetch::new(to_fetch.iter().map(|(index, _)| *index));
+    let work = |index: usize, input: &Input, spare: &SpareCores| {
+        if interrupt::requested() || stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let key = store.and_then(|store| key_of(input, store));
+        let stored = store
+            .zip(key.as_ref())
+            .filter(|_| !prefetch.expects(index))
+            .and_then(|(store, key)| store.reuse(key));
+        let reused = stored.is_some();
+        let outcome = match stored {
+            Some(summary) => Ok(summary),
+            None => {
+                let origin = origin_of(index, input, &prefetch);
+                describe_isolated(origin, &config.describe, spare, describer)
+            }
+        };
+        if let (Ok(summary), Some(store), Some(key), false) = (&outcome, store, &key, reused) {
+            store.record(key, summary);
+        }
+        // The lock is held for a few appends; the file's own allocations are
+        // freed at once, so memory grows only by the rows kept.
+        let mut described = described.lock().unwrap_or_else(|e| e.into_inner());
+        match outcome {
+            Ok(summary) => {
+                described.rows.add(&summary);
+                described.summarized += 1;
+                described.reused += usize::from(reused);
+                if !summary.warnings.is_empty() {
+                    described.warnings.push((summary.path, summary.warnings));
+                }
+            }
+            Err(failure) => {
+                stop.fetch_or(config.strict, Ordering::Relaxed);
+                described.failures.push(failure);
+            }
+        }
+        bar.inc(1);
+    };
+    std::thread::scope(|scope| {
+        if !to_fetch.is_empty() {
+            scope.spawn(|| prefetch.fetch(&to_fetch));
+        }
+        let done = parallel::for_each_on_workers(config.jobs, inputs, work);
+        prefetch.cancel();
+        done
+    })?;
+    bar.finish_and_clear();
+    if interrupt::requested() {
+        return Err(Error::Interrupted {
+            resumable: store.is_some() && config.store.journal,
+        });
+    }
+    Ok(described.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// The objects among `inputs` that must be read (no stored result stands
+/// for them), with their index.
+fn objects_to_fetch(inputs: &[Input], store: Option<&Store>) -> Vec<(usize, ObjectInfo)> {
+    inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(index, input)| Some((index, input.object.clone()?)))
+        .filter(|(_, object)| store.is_none_or(|store| !store.has(&FileKey::of_object(object))))
+        .collect()
+}
+
+/// The key that tells whether `input` changed since its stored result.
+fn key_of(input: &Input, store: &Store) -> Option<FileKey> {
+    match &input.object {
+        Some(object) => Some(FileKey::of_object(object)),
+        None => FileKey::of(&input.path, store.check()),
+    }
+}
+
+/// Where the worker reads `input` from: its path, or its object with the
+/// head prefetched (or fetched now, for an object whose stored result
+/// turned out unusable).
+fn origin_of(index: usize, input: &Input, prefetch: &Prefetch) -> Origin {
+    match &input.object {
+        None => Origin::File(input.path.clone()),
+        Some(object) => Origin::Object {
+            head: if prefetch.expects(index) {
+                prefetch.take(index)
+            } else {
+                prefetch::fetch_head(object)
+            },
+            object: object.clone(),
+        },
+    }
+}
+
+/// Describes one input; a panic inside (ours or a dependency's) becomes this input's error.
+fn describe_isolated(
+    origin: Origin,
+    options: &describe::Options,
+    spare: &SpareCores,
+    describer: &Describer,
+) -> std::result::Result<FileSummary, FileFailure> {
+    let path = origin.path();
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| describer(origin, options, spare)))
+        .unwrap_or_else(|payload| Err(FileError::Panic(panic_message(&*payload))));
+    outcome.map_err(|error| FileFailure { path, error })
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}

@@ -1,0 +1,230 @@
+//! A real S3 server on loopback for the tests: moto's (`moto_server`, from PyPI), started per test, filled and read with boto3.
+//!
+//! The Python comes from `POLARSDESC_PYTHON` (the venv `.ci/run` makes), else
+//! `python3`. Without moto the test skips with a message on stderr, unless
+//! `POLARSDESC_REQUIRE_S3` is set (CI sets it): then it fails.
+
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A moto S3 server, stopped when dropped.
+pub struct S3Server {
+    python: PathBuf,
+    child: Child,
+    pub port: u16,
+}
+
+/// Credentials the tests use (moto accepts any unless it checks them).
+pub const KEY_ID: &str = "polarsdesc-test";
+pub const SECRET: &str = "polarsdesc-secret";
+
+/// The Python to run moto with.
+fn python() -> PathBuf {
+    std::env::var_os("POLARSDESC_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "python3".into())
+}
+
+/// A port free now (the server takes it a moment later).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl S3Server {
+    /// Starts a server (checking credentials when `authenticate`), or says
+    /// why not and returns `None` when moto is missing and not required.
+    pub fn start(test: &str, authenticate: bool) -> Option<S3Server> {
+        let python = python();
+        let works = Command::new(&python)
+            .args(["-c", "import moto.server, boto3"])
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if !works {
+            let message = format!(
+                "{test}: no Python with moto and boto3 ({}); set POLARSDESC_PYTHON to one",
+                python.display()
+            );
+            if std::env::var_os("POLARSDESC_REQUIRE_S3").is_some() {
+                panic!("{message} (POLARSDESC_REQUIRE_S3 is set, so this is a failure)");
+            }
+            eprintln!("SKIPPED {message}");
+            return None;
+        }
+        let port = free_port();
+        let mut command = Command::new(&python);
+        command
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if authenticate {
+            // From the first request on, keys must be known to moto's IAM.
+            command.env("INITIAL_NO_AUTH_ACTION_COUNT", "0");
+        }
+        let child = command.spawn().expect("start moto_server");
+        let server = S3Server {
+            python,
+            child,
+            port,
+        };
+        server.wait_until_listening();
+        Some(server)
+    }
+
+    fn wait_until_listening(&self) {
+        let address = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let started = Instant::now();
+        while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "moto_server did not start on port {}",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The environment that points polarsdesc (and the AWS tools) at this server.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint()),
+            ("AWS_ALLOW_HTTP", "true".into()),
+            ("AWS_ACCESS_KEY_ID", KEY_ID.into()),
+            ("AWS_SECRET_ACCESS_KEY", SECRET.into()),
+            ("AWS_REGION", "us-east-1".into()),
+        ]
+    }
+
+    /// Runs boto3 code with `s3` (a client of this server) and `args` bound;
+    /// returns what it printed.
+    fn boto(&self, code: &str, args: &[&str]) -> Vec<u8> {
+        let program = format!(
+            "import sys, boto3\n\
+             s3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{KEY_ID}', \
+             aws_secret_access_key='{SECRET}', region_name='us-east-1')\n\
+             args = sys.argv[1:]\n{code}",
+            self.endpoint()
+        );
+        let output = Command::new(&self.python)
+            .arg("-c")
+            .arg(program)
+            .args(args)
+            .output()
+            .expect("run python");
+        assert!(
+            output.status.success(),
+            "boto3 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
+    /// Makes a bucket.
+    pub fn create_bucket(&self, bucket: &str) {
+        self.boto("s3.create_bucket(Bucket=args[0])", &[bucket]);
+    }
+
+    /// Uploads every file of `folder` as `prefix` + its name.
+    pub fn upload_folder(&self, folder: &Path, bucket: &str, prefix: &str) {
+        self.boto(
+            "import os\n\
+             for name in sorted(os.listdir(args[0])):\n    \
+             s3.upload_file(os.path.join(args[0], name), args[1], args[2] + name)",
+            &[folder.to_str().unwrap(), bucket, prefix],
+        );
+    }
+
+    /// Writes one object.
+    pub fn put(&self, bucket: &str, key: &str, file: &Path) {
+        self.boto(
+            "s3.upload_file(args[0], args[1], args[2])",
+            &[file.to_str().unwrap(), bucket, key],
+        );
+    }
+
+    /// The keys below `prefix`, sorted.
+    pub fn keys(&self, bucket: &str, prefix: &str) -> Vec<String> {
+        let printed = self.boto(
+            "pages = s3.get_paginator('list_objects_v2').paginate(Bucket=args[0], Prefix=args[1])\n\
+             for page in pages:\n    \
+             for item in page.get('Contents', []): print(item['Key'])",
+            &[bucket, prefix],
+        );
+        let mut keys: Vec<String> = String::from_utf8(printed)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// The bytes of one object.
+    pub fn get(&self, bucket: &str, key: &str) -> Vec<u8> {
+        self.boto(
+            "sys.stdout.buffer.write(s3.get_object(Bucket=args[0], Key=args[1])['Body'].read())",
+            &[bucket, key],
+        )
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP listener that accepts connections and never answers: a server that
+/// hangs. Counts the connections it took.
+pub struct SilentServer {
+    pub port: u16,
+    accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl SilentServer {
+    pub fn start() -> SilentServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&accepted);
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming().flatten() {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut stream = stream;
+                let mut buffer = [0u8; 1024];
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(10)));
+                let _ = stream.read(&mut buffer);
+                held.push(stream);
+            }
+        });
+        SilentServer { port, accepted }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn connections(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,370 @@
+//! Inputs and outputs in object storage, against a real S3 server on loopback (moto): the same table as a local run, outputs and parts written to the bucket, the cache keyed by ETag, and every way a bucket fails said plainly.
+//!
+//! Needs a Python with moto and boto3 (`POLARSDESC_PYTHON`); without one each
+//! test is skipped with a message, unless `POLARSDESC_REQUIRE_S3` is set (CI
+//! sets it): then it fails.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use common::s3::{S3Server, SilentServer};
+use common::TestEnv;
+
+/// The binary in `env`'s folder, pointed at `server`, reading no AWS
+/// configuration of this machine.
+fn polarsdesc(env: &TestEnv, server: &S3Server) -> Command {
+    let mut cmd = isolated(env);
+    cmd.envs(server.env());
+    cmd
+}
+
+/// The binary with no AWS configuration at all: HOME is the test's folder.
+fn isolated(env: &TestEnv) -> Command {
+    let mut cmd = env.cmd();
+    for (name, _) in std::env::vars() {
+        if name.starts_with("AWS_") || name.starts_with("POLARSDESC_S3") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.env("HOME", env.path());
+    cmd
+}
+
+/// A bucket `demo` with a small data set under `data/`: 12 generated label
+/// files, a gzip-compressed copy of one, and a file pandas cannot read.
+fn demo(env: &TestEnv, server: &S3Server) {
+    env.generate_small("data", 12, 11);
+    let first = env.join("data").join(&env.files_in("data")[0]);
+    let compressed = env.join("data/zz.csv.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&compressed).unwrap(),
+        Default::default(),
+    );
+    std::io::copy(&mut std::fs::File::open(&first).unwrap(), &mut encoder).unwrap();
+    encoder.finish().unwrap();
+    env.write("data/broken.csv", "a,b\n1,2\n3,4,5\n");
+    server.create_bucket("demo");
+    server.upload_folder(&env.join("data"), "demo", "data/");
+}
+
+/// A CSV result with the inputs' folder (local or in the bucket) taken out
+/// of its paths, so that two runs on the same files compare equal.
+fn without_folder(table: &[u8], folder: &str) -> String {
+    String::from_utf8(table.to_vec())
+        .unwrap()
+        .replace(folder, "")
+}
+
+#[test]
+fn a_bucket_gives_the_table_of_the_same_files_on_disk() {
+    let Some(server) = S3Server::start("s3 same table", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    demo(&env, &server);
+    env.cmd()
+        .args([
+            "-q",
+            "run",
+            "data",
+            "-o",
+            "local.csv",
+            "--errors",
+            "local-errors.csv",
+        ])
+        .assert()
+        .code(1);
+    let out = polarsdesc(&env, &server)
+        .args(["-q", "run", "s3://demo/data/", "-o", "remote.csv"])
+        .args(["--errors", "remote-errors.csv"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        "polarsdesc: error: s3://demo/data/broken.csv: line 3: 3 fields, but the header has 2\n"
+    );
+    let local = std::fs::read(env.join("local.csv")).unwrap();
+    let remote = std::fs::read(env.join("remote.csv")).unwrap();
+    assert_eq!(
+        without_folder(&remote, "s3://demo/data/"),
+        without_folder(&local, "data/")
+    );
+    // 13 readable files: 12 labels and the compressed copy.
+    assert_eq!(local.iter().filter(|&&b| b == b'\n').count(), 1 + 13);
+    assert_eq!(
+        without_folder(
+            &std::fs::read(env.join("remote-errors.csv")).unwrap(),
+            "s3://demo/data/"
+        ),
+        without_folder(
+            &std::fs::read(env.join("local-errors.csv")).unwrap(),
+            "data/"
+        )
+    );
+}
+
+#[test]
+fn a_large_object_is_read_in_ranges_and_matches_the_file() {
+    let Some(server) = S3Server::start("s3 large object", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    // 13 MB: more than one block (8 MiB), so read with ranged GETs.
+    let mut text = String::from("x,y,name\n");
+    for i in 0..900_000u64 {
+        text.push_str(&format!("{i},{},n{}\n", (i * 7919) % 1000, i % 13));
+    }
+    assert!(text.len() > 9 * 1024 * 1024);
+    env.write("big/large.csv", &text);
+    server.create_bucket("big");
+    server.upload_folder(&env.join("big"), "big", "");
+    env.cmd()
+        .args(["-q", "run", "big", "-o", "local.csv"])
+        .assert()
+        .success();
+    polarsdesc(&env, &server)
+        .args(["-q", "run", "s3://big/large.csv", "-o", "remote.csv"])
+        .assert()
+        .success();
+    assert_eq!(
+        without_folder(&std::fs::read(env.join("remote.csv")).unwrap(), "s3://big/"),
+        without_folder(&std::fs::read(env.join("local.csv")).unwrap(), "big/")
+    );
+}
+
+#[test]
+fn outputs_parts_and_merge_live_in_the_bucket() {
+    let Some(server) = S3Server::start("s3 outputs", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    demo(&env, &server);
+    polarsdesc(&env, &server)
+        .args(["-q", "run", "s3://demo/data/", "-o", "single.csv"])
+        .assert()
+        .code(1);
+    polarsdesc(&env, &server)
+        .args([
+            "-q",
+            "run",
+            "s3://demo/data/",
+            "-o",
+            "s3://demo/out/summary.csv",
+        ])
+        .args(["--errors", "s3://demo/out/errors.csv"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        server.get("demo", "out/summary.csv"),
+        std::fs::read(env.join("single.csv")).unwrap()
+    );
+    assert_eq!(
+        String::from_utf8(server.get("demo", "out/errors.csv")).unwrap(),
+        "path,line,reason\ns3://demo/data/broken.csv,3,\"3 fields, but the header has 2\"\n"
+    );
+    for shard in ["0/3", "1/3", "2/3"] {
+        polarsdesc(&env, &server)
+            .args(["-q", "run", "s3://demo/data/", "--shard", shard])
+            .args(["-o", "s3://demo/parts/"])
+            .assert()
+            .success();
+    }
+    assert_eq!(
+        server.keys("demo", "parts/"),
+        [
+            "parts/part-00000-of-00003.parquet",
+            "parts/part-00001-of-00003.parquet",
+            "parts/part-00002-of-00003.parquet"
+        ]
+    );
+    polarsdesc(&env, &server)
+        .args(["-q", "merge", "s3://demo/parts", "-o", "merged.csv"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        std::fs::read(env.join("merged.csv")).unwrap(),
+        std::fs::read(env.join("single.csv")).unwrap()
+    );
+    // The run's own output is not an input of the next run on its prefix.
+    let out = polarsdesc(&env, &server)
+        .args([
+            "-q",
+            "run",
+            "s3://demo/out/",
+            "-o",
+            "s3://demo/out/summary.csv",
+        ])
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stderr)
+            .contains("s3://demo/out/summary.csv is an input (found in a folder or by a pattern) and also the output (-o): refusing to overwrite it"),
+        "{:?}",
+        out.get_output()
+    );
+}
+
+#[test]
+fn the_cache_reuses_objects_until_they_change() {
+    let Some(server) = S3Server::start("s3 cache", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    demo(&env, &server);
+    let run = || {
+        let out = polarsdesc(&env, &server)
+            .args(["run", "s3://demo/data/", "-o", "out.parquet"])
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        stderr.lines().last().unwrap().to_string()
+    };
+    assert!(run().starts_with("summarized 13 of 14 files (13 rows) in"));
+    let before = common::read_parquet(&env.join("out.parquet"));
+    let second = run();
+    assert!(
+        second.contains("(13 rows; 13 unchanged, reused)"),
+        "{second}"
+    );
+    // A changed object (new content, new ETag) is described again.
+    let first = env.files_in("data")[0].clone();
+    env.write("changed.csv", "data\n1\n2\n");
+    server.put("demo", &format!("data/{first}"), &env.join("changed.csv"));
+    let third = run();
+    assert!(third.contains("(13 rows; 12 unchanged, reused)"), "{third}");
+    let after = common::read_parquet(&env.join("out.parquet"));
+    assert_eq!(common::counts(&after)[0], 2);
+    assert_eq!(common::counts(&before)[1..], common::counts(&after)[1..]);
+}
+
+#[test]
+fn a_missing_bucket_object_or_folder_is_named() {
+    let Some(server) = S3Server::start("s3 missing", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    demo(&env, &server);
+    let stderr = |args: &[&str], code: i32| {
+        let out = polarsdesc(&env, &server).args(args).assert().code(code);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    assert_eq!(
+        stderr(&["run", "s3://nobucket/data/", "-o", "x.csv"], 2),
+        "polarsdesc: error: s3://nobucket/data/: the bucket nobucket does not exist\n"
+    );
+    let first = format!("s3://demo/data/{}", env.files_in("data")[0]);
+    assert_eq!(
+        stderr(&["-q", "run", &first, "s3://demo/data/nope.csv", "-o", "x.csv"], 1),
+        "polarsdesc: error: s3://demo/data/nope.csv: cannot read: no such object, nor CSV objects below s3://demo/data/nope.csv/\n"
+    );
+    assert_eq!(
+        stderr(&["run", "s3://demo/data/", "-o", "s3://nobucket/x.csv"], 2),
+        "polarsdesc: error: cannot write s3://nobucket/x.csv: the bucket nobucket does not exist\n"
+    );
+    assert_eq!(
+        stderr(&["run", "s3://demo/data/", "-o", "s3://demo/out/", "--format", "csv"], 2),
+        "polarsdesc: error: cannot write s3://demo/out/: it names a folder of the bucket, not an object: give the object's key (s3://BUCKET/out.parquet)\n"
+    );
+    assert_eq!(
+        stderr(&["run", "s3://demo/data/", "-o", "s3://demo/x.csv", "--resume"], 2),
+        "polarsdesc: error: --resume needs a local output file (the journal is kept beside it), not s3://demo/x.csv\n"
+    );
+    // Nothing was written by the runs that stopped.
+    assert!(server
+        .keys("demo", "")
+        .iter()
+        .all(|key| key.starts_with("data/")));
+}
+
+#[test]
+fn credentials_refused_or_missing_are_said_plainly() {
+    let Some(server) = S3Server::start("s3 credentials", true) else {
+        return;
+    };
+    let env = TestEnv::new();
+    let out = polarsdesc(&env, &server)
+        .args(["run", "s3://demo/data/", "-o", "x.csv"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("polarsdesc: error: s3://demo/data/: the credentials are not accepted (check AWS_ACCESS_KEY_ID"),
+        "{stderr}"
+    );
+    // No credentials at all: said at once, and the instance metadata service
+    // (here a listener that would hang) is not asked.
+    let metadata = SilentServer::start();
+    let started = Instant::now();
+    let out = isolated(&env)
+        .env("AWS_ENDPOINT_URL", server.endpoint())
+        .env("AWS_ALLOW_HTTP", "true")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata.url())
+        .env("AWS_METADATA_ENDPOINT", metadata.url())
+        .args(["run", "s3://demo/data/", "-o", "x.csv"])
+        .assert()
+        .code(2);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        "polarsdesc: error: s3://demo: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
+         a profile in ~/.aws/credentials (AWS_PROFILE), AWS_SKIP_SIGNATURE=true for a public bucket, \
+         or AWS_EC2_METADATA_DISABLED=false to ask the instance metadata service\n"
+    );
+    assert_eq!(metadata.connections(), 0);
+    // A profile in the files the AWS tools read is used.
+    env.write(
+        ".aws/credentials",
+        "[default]\naws_access_key_id = wrong\naws_secret_access_key = wrong\n",
+    );
+    let out = isolated(&env)
+        .env("AWS_ENDPOINT_URL", server.endpoint())
+        .env("AWS_ALLOW_HTTP", "true")
+        .args(["run", "s3://demo/data/", "-o", "x.csv"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr)
+        .contains("the credentials are not accepted"));
+}
+
+#[test]
+fn an_endpoint_that_refuses_or_hangs_fails_in_seconds() {
+    let env = TestEnv::new();
+    let closed = common::s3::free_port();
+    let out = isolated(&env)
+        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{closed}"))
+        .env("AWS_ALLOW_HTTP", "true")
+        .env("AWS_ACCESS_KEY_ID", "a")
+        .env("AWS_SECRET_ACCESS_KEY", "b")
+        .args(["run", "s3://demo/data/", "-o", "x.csv"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        format!("polarsdesc: error: s3://demo/data/: cannot reach the endpoint (http://127.0.0.1:{closed}): connection refused\n")
+    );
+    let silent = SilentServer::start();
+    let started = Instant::now();
+    let out = isolated(&env)
+        .env("AWS_ENDPOINT_URL", silent.url())
+        .env("AWS_ALLOW_HTTP", "true")
+        .env("AWS_ACCESS_KEY_ID", "a")
+        .env("AWS_SECRET_ACCESS_KEY", "b")
+        .env("POLARSDESC_S3_TIMEOUT", "1")
+        .env("AWS_MAX_ATTEMPTS", "2")
+        .args(["run", "s3://demo/data/", "-o", "x.csv"])
+        .assert()
+        .code(2);
+    let took = started.elapsed();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        format!(
+            "polarsdesc: error: s3://demo/data/: the endpoint ({}) did not answer in time\n",
+            silent.url()
+        )
+    );
+    assert!(took < Duration::from_secs(6), "{took:?}");
+    assert_eq!(silent.connections(), 2, "one request, tried twice");
+}
