@@ -9,6 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use common::docs::Manifest;
 use common::s3::{S3Server, SilentServer};
 use common::TestEnv;
 
@@ -102,6 +103,65 @@ fn a_bucket_gives_the_table_of_the_same_files_on_disk() {
         without_folder(
             &std::fs::read(env.join("local-errors.csv")).unwrap(),
             "data/"
+        )
+    );
+}
+
+#[test]
+fn awkward_files_read_from_a_bucket_as_from_disk() {
+    let Some(server) = S3Server::start("s3 awkward files", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    let corpus = common::fixture("pandas_corpus");
+    server.create_bucket("corpus");
+    server.upload_folder(&corpus, "corpus", "in/");
+    let local = corpus.display().to_string() + "/";
+    env.cmd()
+        .args([
+            "-q",
+            "run",
+            &local,
+            "-o",
+            "local.csv",
+            "--errors",
+            "local-errors.csv",
+        ])
+        .assert()
+        .code(1);
+    // Mixed: one local file first, then the bucket.
+    env.write("one/local.csv", "v\n1\n");
+    polarsdesc(&env, &server)
+        .args([
+            "-q",
+            "run",
+            "one/local.csv",
+            "s3://corpus/in/",
+            "-o",
+            "remote.csv",
+        ])
+        .args(["--errors", "remote-errors.csv"])
+        .assert()
+        .code(1);
+    let remote = without_folder(
+        &std::fs::read(env.join("remote.csv")).unwrap(),
+        "s3://corpus/in/",
+    );
+    let local_file_row = "local,one/local.csv,v,1,1.0,,1.0,1.0,1.0,1.0,1.0\n";
+    assert!(remote.contains(local_file_row));
+    let local_table = without_folder(&std::fs::read(env.join("local.csv")).unwrap(), &local);
+    assert!(
+        remote.replace(local_file_row, "") == local_table,
+        "the tables differ"
+    );
+    assert_eq!(
+        without_folder(
+            &std::fs::read(env.join("remote-errors.csv")).unwrap(),
+            "s3://corpus/in/"
+        ),
+        without_folder(
+            &std::fs::read(env.join("local-errors.csv")).unwrap(),
+            &local
         )
     );
 }
@@ -280,28 +340,94 @@ fn a_missing_bucket_object_or_folder_is_named() {
 }
 
 #[test]
-fn credentials_refused_or_missing_are_said_plainly() {
+fn denied_objects_and_refused_credentials_are_said_plainly() {
     let Some(server) = S3Server::start("s3 credentials", true) else {
         return;
     };
     let env = TestEnv::new();
-    let out = polarsdesc(&env, &server)
-        .args(["run", "s3://demo/data/", "-o", "x.csv"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(
-        stderr.starts_with("polarsdesc: error: s3://demo/data/: the credentials are not accepted (check AWS_ACCESS_KEY_ID"),
-        "{stderr}"
+    demo(&env, &server);
+    env.write("secret.csv", "x\n1\n");
+    server.put("demo", "data/secret.csv", &env.join("secret.csv"));
+    let stderr = |cmd: &mut Command, code: i32| {
+        let out = cmd.assert().code(code);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let access_denied = "access denied (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the profile, and the bucket's policy)";
+    // An object the policy denies is a failed file; the rest are written.
+    assert_eq!(
+        stderr(
+            polarsdesc(&env, &server).args(["-q", "run", "s3://demo/data/", "-o", "x.csv"]),
+            1
+        ),
+        format!(
+            "polarsdesc: error: s3://demo/data/broken.csv: line 3: 3 fields, but the header has 2\n\
+             polarsdesc: error: s3://demo/data/secret.csv: cannot read: {access_denied}\n"
+        )
     );
-    // No credentials at all: said at once, and the instance metadata service
-    // (here a listener that would hang) is not asked.
+    assert_eq!(
+        std::fs::read_to_string(env.join("x.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1 + 13
+    );
+    // An output the policy denies: the run fails, the bucket is unchanged.
+    assert_eq!(
+        stderr(
+            polarsdesc(&env, &server).args([
+                "-q",
+                "run",
+                "s3://demo/data/",
+                "-o",
+                "s3://demo/locked/x.csv"
+            ]),
+            2
+        ),
+        format!(
+            "polarsdesc: error: s3://demo/data/broken.csv: line 3: 3 fields, but the header has 2\n\
+             polarsdesc: error: s3://demo/data/secret.csv: cannot read: {access_denied}\n\
+             polarsdesc: error: cannot write s3://demo/locked/x.csv: {access_denied}\n"
+        )
+    );
+    assert!(server.keys("demo", "locked/").is_empty());
+    // Keys the server does not know.
+    let wrong = stderr(
+        polarsdesc(&env, &server)
+            .env("AWS_SECRET_ACCESS_KEY", "wrong")
+            .args(["run", "s3://demo/data/", "-o", "x.csv"]),
+        2,
+    );
+    assert_eq!(
+        wrong,
+        "polarsdesc: error: s3://demo/data/: the credentials are not accepted \
+         (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the profile, and the bucket's policy)\n"
+    );
+    // A profile in the files the AWS tools read is used.
+    env.write(
+        ".aws/credentials",
+        "[default]\naws_access_key_id = unknown\naws_secret_access_key = unknown\n",
+    );
+    let from_profile = stderr(
+        isolated(&env)
+            .env("AWS_ENDPOINT_URL", server.endpoint())
+            .env("AWS_ALLOW_HTTP", "true")
+            .args(["run", "s3://demo/data/", "-o", "x.csv"]),
+        2,
+    );
+    assert_eq!(from_profile, wrong);
+}
+
+#[test]
+fn without_credentials_the_run_stops_at_once_and_never_asks_the_metadata_service() {
+    let env = TestEnv::new();
+    // A listener where the instance metadata service would be: one that
+    // would hang a client that asked it.
     let metadata = SilentServer::start();
+    let endpoint = SilentServer::start();
     let started = Instant::now();
     let out = isolated(&env)
-        .env("AWS_ENDPOINT_URL", server.endpoint())
+        .env("AWS_ENDPOINT_URL", endpoint.url())
         .env("AWS_ALLOW_HTTP", "true")
-        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata.url())
         .env("AWS_METADATA_ENDPOINT", metadata.url())
         .args(["run", "s3://demo/data/", "-o", "x.csv"])
         .assert()
@@ -313,20 +439,19 @@ fn credentials_refused_or_missing_are_said_plainly() {
          a profile in ~/.aws/credentials (AWS_PROFILE), AWS_SKIP_SIGNATURE=true for a public bucket, \
          or AWS_EC2_METADATA_DISABLED=false to ask the instance metadata service\n"
     );
-    assert_eq!(metadata.connections(), 0);
-    // A profile in the files the AWS tools read is used.
-    env.write(
-        ".aws/credentials",
-        "[default]\naws_access_key_id = wrong\naws_secret_access_key = wrong\n",
-    );
-    let out = isolated(&env)
-        .env("AWS_ENDPOINT_URL", server.endpoint())
+    assert_eq!((metadata.connections(), endpoint.connections()), (0, 0));
+    // The guard works: asked to, the client does go to that address.
+    isolated(&env)
+        .env("AWS_ENDPOINT_URL", endpoint.url())
         .env("AWS_ALLOW_HTTP", "true")
+        .env("AWS_METADATA_ENDPOINT", metadata.url())
+        .env("AWS_EC2_METADATA_DISABLED", "false")
+        .env("POLARSDESC_S3_TIMEOUT", "1")
+        .env("AWS_MAX_ATTEMPTS", "1")
         .args(["run", "s3://demo/data/", "-o", "x.csv"])
         .assert()
         .code(2);
-    assert!(String::from_utf8_lossy(&out.get_output().stderr)
-        .contains("the credentials are not accepted"));
+    assert!(metadata.connections() > 0);
 }
 
 #[test]
@@ -367,4 +492,58 @@ fn an_endpoint_that_refuses_or_hangs_fails_in_seconds() {
     );
     assert!(took < Duration::from_secs(6), "{took:?}");
     assert_eq!(silent.connections(), 2, "one request, tried twice");
+}
+
+#[test]
+fn a_kubernetes_indexed_job_on_a_bucket_as_documented() {
+    let Some(server) = S3Server::start("s3 kubernetes", false) else {
+        return;
+    };
+    let manifest = Manifest::documented("polarsdesc-s3.yaml");
+    let env = TestEnv::new();
+    env.generate_small("data", 40, 5);
+    env.write("data/broken.csv", "a,b\n1,2\n3,4,5\n");
+    server.create_bucket("polarsdesc-demo");
+    server.upload_folder(&env.join("data"), "polarsdesc-demo", "data/");
+    polarsdesc(&env, &server)
+        .args(["-q", "run", "data", "-o", "single.parquet"])
+        .assert()
+        .code(1);
+    for index in 0..manifest.completions {
+        polarsdesc(&env, &server)
+            .args(&manifest.shard_args)
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("POLARSDESC_SHARDS", &manifest.shards)
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .assert()
+            .success();
+    }
+    assert_eq!(
+        server.keys("polarsdesc-demo", "parts/").len(),
+        manifest.completions
+    );
+    polarsdesc(&env, &server)
+        .args(&manifest.merge_args)
+        .assert()
+        .code(1); // broken.csv
+    env.write(
+        "merged.parquet",
+        server.get("polarsdesc-demo", "summary.parquet"),
+    );
+    let merged = common::read_parquet(&env.join("merged.parquet"));
+    let single = common::read_parquet(&env.join("single.parquet"));
+    let local_paths: Vec<String> = common::strings(&single, "path")
+        .iter()
+        .map(|path| format!("s3://polarsdesc-demo/{path}"))
+        .collect();
+    assert_eq!(common::strings(&merged, "path"), local_paths);
+    for column in ["count", "mean", "std", "min", "25%", "50%", "75%", "max"] {
+        assert!(
+            merged
+                .column(column)
+                .unwrap()
+                .equals_missing(single.column(column).unwrap()),
+            "{column}"
+        );
+    }
 }

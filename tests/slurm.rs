@@ -12,23 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::docs::{documented, Manifest};
 use common::{read_parquet, TestEnv};
-
-/// The fenced code block of docs/scale-out.md whose first lines hold `marker`.
-fn documented(marker: &str) -> String {
-    let page =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scale-out.md"))
-            .unwrap();
-    let mut blocks = page.split("```").skip(1).step_by(2);
-    let block = blocks
-        .find(|block| block.lines().take(3).any(|line| line.contains(marker)))
-        .unwrap_or_else(|| panic!("docs/scale-out.md has no block marked {marker}"));
-    // Drop the language tag on the first line.
-    block
-        .split_once('\n')
-        .map(|(_, body)| body.to_string())
-        .unwrap()
-}
 
 /// A work folder with the article-shaped data set and a single run's result.
 fn work() -> (TestEnv, polars::prelude::DataFrame) {
@@ -67,58 +52,20 @@ fn path_with_binary() -> String {
 
 #[test]
 fn a_kubernetes_indexed_job_as_documented() {
-    let manifest = documented("polarsdesc-shards.yaml");
-    let completions: usize = value_after(&manifest, "completions:").parse().unwrap();
-    let shards = value_after(&manifest, "- name: POLARSDESC_SHARDS")
-        .trim_start_matches("value:")
-        .trim()
-        .trim_matches('"')
-        .to_string();
-    let arguments: Vec<Vec<String>> = manifest
-        .lines()
-        .filter(|line| line.trim_start().starts_with("args:"))
-        .map(|line| {
-            let list = line
-                .split_once('[')
-                .unwrap()
-                .1
-                .trim_end()
-                .trim_end_matches(']');
-            list.split(',')
-                .map(|a| a.trim().trim_matches('"').to_string())
-                .collect()
-        })
-        .collect();
-    assert_eq!(arguments.len(), 2, "the shards Job and the merge Job");
+    let manifest = Manifest::documented("polarsdesc-shards.yaml");
     let (env, single) = work();
-    for index in 0..completions {
+    for index in 0..manifest.completions {
         env.cmd()
-            .args(&arguments[0])
+            .args(&manifest.shard_args)
             .env("JOB_COMPLETION_INDEX", index.to_string())
-            .env("POLARSDESC_SHARDS", &shards)
+            .env("POLARSDESC_SHARDS", &manifest.shards)
             .env_remove("SLURM_ARRAY_TASK_ID")
             .assert()
             .success();
     }
-    assert_eq!(env.files_in("parts").len(), completions);
-    env.cmd().args(&arguments[1]).assert().code(1); // broken.csv
+    assert_eq!(env.files_in("parts").len(), manifest.completions);
+    env.cmd().args(&manifest.merge_args).assert().code(1); // broken.csv
     assert!(read_parquet(&env.join("summary.parquet")).equals_missing(&single));
-}
-
-/// The text after `key` on its line (or on the next line when none).
-fn value_after(text: &str, key: &str) -> String {
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if let Some((_, rest)) = line.split_once(key) {
-            let rest = rest.trim();
-            return if rest.is_empty() {
-                lines.next().unwrap().trim().to_string()
-            } else {
-                rest.to_string()
-            };
-        }
-    }
-    panic!("no {key} in the manifest")
 }
 
 /// A Slurm cluster started by scripts/slurm-cluster.sh, stopped on drop.

@@ -1,6 +1,7 @@
 //! Test harness: a temporary folder to run the real `polarsdesc` binary in, and readers for its outputs.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod docs;
 pub mod pandas;
 pub mod s3;
 

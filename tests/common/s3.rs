@@ -15,11 +15,28 @@ pub struct S3Server {
     python: PathBuf,
     child: Child,
     pub port: u16,
+    /// The credentials of the tests (any are accepted unless the server
+    /// checks them; then those of a user it made).
+    key_id: String,
+    secret: String,
 }
 
-/// Credentials the tests use (moto accepts any unless it checks them).
-pub const KEY_ID: &str = "polarsdesc-test";
-pub const SECRET: &str = "polarsdesc-secret";
+/// The policy of the user of a server that checks credentials: everything,
+/// except reading an object whose name starts with `secret` and writing
+/// below a prefix `locked/`.
+const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+    {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*/secret*"},
+    {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::*/locked/*"}]}"#;
+
+/// Makes that user while the server still takes requests unsigned (its
+/// first three), and prints its keys.
+const MAKE_USER: &str = "iam = boto3.client('iam', endpoint_url=args[0], aws_access_key_id='x', \
+    aws_secret_access_key='x', region_name='us-east-1')
+iam.create_user(UserName='tester')
+key = iam.create_access_key(UserName='tester')['AccessKey']
+iam.put_user_policy(UserName='tester', PolicyName='tests', PolicyDocument=args[1])
+print(key['AccessKeyId'], key['SecretAccessKey'])";
 
 /// The Python to run moto with.
 fn python() -> PathBuf {
@@ -38,7 +55,8 @@ pub fn free_port() -> u16 {
 }
 
 impl S3Server {
-    /// Starts a server (checking credentials when `authenticate`), or says
+    /// Starts a server (checking credentials and [`POLICY`] when
+    /// `authenticate`), or says
     /// why not and returns `None` when moto is missing and not required.
     pub fn start(test: &str, authenticate: bool) -> Option<S3Server> {
         let python = python();
@@ -71,16 +89,36 @@ impl S3Server {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         if authenticate {
-            // From the first request on, keys must be known to moto's IAM.
-            command.env("INITIAL_NO_AUTH_ACTION_COUNT", "0");
+            // After the user is made, keys must be known to moto's IAM.
+            command.env("INITIAL_NO_AUTH_ACTION_COUNT", "3");
         }
         let child = command.spawn().expect("start moto_server");
-        let server = S3Server {
+        let mut server = S3Server {
             python,
             child,
             port,
+            key_id: "polarsdesc-test".into(),
+            secret: "polarsdesc-secret".into(),
         };
         server.wait_until_listening();
+        if authenticate {
+            let output = Command::new(&server.python)
+                .args([
+                    "-c",
+                    &format!("import sys, boto3\nargs = sys.argv[1:]\n{MAKE_USER}"),
+                ])
+                .args([&server.endpoint(), POLICY])
+                .output()
+                .expect("run python");
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let keys = String::from_utf8(output.stdout).unwrap();
+            let (id, secret) = keys.trim().split_once(' ').unwrap();
+            (server.key_id, server.secret) = (id.to_string(), secret.to_string());
+        }
         Some(server)
     }
 
@@ -107,8 +145,8 @@ impl S3Server {
         vec![
             ("AWS_ENDPOINT_URL", self.endpoint()),
             ("AWS_ALLOW_HTTP", "true".into()),
-            ("AWS_ACCESS_KEY_ID", KEY_ID.into()),
-            ("AWS_SECRET_ACCESS_KEY", SECRET.into()),
+            ("AWS_ACCESS_KEY_ID", self.key_id.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
             ("AWS_REGION", "us-east-1".into()),
         ]
     }
@@ -118,10 +156,12 @@ impl S3Server {
     fn boto(&self, code: &str, args: &[&str]) -> Vec<u8> {
         let program = format!(
             "import sys, boto3\n\
-             s3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{KEY_ID}', \
-             aws_secret_access_key='{SECRET}', region_name='us-east-1')\n\
+             s3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{}', \
+             aws_secret_access_key='{}', region_name='us-east-1')\n\
              args = sys.argv[1:]\n{code}",
-            self.endpoint()
+            self.endpoint(),
+            self.key_id,
+            self.secret
         );
         let output = Command::new(&self.python)
             .arg("-c")
