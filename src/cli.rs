@@ -62,7 +62,9 @@ pub enum Command {
 /// Options of `polarsdesc run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// CSV files, folders (meaning their *.csv files) or glob patterns [default: data/]
+    /// CSV files, folders (meaning their *.csv files) or glob patterns, on
+    /// disk or in S3 (s3://bucket/prefix/, s3://bucket/prefix/*.csv)
+    /// [default: data/]
     #[arg(value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
 
@@ -77,9 +79,9 @@ pub struct RunArgs {
 
     /// Where to write the result; '-' writes to stdout (CSV unless --format
     /// says otherwise). A symbolic link is followed; a FIFO or a device is
-    /// written as a stream; a file that is also an input is refused. With
-    /// --shard, the folder of the parts [default: summary.parquet, or parts/
-    /// with --shard]
+    /// written as a stream; a file that is also an input is refused; an
+    /// s3:// URL is written in one PUT. With --shard, the folder (or s3://
+    /// prefix) of the parts [default: summary.parquet, or parts/ with --shard]
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -150,7 +152,8 @@ pub struct RunArgs {
 /// Options of `polarsdesc merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The folder of parts (part-K-of-N.parquet) of one sharded run.
+    /// The folder (or s3:// prefix) of parts (part-K-of-N.parquet) of one
+    /// sharded run.
     #[arg(value_name = "DIR")]
     pub folder: PathBuf,
 

@@ -20,7 +20,10 @@ use crate::describe::body::BLOCK_BYTES;
 pub const WINDOW_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The default number of requests kept open; `POLARSDESC_S3_REQUESTS` sets it.
-pub const DEFAULT_REQUESTS: usize = 32;
+/// Two cores describe about 3,000 small objects a second; at 20 to 50 ms a
+/// GET, 64 requests in flight bring 1,300 to 3,200 a second (see
+/// docs/benchmarks.md, "Object storage").
+pub const DEFAULT_REQUESTS: usize = 64;
 
 /// How many bytes of an object its head is: enough for the reader to know
 /// whether the object is small (held whole) or read in blocks.
@@ -29,7 +32,7 @@ pub fn head_length(object: &ObjectInfo) -> u64 {
 }
 
 /// How many requests to keep open for heads of up to `largest_head` bytes:
-/// `POLARSDESC_S3_REQUESTS` (default 32), fewer when that many heads would
+/// `POLARSDESC_S3_REQUESTS` (default 64), fewer when that many heads would
 /// not fit in the window.
 pub fn in_flight(largest_head: u64) -> usize {
     let wanted = std::env::var("POLARSDESC_S3_REQUESTS")
