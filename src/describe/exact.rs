@@ -45,16 +45,17 @@ pub struct NumericColumn {
     pub dtype: Dtype,
 }
 
+/// The numeric columns read, and the candidates that turned out not numeric
+/// (with their position among the columns).
+pub type ReadColumns = (Vec<NumericColumn>, Vec<(usize, NotNumeric)>);
+
 /// The numeric columns of `file` as pandas reads them, in file order, and
 /// why each other candidate of `layout` is not numeric.
 ///
 /// # Errors
 /// When the file cannot be read, or pandas would fail it: a row wider than
 /// the rows before it, a quote never closed, bytes that are not UTF-8.
-pub fn read_numeric_columns(
-    file: &CsvFile,
-    layout: &Layout,
-) -> Result<(Vec<NumericColumn>, Vec<(usize, NotNumeric)>), FileError> {
+pub fn read_numeric_columns(file: &CsvFile, layout: &Layout) -> Result<ReadColumns, FileError> {
     let mut candidates: Vec<Candidate> = layout
         .numeric
         .iter()

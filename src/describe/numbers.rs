@@ -283,13 +283,13 @@ impl Cascade {
             Token::Number(_, integer) => {
                 let negative = trim_ascii_space(raw).starts_with(b"-");
                 self.seen_negative |= negative;
-                if !matches!(integer, Integer::Int64) && self.first_wide.is_none() {
-                    if matches!(
+                if self.first_wide.is_none()
+                    && matches!(
                         integer,
                         Integer::UInt64 | Integer::AboveUInt64 | Integer::BelowInt64
-                    ) {
-                        self.first_wide = Some(line);
-                    }
+                    )
+                {
+                    self.first_wide = Some(line);
                 }
                 let (for_int64, for_uint64) = match integer {
                     Integer::Int64 => (None, None),
@@ -327,9 +327,9 @@ impl Cascade {
             (Some(Stop::Overflow), Some(Stop::Invalid)) => Ok(Dtype::Float64),
             (Some(Stop::Overflow), Some(Stop::Overflow)) => Err(wide()),
             (Some(Stop::Overflow), None) => {
-                if self.above_int64 && (self.seen_negative || self.seen_missing)
-                    || self.seen_negative
-                {
+                // Beyond int64, a negative value fits no integer type, nor
+                // does a missing one beside values above it (uint64 has no NaN).
+                if self.seen_negative || (self.above_int64 && self.seen_missing) {
                     Err(wide())
                 } else {
                     Ok(Dtype::UInt64)

@@ -30,7 +30,11 @@ pub fn ignores_case(folder: &Path) -> io::Result<bool> {
     let nonce = std::process::id();
     let lower = folder.join(format!(".polarsdesc-case-probe-{nonce}-x"));
     let upper = folder.join(format!(".POLARSDESC-CASE-PROBE-{nonce}-X"));
-    OpenOptions::new().write(true).create(true).open(&lower)?;
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&lower)?;
     let ignores = fs::symlink_metadata(&upper).is_ok();
     fs::remove_file(&lower)?;
     Ok(ignores)
