@@ -117,7 +117,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut text = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             text.push(',');
         }
         text.push(digit);
@@ -239,10 +239,25 @@ impl RunConfig {
         jobs: usize,
     ) -> Self {
         RunConfig {
-            inputs,
-            discover: DiscoverOptions::default(),
-            describe,
             output: OutputTarget::File(output),
+            ..RunConfig::in_memory(inputs, DiscoverOptions::default(), describe, jobs, None)
+        }
+    }
+
+    /// A run whose table stays in memory (see `summary::collect`): no output,
+    /// cache, journal or generation; every file described every time.
+    pub fn in_memory(
+        inputs: Vec<PathBuf>,
+        discover: DiscoverOptions,
+        describe: describe::Options,
+        jobs: usize,
+        thresholds: Option<Thresholds>,
+    ) -> Self {
+        RunConfig {
+            inputs,
+            discover,
+            describe,
+            output: OutputTarget::Stdout,
             format: OutputFormat::Parquet,
             jobs,
             generate_if_empty: None,
@@ -254,7 +269,7 @@ impl RunConfig {
             },
             strict: false,
             errors_file: None,
-            thresholds: None,
+            thresholds,
             shard: None,
         }
     }

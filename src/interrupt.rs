@@ -23,6 +23,19 @@ pub fn install_handler() -> std::result::Result<(), ctrlc::Error> {
     })
 }
 
+/// Asks the run in progress to stop, as a first signal does (for a library
+/// caller that learns of an interrupt its own way: the Python package on
+/// `KeyboardInterrupt`).
+pub fn request() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Forgets an interrupt once the run it stopped has returned, so that the
+/// process can run again (a notebook stays usable after Ctrl-C).
+pub fn clear() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
 /// Whether an interrupt has arrived.
 pub fn requested() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)

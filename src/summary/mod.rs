@@ -95,6 +95,64 @@ impl RunReport {
     }
 }
 
+/// Inputs described in memory, nothing written (see [`collect`]).
+#[derive(Debug)]
+pub struct Collected {
+    /// The table `run` writes (with thresholds, their columns).
+    pub frame: polars::prelude::DataFrame,
+    /// Files found.
+    pub files: usize,
+    /// Files that failed, sorted by path.
+    pub failures: Vec<FileFailure>,
+    /// Warnings per file, sorted by path.
+    pub warnings: Vec<(PathBuf, Vec<String>)>,
+    /// What the user may not expect (subfolders not searched).
+    pub notes: Vec<String>,
+}
+
+/// Finds the inputs of `config`, describes them on its workers and combines
+/// the results into the table `run` would write, writing nothing: no
+/// output, journal or cache (`config`'s are not used). This is the library's
+/// entry for other programs (the Python package).
+///
+/// # Errors
+/// When no input is found, a folder or bucket cannot be listed, a label has
+/// no threshold, the table cannot be built, or the run is interrupted
+/// ([`interrupt::request`](crate::interrupt::request)).
+pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
+    let discovered = sources::discover(&config.inputs, config.discover)?;
+    let notes: Vec<String> = skipped_note(&discovered).into_iter().collect();
+    let inputs = discovered.files;
+    if inputs.is_empty() {
+        return Err(Error::NoInputs(config.inputs.clone()));
+    }
+    if let Some(thresholds) = &config.thresholds {
+        let labels: Vec<String> = inputs.iter().map(|i| describe::label_of(&i.path)).collect();
+        thresholds.check_labels(labels.iter().map(String::as_str))?;
+    }
+    let described =
+        workers::describe_all(&inputs, config, None, console, &describe::describe_origin)?;
+    let mut failures = described.failures;
+    failures.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut warnings = described.warnings;
+    warnings.sort_by(|a, b| a.0.cmp(&b.0));
+    let combine_error = |cause| Error::Polars {
+        context: "cannot combine the results".into(),
+        cause,
+    };
+    let mut frame = described.rows.finish().map_err(combine_error)?;
+    if let Some(thresholds) = &config.thresholds {
+        frame = thresholds.apply(frame).map_err(combine_error)?;
+    }
+    Ok(Collected {
+        frame,
+        files: inputs.len(),
+        failures,
+        warnings,
+        notes,
+    })
+}
+
 /// Runs `polarsdesc run`: describes every input file (or reuses its result
 /// from an earlier run) and writes the combined result, reporting progress,
 /// per-file problems and a summary on `console`.
@@ -369,18 +427,21 @@ pub fn find_inputs(
         }
     }
     let discovered = sources::discover(inputs, options)?;
-    if discovered.skipped_folders > 0 {
-        console.note(&format!(
-            "{} subfolder{} not searched (-r searches subfolders)",
-            discovered.skipped_folders,
-            if discovered.skipped_folders == 1 {
-                " was"
-            } else {
-                "s were"
-            }
-        ));
+    if let Some(note) = skipped_note(&discovered) {
+        console.note(&note);
     }
     Ok(discovered)
+}
+
+/// The note that subfolders were not searched, when some were not.
+fn skipped_note(discovered: &Discovered) -> Option<String> {
+    let count = discovered.skipped_folders;
+    (count > 0).then(|| {
+        format!(
+            "{count} subfolder{} not searched (-r searches subfolders)",
+            if count == 1 { " was" } else { "s were" }
+        )
+    })
 }
 
 /// Whether `folder` does not exist, or holds nothing at all.

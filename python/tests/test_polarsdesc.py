@@ -1,0 +1,249 @@
+"""The Python face of polarsdesc, judged by pandas itself: the tidy table and the wide one equal pandas' own describe(), errors, Ctrl-C, the GIL and panics."""
+
+import os
+import pathlib
+import signal
+import threading
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import polarsdesc
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+CORPUS = REPO / "tests" / "fixtures" / "pandas_corpus"
+STATS = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]
+
+
+def pandas_tidy(files, percentiles=None):
+    """What polarsdesc.describe should return, from pandas' describe() of each file."""
+    rows = []
+    for path in files:
+        described = pd.read_csv(path).describe(percentiles=percentiles)
+        if described.index[1] != "mean":  # no numeric column: describe() of text
+            continue
+        label = pathlib.Path(path).stem
+        for column in described.columns:
+            values = described[column]
+            rows.append(
+                {"label": label, "path": str(path), "column": column, **values.to_dict()}
+            )
+    frame = pd.DataFrame(rows)
+    frame["count"] = frame["count"].astype("int64")
+    return frame.sort_values(["label", "path"], kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small")
+    polarsdesc.generate(folder, labels=40, start="2020-01-01", end="2020-12-31", seed=3)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    """The article's data set: 1,326 files of 4,409 business days."""
+    folder = tmp_path_factory.mktemp("article")
+    polarsdesc.generate(folder, start="2010-01-01", end="2026-11-25", seed=42)
+    return folder
+
+
+def test_generate_reports_what_it_wrote_and_a_seed_repeats_it(tmp_path):
+    first = polarsdesc.generate(tmp_path / "a", labels=5, start="2024-01-01", end="2024-01-31", seed=7)
+    again = polarsdesc.generate(tmp_path / "b", labels=5, start=pd.Timestamp("2024-01-01").date(), end="2024-01-31", seed=7)
+    assert (first.files, first.rows_per_file, first.seed) == (5, 23, 7)
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    frame = pd.read_csv(tmp_path / "a" / names[0])
+    assert list(frame.columns) == ["Unnamed: 0", "data"] and len(frame) == 23
+    with pytest.raises(ValueError, match="start must be a date"):
+        polarsdesc.generate(tmp_path / "c", start="January")
+
+
+def test_the_table_equals_pandas_describe_of_each_file(small):
+    table = polarsdesc.describe(small)
+    expected = pandas_tidy(sorted(small.glob("*.csv")))
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+    assert table["count"].dtype == "int64"
+    assert all(table[stat].dtype == "float64" for stat in STATS[1:])
+
+
+def test_percentiles_as_pandas_with_the_median_always_kept(small):
+    table = polarsdesc.describe(small, percentiles=[0.1, 0.5, 0.9])
+    expected = pandas_tidy(sorted(small.glob("*.csv")), percentiles=[0.1, 0.5, 0.9])
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+
+
+def test_awkward_files_give_pandas_numbers_or_fail_where_pandas_fails():
+    files = sorted(CORPUS.glob("*.csv"))
+    readable, unreadable = [], []
+    for path in files:
+        try:
+            pd.read_csv(path)
+            readable.append(path)
+        except Exception:
+            unreadable.append(path)
+    summary = polarsdesc.summarize(CORPUS)
+    assert summary.files == len(files)
+    assert sorted(f.path for f in summary.failures) == sorted(str(p) for p in unreadable)
+    expected = pandas_tidy(readable)
+    table = summary.table
+    # Within 1e-12 relative, as tests/pandas_differential.rs: a "+" sign with
+    # spaces makes pandas parse with its legacy algorithm, 1 ulp off where
+    # polarsdesc rounds correctly (docs/pandas-compatibility.md).
+    pd.testing.assert_frame_equal(table, expected, check_exact=False, rtol=1e-12, atol=0)
+
+
+def test_describe_wide_is_pandas_concat_of_describe(small):
+    files = sorted(small.glob("*.csv"))
+    expected = pd.concat({path.stem: pd.read_csv(path).describe() for path in files}, axis=1)
+    wide = polarsdesc.describe_wide(small)
+    pd.testing.assert_frame_equal(wide, expected, check_exact=True)
+    assert wide.columns.nlevels == 2 and list(wide.index) == STATS
+
+
+def test_describe_wide_refuses_two_files_with_one_label(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.csv").write_text("v\n1\n")
+    (tmp_path / "b" / "x.csv").write_text("v\n2\n")
+    with pytest.raises(ValueError, match="two files have the label 'x'"):
+        polarsdesc.describe_wide([tmp_path / "a", tmp_path / "b"])
+
+
+def test_as_polars_gives_the_same_table_with_nulls(small, tmp_path):
+    if os.environ.get("POLARSDESC_REQUIRE_POLARS"):  # CI: a skip would hide a failure
+        import polars as pl
+    else:
+        pl = pytest.importorskip("polars")
+    (tmp_path / "one.csv").write_text("v\n5\n")
+    frame = polarsdesc.describe([small, tmp_path / "one.csv"], as_polars=True)
+    pandas_frame = polarsdesc.describe([small, tmp_path / "one.csv"])
+    assert isinstance(frame, pl.DataFrame)
+    assert frame.schema["count"] == pl.UInt64 and frame.schema["std"] == pl.Float64
+    assert frame.columns == list(pandas_frame.columns)
+    # One value has no std: null in Polars (as in the Parquet of `run`), NaN in pandas.
+    assert frame["std"].null_count() == 1 and pandas_frame["std"].isna().sum() == 1
+    for column in frame.columns:
+        values = frame[column].to_list()
+        if column in ("label", "path", "column", "count"):
+            assert values == pandas_frame[column].to_list()
+        else:
+            as_pandas = [np.nan if value is None else value for value in values]
+            np.testing.assert_array_equal(np.array(as_pandas, dtype="float64"), pandas_frame[column].to_numpy())
+
+
+def test_thresholds_add_their_columns(small, tmp_path):
+    table = polarsdesc.describe(small, threshold=0.5)
+    assert list(table.columns[-2:]) == ["threshold", "above_threshold"]
+    assert table["above_threshold"].dtype == "bool"
+    assert (table["above_threshold"] == (table["mean"] > 0.5)).all()
+    rules = tmp_path / "rules.csv"
+    rules.write_text("label,threshold\nA*,0.9\n")
+    table = polarsdesc.describe(small, thresholds=rules, threshold=0.1, stat="max")
+    expected = np.where(table["label"].str.startswith("A"), 0.9, 0.1)
+    np.testing.assert_array_equal(table["threshold"].to_numpy(), expected)
+
+
+def broken(tmp_path):
+    (tmp_path / "good.csv").write_text("a,b\n1,2\n3,4\n")
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n3,4,5\n")
+    (tmp_path / "text.csv").write_text("a,b\n1,x\n2,y\n")
+    return tmp_path
+
+
+def test_errors_warn_by_default_and_keep_the_other_files(tmp_path):
+    folder = broken(tmp_path)
+    with pytest.warns(polarsdesc.FileWarning) as caught:
+        table = polarsdesc.describe(folder)
+    failure = polarsdesc.Failure(str(folder / "bad.csv"), 3, "3 fields, but the header has 2")
+    assert caught[0].message.failures == [failure]
+    assert str(failure) in str(caught[0].message)
+    assert table.attrs["failures"] == [failure]
+    assert list(table["label"]) == ["good", "good", "text"]
+
+
+def test_errors_raise_and_ignore(tmp_path):
+    folder = broken(tmp_path)
+    with pytest.raises(polarsdesc.DescribeError, match="1 of 3 files could not be described") as raised:
+        polarsdesc.describe(folder, errors="raise")
+    assert [f.path for f in raised.value.failures] == [str(folder / "bad.csv")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = polarsdesc.describe(folder, errors="ignore")
+    assert len(table) == 3
+    summary = polarsdesc.summarize(folder)
+    assert summary.warnings == []
+    assert summary.files == 3 and len(summary.failures) == 1
+
+
+def test_bad_arguments_are_python_errors(tmp_path):
+    with pytest.raises(ValueError, match="errors must be one of"):
+        polarsdesc.describe(tmp_path, errors="loud")
+    with pytest.raises(ValueError, match="percentiles must be between 0 and 1"):
+        polarsdesc.describe(tmp_path, percentiles=[1.5])
+    with pytest.raises(ValueError, match="sep must be one ASCII character"):
+        polarsdesc.describe(tmp_path, sep="::")
+    with pytest.raises(FileNotFoundError, match="no CSV files found"):
+        polarsdesc.describe(tmp_path)
+
+
+def test_a_panic_is_an_exception_and_the_interpreter_goes_on(small):
+    with pytest.raises(RuntimeError, match="internal error .*boom"):
+        polarsdesc._polarsdesc._panic_for_tests("boom")
+    assert len(polarsdesc.describe(small)) == 40
+
+
+def test_ctrl_c_stops_a_long_describe_promptly_and_the_next_one_runs(article):
+    started = time.perf_counter()
+    whole = polarsdesc.describe(article, jobs=1)
+    uninterrupted = time.perf_counter() - started
+    assert len(whole) == 1326
+    main = threading.main_thread().ident
+    timer = threading.Timer(uninterrupted / 5, signal.pthread_kill, args=(main, signal.SIGINT))
+    started = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        polarsdesc.describe(article, jobs=1)
+    stopped_after = time.perf_counter() - started
+    timer.join()
+    assert stopped_after < uninterrupted * 0.7, (stopped_after, uninterrupted)
+    again = polarsdesc.describe(article, jobs=1)
+    pd.testing.assert_frame_equal(again, whole)
+
+
+def test_the_gil_is_released_while_describing(article):
+    counted = [0]
+    stop = threading.Event()
+
+    def count():
+        while not stop.is_set():
+            counted[0] += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        time.sleep(0.05)
+        before = counted[0]
+        polarsdesc.describe(article, jobs=1)
+        during = counted[0] - before
+    finally:
+        stop.set()
+        counter.join()
+    # Held for the whole call, the GIL would let the counter run only in
+    # Python's 5 ms switch intervals before and after it: a few thousand.
+    assert during > 100_000, during
+
+
+def test_help_shows_the_docstrings_and_the_types_ship():
+    assert "one row per file and numeric column" in polarsdesc.describe.__doc__
+    assert "pd.concat" in polarsdesc.describe_wide.__doc__
+    package = pathlib.Path(polarsdesc.__file__).parent
+    assert (package / "py.typed").exists()
+    assert (package / "_polarsdesc.pyi").exists()
+    assert polarsdesc.__version__
