@@ -72,15 +72,21 @@ fn rows_are_sorted_by_label_then_column_whatever_the_jobs() {
 #[test]
 fn bare_run_generates_the_demo_data_when_data_is_empty() {
     let env = TestEnv::new();
+    // As in a fresh clone: data/ holds only its README.
+    let readme =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/README.md"))
+            .unwrap();
+    env.write("data/README.md", &readme);
     env.cmd()
         .arg("run")
         .assert()
         .success()
         .stderr(predicate::str::starts_with(
-            "data/ is missing or empty: generating the demo data set there first (seed 42)\ngenerated 1326 files x ",
+            "data/ holds no data: generating the demo data set there first (seed 42)\ngenerated 1326 files x ",
         ))
         .stderr(predicate::str::contains("summarized 1326 of 1326 files (1326 rows)"));
-    assert_eq!(env.files_in("data").len(), 1326);
+    assert_eq!(env.files_in("data").len(), 1326 + 1);
+    assert_eq!(std::fs::read(env.join("data/README.md")).unwrap(), readme);
     let frame = read_parquet(&env.join("summary.parquet"));
     assert_eq!(frame.height(), 1326);
     // A second bare run reuses the data.

@@ -395,9 +395,10 @@ fn check_writable(sink: &Sink) -> Result<()> {
 }
 
 /// The files `inputs` name; with `generate_if_empty` (the embedded default),
-/// generates that data set first when its folder is missing or empty.
+/// generates that data set first when its folder holds no data: missing,
+/// empty, or only placeholders (the repository's `data/README.md`).
 ///
-/// A folder that holds anything at all is never written into: it may be the
+/// A folder that holds anything else is never written into: it may be the
 /// user's data in a form `run` does not read (compressed files, subfolders).
 ///
 /// # Errors
@@ -410,9 +411,9 @@ pub fn find_inputs(
     console: &Console,
 ) -> Result<Discovered> {
     if let Some(demo) = generate_if_empty {
-        if is_missing_or_empty(&demo.dir) {
+        if holds_no_data(&demo.dir) {
             console.info(&format!(
-                "{}/ is missing or empty: generating the demo data set there first (seed {})",
+                "{}/ holds no data: generating the demo data set there first (seed {})",
                 demo.dir.display(),
                 demo.seed.map_or_else(|| "random".into(), |s| s.to_string())
             ));
@@ -444,10 +445,19 @@ fn skipped_note(discovered: &Discovered) -> Option<String> {
     })
 }
 
-/// Whether `folder` does not exist, or holds nothing at all.
-fn is_missing_or_empty(folder: &Path) -> bool {
+/// Files that say a folder is for data without being data: a fresh clone's
+/// `data/` holds the README that explains it.
+const PLACEHOLDERS: [&str; 5] = ["README.md", "README", ".gitkeep", ".keep", ".DS_Store"];
+
+/// Whether `folder` does not exist, or holds nothing but placeholder files.
+fn holds_no_data(folder: &Path) -> bool {
     match std::fs::read_dir(folder) {
-        Ok(mut entries) => entries.next().is_none(),
+        Ok(mut entries) => entries.all(|entry| {
+            entry.is_ok_and(|entry| {
+                PLACEHOLDERS.iter().any(|name| entry.file_name() == *name)
+                    && entry.file_type().is_ok_and(|kind| kind.is_file())
+            })
+        }),
         Err(err) => err.kind() == std::io::ErrorKind::NotFound,
     }
 }
