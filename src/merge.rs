@@ -185,8 +185,15 @@ fn read_parts(folder: &Path) -> Result<Vec<Part>> {
     }
     if !strangers.is_empty() {
         strangers.sort();
+        // A data folder given by mistake holds thousands: name a few.
+        const NAMED: usize = 5;
+        let more = match strangers.len().saturating_sub(NAMED) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        strangers.truncate(NAMED);
         return Err(refused(format!(
-            "{} holds files that are not parts ({}): a folder of parts must hold parts only",
+            "{} holds files that are not parts ({}{more}): a folder of parts must hold parts only",
             folder.display(),
             strangers.join(", ")
         )));
@@ -224,7 +231,8 @@ fn bucket_entries(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
     let url = s3::S3Url::parse(&folder.to_string_lossy()).map_err(Error::Remote)?;
     let objects = s3::client()
         .and_then(|client| client.list(&url, false))
-        .map_err(Error::Remote)?;
+        .map_err(Error::Remote)?
+        .objects;
     Ok(objects
         .into_iter()
         .map(|object| {

@@ -50,6 +50,15 @@ fn demo(env: &TestEnv, server: &S3Server) {
     server.upload_folder(&env.join("data"), "demo", "data/");
 }
 
+/// A server (see [`S3Server::start`]) with the [`demo`] bucket, and a work
+/// folder; `None` when moto is missing (and not required).
+fn demo_server(test: &str, authenticate: bool) -> Option<(S3Server, TestEnv)> {
+    let server = S3Server::start(test, authenticate)?;
+    let env = TestEnv::new();
+    demo(&env, &server);
+    Some((server, env))
+}
+
 /// A CSV result with the inputs' folder (local or in the bucket) taken out
 /// of its paths, so that two runs on the same files compare equal.
 fn without_folder(table: &[u8], folder: &str) -> String {
@@ -60,11 +69,9 @@ fn without_folder(table: &[u8], folder: &str) -> String {
 
 #[test]
 fn a_bucket_gives_the_table_of_the_same_files_on_disk() {
-    let Some(server) = S3Server::start("s3 same table", false) else {
+    let Some((server, env)) = demo_server("s3 same table", false) else {
         return;
     };
-    let env = TestEnv::new();
-    demo(&env, &server);
     env.cmd()
         .args([
             "-q",
@@ -197,11 +204,9 @@ fn a_large_object_is_read_in_ranges_and_matches_the_file() {
 
 #[test]
 fn outputs_parts_and_merge_live_in_the_bucket() {
-    let Some(server) = S3Server::start("s3 outputs", false) else {
+    let Some((server, env)) = demo_server("s3 outputs", false) else {
         return;
     };
-    let env = TestEnv::new();
-    demo(&env, &server);
     polarsdesc(&env, &server)
         .args(["-q", "run", "s3://demo/data/", "-o", "single.csv"])
         .assert()
@@ -269,11 +274,9 @@ fn outputs_parts_and_merge_live_in_the_bucket() {
 
 #[test]
 fn the_cache_reuses_objects_until_they_change() {
-    let Some(server) = S3Server::start("s3 cache", false) else {
+    let Some((server, env)) = demo_server("s3 cache", false) else {
         return;
     };
-    let env = TestEnv::new();
-    demo(&env, &server);
     let run = || {
         let out = polarsdesc(&env, &server)
             .args(["run", "s3://demo/data/", "-o", "out.parquet"])
@@ -302,15 +305,19 @@ fn the_cache_reuses_objects_until_they_change() {
 
 #[test]
 fn a_missing_bucket_object_or_folder_is_named() {
-    let Some(server) = S3Server::start("s3 missing", false) else {
+    let Some((server, env)) = demo_server("s3 missing", false) else {
         return;
     };
-    let env = TestEnv::new();
-    demo(&env, &server);
     let stderr = |args: &[&str], code: i32| {
         let out = polarsdesc(&env, &server).args(args).assert().code(code);
         String::from_utf8_lossy(&out.get_output().stderr).into_owned()
     };
+    // The bucket's top holds only the folder data/: said, as for a local folder.
+    assert_eq!(
+        stderr(&["run", "s3://demo", "-o", "x.csv"], 2),
+        "polarsdesc: note: 1 subfolder was not searched (-r searches subfolders)\n\
+         polarsdesc: error: no CSV files found in s3://demo\n"
+    );
     assert_eq!(
         stderr(&["run", "s3://nobucket/data/", "-o", "x.csv"], 2),
         "polarsdesc: error: s3://nobucket/data/: the bucket nobucket does not exist\n"
@@ -341,11 +348,9 @@ fn a_missing_bucket_object_or_folder_is_named() {
 
 #[test]
 fn denied_objects_and_refused_credentials_are_said_plainly() {
-    let Some(server) = S3Server::start("s3 credentials", true) else {
+    let Some((server, env)) = demo_server("s3 credentials", true) else {
         return;
     };
-    let env = TestEnv::new();
-    demo(&env, &server);
     env.write("secret.csv", "x\n1\n");
     server.put("demo", "data/secret.csv", &env.join("secret.csv"));
     let stderr = |cmd: &mut Command, code: i32| {
@@ -457,9 +462,14 @@ fn without_credentials_the_run_stops_at_once_and_never_asks_the_metadata_service
 #[test]
 fn an_endpoint_that_refuses_or_hangs_fails_in_seconds() {
     let env = TestEnv::new();
-    let closed = common::s3::free_port();
+    // A port nothing listens on: taken and let go on 127.0.0.2, where no
+    // test server listens (they all take 127.0.0.1).
+    let closed = std::net::TcpListener::bind("127.0.0.2:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let out = isolated(&env)
-        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{closed}"))
+        .env("AWS_ENDPOINT_URL", format!("http://{closed}"))
         .env("AWS_ALLOW_HTTP", "true")
         .env("AWS_ACCESS_KEY_ID", "a")
         .env("AWS_SECRET_ACCESS_KEY", "b")
@@ -468,7 +478,7 @@ fn an_endpoint_that_refuses_or_hangs_fails_in_seconds() {
         .code(2);
     assert_eq!(
         String::from_utf8_lossy(&out.get_output().stderr),
-        format!("polarsdesc: error: s3://demo/data/: cannot reach the endpoint (http://127.0.0.1:{closed}): connection refused\n")
+        format!("polarsdesc: error: s3://demo/data/: cannot reach the endpoint (http://{closed}): connection refused\n")
     );
     let silent = SilentServer::start();
     let started = Instant::now();
@@ -509,15 +519,7 @@ fn a_kubernetes_indexed_job_on_a_bucket_as_documented() {
         .args(["-q", "run", "data", "-o", "single.parquet"])
         .assert()
         .code(1);
-    for index in 0..manifest.completions {
-        polarsdesc(&env, &server)
-            .args(&manifest.shard_args)
-            .env("JOB_COMPLETION_INDEX", index.to_string())
-            .env("POLARSDESC_SHARDS", &manifest.shards)
-            .env_remove("SLURM_ARRAY_TASK_ID")
-            .assert()
-            .success();
-    }
+    manifest.run_shards(|| polarsdesc(&env, &server));
     assert_eq!(
         server.keys("polarsdesc-demo", "parts/").len(),
         manifest.completions

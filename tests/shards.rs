@@ -274,6 +274,15 @@ fn merge_refuses_parts_that_are_not_one_whole_run() {
         "stranger",
         "holds files that are not parts (notes.txt)",
     );
+    // A data folder given by mistake: a few of its files named, not all.
+    for name in ["a", "b", "c", "d", "e", "f", "g"] {
+        env.write(&format!("stranger/{name}.csv"), "x\n1\n");
+    }
+    assert_refused(
+        &env,
+        "stranger",
+        "holds files that are not parts (a.csv, b.csv, c.csv, d.csv, e.csv and 3 more)",
+    );
     // The output inside the folder of parts.
     env.cmd()
         .args(["merge", "parts", "-o", "parts/all.parquet"])

@@ -54,15 +54,7 @@ fn path_with_binary() -> String {
 fn a_kubernetes_indexed_job_as_documented() {
     let manifest = Manifest::documented("polarsdesc-shards.yaml");
     let (env, single) = work();
-    for index in 0..manifest.completions {
-        env.cmd()
-            .args(&manifest.shard_args)
-            .env("JOB_COMPLETION_INDEX", index.to_string())
-            .env("POLARSDESC_SHARDS", &manifest.shards)
-            .env_remove("SLURM_ARRAY_TASK_ID")
-            .assert()
-            .success();
-    }
+    manifest.run_shards(|| env.cmd());
     assert_eq!(env.files_in("parts").len(), manifest.completions);
     env.cmd().args(&manifest.merge_args).assert().code(1); // broken.csv
     assert!(read_parquet(&env.join("summary.parquet")).equals_missing(&single));

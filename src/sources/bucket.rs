@@ -37,7 +37,8 @@ pub fn discover_objects(
         let recursive = url.key[fixed.len()..].contains('/') || options.recursive;
         let listed = client
             .list(&url.with_key(fixed), recursive)
-            .map_err(remote)?;
+            .map_err(remote)?
+            .objects;
         let options = MatchOptions {
             case_sensitive: true,
             require_literal_separator: true,
@@ -56,7 +57,7 @@ pub fn discover_objects(
         (matching, fixed.to_string(), false)
     } else if url.key.is_empty() || url.key.ends_with('/') {
         (
-            csv_objects(client.list(&url, options.recursive).map_err(remote)?),
+            folder_objects(client, &url, options.recursive, found)?,
             url.key.clone(),
             false,
         )
@@ -67,7 +68,7 @@ pub fn discover_objects(
             Err(_) => {
                 // Not an object: perhaps a folder named without its slash.
                 let folder = url.with_key(&format!("{}/", url.key));
-                let objects = csv_objects(client.list(&folder, options.recursive).map_err(remote)?);
+                let objects = folder_objects(client, &folder, options.recursive, found)?;
                 if objects.is_empty() {
                     found.files.push(Input {
                         path: input.to_path_buf(),
@@ -101,6 +102,19 @@ pub fn discover_objects(
         }
     }));
     Ok(())
+}
+
+/// The CSV objects of the folder `url` (see [`csv_objects`]); its
+/// subfolders not searched are counted in `found`, as a local folder's are.
+fn folder_objects(
+    client: &s3::Client,
+    url: &S3Url,
+    recursive: bool,
+    found: &mut Discovered,
+) -> Result<Vec<ObjectInfo>> {
+    let listing = client.list(url, recursive).map_err(remote)?;
+    found.skipped_folders += listing.subfolders;
+    Ok(csv_objects(listing.objects))
 }
 
 /// The objects whose names are CSV files' (`*.csv` and compressed forms),

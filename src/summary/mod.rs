@@ -1,5 +1,6 @@
 //! `polarsdesc run`: find the files, describe them in parallel, combine the results, write them.
 
+mod inputs;
 mod own_files;
 pub mod parts;
 pub mod records;
@@ -8,18 +9,21 @@ pub mod table;
 mod workers;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::config::{DiscoverOptions, GenerateConfig, OutputFormat, OutputTarget, RunConfig};
+use polars::prelude::DataFrame;
+
+use crate::config::{OutputFormat, OutputTarget, RunConfig};
 use crate::describe::{self, FileError, FileSummary, Origin};
 use crate::destination::{Destination, Sink};
 use crate::error::{Error, ExitCode, Result};
-use crate::generate;
 use crate::output::{self, Provenance};
 use crate::parallel::SpareCores;
 use crate::progress::Console;
-use crate::sources::{self, display_path, Discovered, Input};
+use crate::sources::{self, display_path, Input};
+pub use inputs::find_inputs;
+use inputs::skipped_note;
 use own_files::OwnFiles;
 use store::{Store, StoreLocation};
 
@@ -99,7 +103,7 @@ impl RunReport {
 #[derive(Debug)]
 pub struct Collected {
     /// The table `run` writes (with thresholds, their columns).
-    pub frame: polars::prelude::DataFrame,
+    pub frame: DataFrame,
     /// Files found.
     pub files: usize,
     /// Files that failed, sorted by path.
@@ -126,24 +130,14 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
     if inputs.is_empty() {
         return Err(Error::NoInputs(config.inputs.clone()));
     }
-    if let Some(thresholds) = &config.thresholds {
-        let labels: Vec<String> = inputs.iter().map(|i| describe::label_of(&i.path)).collect();
-        thresholds.check_labels(labels.iter().map(String::as_str))?;
-    }
+    check_threshold_labels(config, &inputs)?;
     let described =
         workers::describe_all(&inputs, config, None, console, &describe::describe_origin)?;
     let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     let mut warnings = described.warnings;
     warnings.sort_by(|a, b| a.0.cmp(&b.0));
-    let combine_error = |cause| Error::Polars {
-        context: "cannot combine the results".into(),
-        cause,
-    };
-    let mut frame = described.rows.finish().map_err(combine_error)?;
-    if let Some(thresholds) = &config.thresholds {
-        frame = thresholds.apply(frame).map_err(combine_error)?;
-    }
+    let frame = table_of(described.rows, config)?;
     Ok(Collected {
         frame,
         files: inputs.len(),
@@ -197,22 +191,17 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
         }
     }
 
-    let combine_error = |cause| Error::Polars {
-        context: "cannot combine the results".into(),
-        cause,
+    let mut frame = table_of(described.rows, config)?;
+    let above = match &config.thresholds {
+        Some(thresholds) => {
+            let count = frame
+                .column("above_threshold")
+                .and_then(|column| column.bool().map(|flags| flags.sum()))
+                .map_err(combine_error)?;
+            Some((count.unwrap_or(0) as usize, thresholds.to_string()))
+        }
+        None => None,
     };
-    let mut frame = described.rows.finish().map_err(combine_error)?;
-    let mut above = None;
-    if let Some(thresholds) = &config.thresholds {
-        frame = thresholds.apply(frame).map_err(combine_error)?;
-        let count = frame
-            .column("above_threshold")
-            .map_err(combine_error)?
-            .bool()
-            .map_err(combine_error)?
-            .sum();
-        above = Some((count.unwrap_or(0) as usize, thresholds.to_string()));
-    }
     // A shard always writes its part, even empty: the parts of a run must
     // all be there, with one schema, for readers and for `merge`.
     let written = described.summarized > 0 || config.shard.is_some();
@@ -241,6 +230,33 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
     }
     console.info(&summary_line(&report, &plan.output));
     Ok(report)
+}
+
+/// Refuses thresholds that leave a label of `inputs` without one, before
+/// any file is read.
+fn check_threshold_labels(config: &RunConfig, inputs: &[Input]) -> Result<()> {
+    let Some(thresholds) = &config.thresholds else {
+        return Ok(());
+    };
+    let labels: Vec<String> = inputs.iter().map(|i| describe::label_of(&i.path)).collect();
+    thresholds.check_labels(labels.iter().map(String::as_str))
+}
+
+/// The result table: the collected rows in order, with the thresholds'
+/// columns when there are thresholds.
+fn table_of(rows: table::Collector, config: &RunConfig) -> Result<DataFrame> {
+    let frame = rows.finish().map_err(combine_error)?;
+    match &config.thresholds {
+        Some(thresholds) => thresholds.apply(frame).map_err(combine_error),
+        None => Ok(frame),
+    }
+}
+
+fn combine_error(cause: polars::prelude::PolarsError) -> Error {
+    Error::Polars {
+        context: "cannot combine the results".into(),
+        cause,
+    }
 }
 
 /// The provenance of a run's output: the version and the options that change results.
@@ -344,10 +360,7 @@ impl Plan {
             return Err(Error::NoInputs(config.inputs.clone()));
         }
         // Every shard checks every label, so that all fail alike or none does.
-        if let Some(thresholds) = &config.thresholds {
-            let labels: Vec<String> = inputs.iter().map(|i| describe::label_of(&i.path)).collect();
-            thresholds.check_labels(labels.iter().map(String::as_str))?;
-        }
+        check_threshold_labels(config, &inputs)?;
         if let Some(shard) = config.shard {
             inputs.retain(|input| shard.owns(input.relative.as_os_str().as_encoded_bytes()));
         }
@@ -391,74 +404,6 @@ fn check_writable(sink: &Sink) -> Result<()> {
             .and_then(|client| client.check_bucket(url))
             .map_err(|err| Error::write(&sink.name, std::io::Error::other(err.reason))),
         Destination::Stdout | Destination::Stream(_) => Ok(()),
-    }
-}
-
-/// The files `inputs` name; with `generate_if_empty` (the embedded default),
-/// generates that data set first when its folder holds no data: missing,
-/// empty, or only placeholders (the repository's `data/README.md`).
-///
-/// A folder that holds anything else is never written into: it may be the
-/// user's data in a form `run` does not read (compressed files, subfolders).
-///
-/// # Errors
-/// When a folder cannot be listed, a pattern is malformed, or the data set
-/// cannot be generated.
-pub fn find_inputs(
-    inputs: &[PathBuf],
-    options: DiscoverOptions,
-    generate_if_empty: Option<&GenerateConfig>,
-    console: &Console,
-) -> Result<Discovered> {
-    if let Some(demo) = generate_if_empty {
-        if holds_no_data(&demo.dir) {
-            console.info(&format!(
-                "{}/ holds no data: generating the demo data set there first (seed {})",
-                demo.dir.display(),
-                demo.seed.map_or_else(|| "random".into(), |s| s.to_string())
-            ));
-            let generated = generate::generate(demo, console)?;
-            console.info(&generated.to_string());
-        } else if !sources::has_csv_files(&demo.dir) {
-            console.note(&format!(
-                "{}/ holds no CSV file but is not empty, so the demo data set is not generated \
-                 there (`polarsdesc generate` makes it anywhere)",
-                demo.dir.display()
-            ));
-        }
-    }
-    let discovered = sources::discover(inputs, options)?;
-    if let Some(note) = skipped_note(&discovered) {
-        console.note(&note);
-    }
-    Ok(discovered)
-}
-
-/// The note that subfolders were not searched, when some were not.
-fn skipped_note(discovered: &Discovered) -> Option<String> {
-    let count = discovered.skipped_folders;
-    (count > 0).then(|| {
-        format!(
-            "{count} subfolder{} not searched (-r searches subfolders)",
-            if count == 1 { " was" } else { "s were" }
-        )
-    })
-}
-
-/// Files that say a folder is for data without being data: a fresh clone's
-/// `data/` holds the README that explains it.
-const PLACEHOLDERS: [&str; 5] = ["README.md", "README", ".gitkeep", ".keep", ".DS_Store"];
-
-/// Whether `folder` does not exist, or holds nothing but placeholder files.
-fn holds_no_data(folder: &Path) -> bool {
-    match std::fs::read_dir(folder) {
-        Ok(mut entries) => entries.all(|entry| {
-            entry.is_ok_and(|entry| {
-                PLACEHOLDERS.iter().any(|name| entry.file_name() == *name)
-                    && entry.file_type().is_ok_and(|kind| kind.is_file())
-            })
-        }),
-        Err(err) => err.kind() == std::io::ErrorKind::NotFound,
     }
 }
 

@@ -57,16 +57,18 @@ pub(super) fn describe_all(
         if interrupt::requested() || stop.load(Ordering::Relaxed) {
             return;
         }
+        // An object being prefetched has no stored result to reuse.
+        let prefetched = input.object.is_some() && prefetch.expects(index);
         let key = store.and_then(|store| key_of(input, store));
         let stored = store
             .zip(key.as_ref())
-            .filter(|_| !prefetch.expects(index))
+            .filter(|_| !prefetched)
             .and_then(|(store, key)| store.reuse(key));
         let reused = stored.is_some();
         let outcome = match stored {
             Some(summary) => Ok(summary),
             None => {
-                let origin = origin_of(index, input, &prefetch);
+                let origin = origin_of(input, prefetched.then_some((index, &prefetch)));
                 describe_isolated(origin, &config.describe, spare, describer)
             }
         };
@@ -129,16 +131,15 @@ fn key_of(input: &Input, store: &Store) -> Option<FileKey> {
 }
 
 /// Where the worker reads `input` from: its path, or its object with the
-/// head prefetched (or fetched now, for an object whose stored result
-/// turned out unusable).
-fn origin_of(index: usize, input: &Input, prefetch: &Prefetch) -> Origin {
+/// head taken from `prefetched` (its index there), or fetched now (an
+/// object whose stored result turned out unusable).
+fn origin_of(input: &Input, prefetched: Option<(usize, &Prefetch)>) -> Origin {
     match &input.object {
         None => Origin::File(input.path.clone()),
         Some(object) => Origin::Object {
-            head: if prefetch.expects(index) {
-                prefetch.take(index)
-            } else {
-                prefetch::fetch_head(object)
+            head: match prefetched {
+                Some((index, prefetch)) => prefetch.take(index),
+                None => prefetch::fetch_head(object),
             },
             object: object.clone(),
         },

@@ -76,3 +76,19 @@ impl Manifest {
         }
     }
 }
+
+impl Manifest {
+    /// Runs the shards Job as its pods would: `command()` once per
+    /// completion index, with the Job's environment; each must succeed.
+    pub fn run_shards(&self, mut command: impl FnMut() -> assert_cmd::Command) {
+        for index in 0..self.completions {
+            command()
+                .args(&self.shard_args)
+                .env("JOB_COMPLETION_INDEX", index.to_string())
+                .env("POLARSDESC_SHARDS", &self.shards)
+                .env_remove("SLURM_ARRAY_TASK_ID")
+                .assert()
+                .success();
+        }
+    }
+}

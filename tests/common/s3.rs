@@ -4,11 +4,11 @@
 //! `python3`. Without moto the test skips with a message on stderr, unless
 //! `POLARSDESC_REQUIRE_S3` is set (CI sets it): then it fails.
 
-use std::io::Read;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A moto S3 server, stopped when dropped.
 pub struct S3Server {
@@ -45,13 +45,25 @@ fn python() -> PathBuf {
         .unwrap_or_else(|| "python3".into())
 }
 
-/// A port free now (the server takes it a moment later).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The port the server says it listens on (`Running on http://127.0.0.1:PORT`);
+/// the rest of its log is read on a thread of its own, so that it never
+/// blocks on a full pipe.
+fn announced_port(stderr: std::process::ChildStderr) -> u16 {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sender = Some(sender);
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if let Some((_, port)) = line.split_once("Running on http://127.0.0.1:") {
+                if let (Some(sender), Ok(port)) = (sender.take(), port.trim().parse::<u16>()) {
+                    let _ = sender.send(port);
+                }
+            }
+        }
+    });
+    receiver
+        .recv_timeout(Duration::from_secs(30))
+        .expect("moto_server did not say which port it listens on within 30 s")
 }
 
 impl S3Server {
@@ -75,24 +87,19 @@ impl S3Server {
             eprintln!("SKIPPED {message}");
             return None;
         }
-        let port = free_port();
         let mut command = Command::new(&python);
+        // Port 0: the server takes a free port itself and says which on
+        // stderr, so that servers of tests running at once never collide.
         command
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(Stdio::piped());
         if authenticate {
             // After the user is made, keys must be known to moto's IAM.
             command.env("INITIAL_NO_AUTH_ACTION_COUNT", "3");
         }
-        let child = command.spawn().expect("start moto_server");
+        let mut child = command.spawn().expect("start moto_server");
+        let port = announced_port(child.stderr.take().expect("stderr piped"));
         let mut server = S3Server {
             python,
             child,
@@ -100,7 +107,6 @@ impl S3Server {
             key_id: "polarsdesc-test".into(),
             secret: "polarsdesc-secret".into(),
         };
-        server.wait_until_listening();
         if authenticate {
             let output = Command::new(&server.python)
                 .args([
@@ -120,19 +126,6 @@ impl S3Server {
             (server.key_id, server.secret) = (id.to_string(), secret.to_string());
         }
         Some(server)
-    }
-
-    fn wait_until_listening(&self) {
-        let address = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let started = Instant::now();
-        while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "moto_server did not start on port {}",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
     }
 
     /// `http://127.0.0.1:PORT`.

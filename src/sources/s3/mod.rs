@@ -11,20 +11,22 @@
 //! address that only answers inside a cloud.
 //!
 //! Every request gives up within seconds (connect 3 s, whole request 30 s or
-//! `POLARSDESC_S3_TIMEOUT`,
-//! at most 2 retries within 10 s; `AWS_MAX_ATTEMPTS` sets the attempts), not
-//! after the client's default of 10 retries over 3 minutes.
+//! `POLARSDESC_S3_TIMEOUT`, at most 2 retries within 10 s; `AWS_MAX_ATTEMPTS`
+//! sets the attempts), not after the client's default of 10 retries over 3
+//! minutes. How the client is configured is in `config`.
+
+mod config;
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
+use config::configure;
 use futures::TryStreamExt;
-use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::aws::AmazonS3;
 use object_store::path::Path as ObjectPath;
-use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, RetryConfig};
+use object_store::{ObjectStore, ObjectStoreExt};
 
 /// The scheme of the URLs this module reads and writes.
 pub const SCHEME: &str = "s3://";
@@ -92,6 +94,15 @@ pub struct ObjectInfo {
 
 /// The reason of a request for an object that does not exist.
 const NO_SUCH_OBJECT: &str = "no such object";
+
+/// What a listing found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub objects: Vec<ObjectInfo>,
+    /// Subfolders (common prefixes) of a one-level listing, not descended
+    /// into; hidden ones (`.name/`) not counted.
+    pub subfolders: usize,
+}
 
 /// A request that failed, as one sentence naming the URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -232,22 +243,33 @@ impl Client {
     ///
     /// # Errors
     /// When the listing is refused or fails (no bucket, no access, no endpoint).
-    pub fn list(&self, prefix: &S3Url, recursive: bool) -> Result<Vec<ObjectInfo>, RemoteError> {
+    pub fn list(&self, prefix: &S3Url, recursive: bool) -> Result<Listing, RemoteError> {
         let store = self.store(prefix)?;
         let folder = prefix.key.trim_end_matches('/');
         let location = (!folder.is_empty()).then(|| ObjectPath::from(folder));
-        let objects = self.runtime.block_on(async {
+        let listed = self.runtime.block_on(async {
             if recursive {
-                store.list(location.as_ref()).try_collect::<Vec<_>>().await
+                let objects = store
+                    .list(location.as_ref())
+                    .try_collect::<Vec<_>>()
+                    .await?;
+                Ok((objects, 0))
             } else {
-                store
-                    .list_with_delimiter(location.as_ref())
-                    .await
-                    .map(|listing| listing.objects)
+                let listing = store.list_with_delimiter(location.as_ref()).await?;
+                let subfolders = listing
+                    .common_prefixes
+                    .iter()
+                    .filter(|path| path.filename().is_some_and(|name| !name.starts_with('.')))
+                    .count();
+                Ok((listing.objects, subfolders))
             }
         });
-        let objects = objects.map_err(|err| RemoteError::of(prefix, &err))?;
-        Ok(objects.into_iter().map(|meta| info(prefix, meta)).collect())
+        let (objects, subfolders) =
+            listed.map_err(|err: object_store::Error| RemoteError::of(prefix, &err))?;
+        Ok(Listing {
+            objects: objects.into_iter().map(|meta| info(prefix, meta)).collect(),
+            subfolders,
+        })
     }
 
     /// What the object at `url` is (its size, time, ETag).
@@ -386,160 +408,6 @@ fn info(url: &S3Url, meta: object_store::ObjectMeta) -> ObjectInfo {
 
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_string()
-}
-
-/// How long one request may take, in seconds: `POLARSDESC_S3_TIMEOUT`, else 30
-/// (a block of 8 MiB at 300 kB/s).
-fn request_timeout_seconds() -> u64 {
-    std::env::var("POLARSDESC_S3_TIMEOUT")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&seconds| seconds > 0)
-        .unwrap_or(30)
-}
-
-/// A builder for `bucket`, from the environment and the profile files,
-/// with short timeouts; refuses to fall back on the instance metadata
-/// service unless asked to.
-fn configure(bucket: &str) -> Result<AmazonS3Builder, RemoteError> {
-    let attempts: usize = std::env::var("AWS_MAX_ATTEMPTS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(3);
-    let retry = RetryConfig {
-        max_retries: attempts.saturating_sub(1),
-        retry_timeout: Duration::from_secs(10),
-        ..RetryConfig::default()
-    };
-    let options = ClientOptions::new()
-        .with_connect_timeout(Duration::from_secs(3))
-        .with_timeout(Duration::from_secs(request_timeout_seconds()))
-        .with_allow_http(truthy("AWS_ALLOW_HTTP"));
-    let mut builder = AmazonS3Builder::from_env()
-        .with_bucket_name(bucket)
-        .with_retry(retry)
-        .with_client_options(options);
-    let from_environment = std::env::var_os("AWS_ACCESS_KEY_ID").is_some()
-        || std::env::var_os("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
-        || std::env::var_os("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some()
-        || std::env::var_os("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some();
-    let profile = profile::load();
-    if let Some(region) = profile
-        .get("region")
-        .filter(|_| std::env::var_os("AWS_REGION").is_none())
-    {
-        builder = builder.with_region(region);
-    }
-    if let Some(endpoint) = profile
-        .get("endpoint_url")
-        .filter(|_| std::env::var_os("AWS_ENDPOINT_URL").is_none())
-    {
-        builder = builder.with_endpoint(endpoint);
-    }
-    if from_environment {
-        return Ok(builder);
-    }
-    if let (Some(key), Some(secret)) = (
-        profile.get("aws_access_key_id"),
-        profile.get("aws_secret_access_key"),
-    ) {
-        builder = builder
-            .with_access_key_id(key)
-            .with_secret_access_key(secret);
-        if let Some(token) = profile.get("aws_session_token") {
-            builder = builder.with_token(token);
-        }
-        return Ok(builder);
-    }
-    if truthy("AWS_SKIP_SIGNATURE") {
-        return Ok(builder.with_skip_signature(true));
-    }
-    if std::env::var("AWS_EC2_METADATA_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("false")) {
-        return Ok(builder);
-    }
-    Err(RemoteError::new(
-        &format!("{SCHEME}{bucket}"),
-        "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile in \
-         ~/.aws/credentials (AWS_PROFILE), AWS_SKIP_SIGNATURE=true for a public bucket, or \
-         AWS_EC2_METADATA_DISABLED=false to ask the instance metadata service",
-    ))
-}
-
-fn truthy(name: &str) -> bool {
-    std::env::var(name)
-        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
-}
-
-/// The AWS tools' profile files, read as they read them.
-mod profile {
-    use std::collections::HashMap;
-    use std::path::PathBuf;
-
-    /// The settings of the selected profile (`AWS_PROFILE`, else `default`):
-    /// from `~/.aws/config` (`[profile NAME]`, or `[default]`), then
-    /// `~/.aws/credentials` (`[NAME]`), which wins.
-    pub fn load() -> HashMap<String, String> {
-        let name = std::env::var("AWS_PROFILE").unwrap_or_else(|_| "default".into());
-        let home = std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_default();
-        let config = std::env::var_os("AWS_CONFIG_FILE")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".aws/config"));
-        let credentials = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".aws/credentials"));
-        let config_section = if name == "default" {
-            "default".to_string()
-        } else {
-            format!("profile {name}")
-        };
-        let mut settings = section(&config, &config_section);
-        settings.extend(section(&credentials, &name));
-        settings
-    }
-
-    /// The `key = value` lines of `[name]` in an INI file.
-    pub fn section(path: &std::path::Path, name: &str) -> HashMap<String, String> {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return HashMap::new();
-        };
-        let mut inside = false;
-        let mut settings = HashMap::new();
-        for line in text.lines().map(str::trim) {
-            if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                inside = header.trim() == name;
-            } else if inside && !line.starts_with(['#', ';']) {
-                if let Some((key, value)) = line.split_once('=') {
-                    settings.insert(key.trim().to_ascii_lowercase(), value.trim().to_string());
-                }
-            }
-        }
-        settings
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn reads_the_named_section() {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("credentials");
-            std::fs::write(
-                &path,
-                "[default]\naws_access_key_id = A\n\n[work]\n# a comment\nAWS_ACCESS_KEY_ID=B\naws_secret_access_key = C\n",
-            )
-            .unwrap();
-            assert_eq!(super::section(&path, "default")["aws_access_key_id"], "A");
-            let work = super::section(&path, "work");
-            assert_eq!(
-                (
-                    work["aws_access_key_id"].as_str(),
-                    work["aws_secret_access_key"].as_str()
-                ),
-                ("B", "C")
-            );
-        }
-    }
 }
 
 #[cfg(test)]
