@@ -7,8 +7,8 @@ with the numeric columns pandas describes, in its order, or {"path", "ok": false
 "error": "<exception type>: <message>"} when `pd.read_csv(path)` fails. A file with
 no numeric column gives "columns": [] (pandas would describe its text columns;
 polarsdesc reports none). Floats are Python reprs, so they read back exactly
-("nan", "inf"). The tests run this with the venv `.ci/run` makes
-(POLARSDESC_PYTHON); polarsdesc's numbers must equal these.
+("nan", "inf"). The tests run this with the pinned test environment
+(scripts/test_env.py); polarsdesc's numbers must equal these.
 """
 import argparse
 import json

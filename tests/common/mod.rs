@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod pandas;
+pub mod python;
 pub mod s3;
 
 use std::fs;

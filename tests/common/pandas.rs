@@ -1,7 +1,7 @@
 //! pandas itself as the oracle: runs `scripts/pandas_describe.py` and compares polarsdesc's table with it.
 //!
-//! The Python comes from `POLARSDESC_PYTHON` (the venv `.ci/run` makes), else
-//! `python3`. Without pandas a test skips with a message on stderr, unless
+//! The Python is the pinned test environment (`common::python`). Where it
+//! cannot be built a test skips with a message on stderr, unless
 //! `POLARSDESC_REQUIRE_PANDAS` is set (CI sets it): then it fails.
 
 use std::collections::BTreeMap;
@@ -26,33 +26,16 @@ pub enum Verdict {
 }
 
 impl Pandas {
-    /// The oracle, or `None` (after saying so) when no Python with pandas is
-    /// found and the environment does not require one.
+    /// The oracle, or `None` (after saying so) when the pinned environment
+    /// cannot be built and the environment does not require it.
     pub fn find(test: &str) -> Option<Pandas> {
-        let python = std::env::var_os("POLARSDESC_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "python3".into());
-        let works = Command::new(&python)
-            .args(["-c", "import pandas"])
-            .output()
-            .is_ok_and(|output| output.status.success());
-        if works {
-            return Some(Pandas { python });
-        }
-        let message = format!(
-            "{test}: no Python with pandas ({}); set POLARSDESC_PYTHON to one",
-            python.display()
-        );
-        if std::env::var_os("POLARSDESC_REQUIRE_PANDAS").is_some() {
-            panic!("{message} (POLARSDESC_REQUIRE_PANDAS is set, so this is a failure)");
-        }
-        eprintln!("SKIPPED {message}");
-        None
+        let python = super::python::pinned(test, "POLARSDESC_REQUIRE_PANDAS")?;
+        Some(Pandas { python })
     }
 
     /// A command running this Python.
     pub fn python_command(&self) -> Command {
-        Command::new(&self.python)
+        super::python::command(&self.python)
     }
 
     /// pandas' verdict on each of `files` (`read_csv` with default arguments,
@@ -71,7 +54,7 @@ impl Pandas {
         }
         std::fs::write(listing.path(), text).unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/pandas_describe.py");
-        let mut command = Command::new(&self.python);
+        let mut command = self.python_command();
         command.arg(script).arg("--files-from").arg(listing.path());
         if let Some(percentiles) = percentiles {
             let list: Vec<String> = percentiles.iter().map(|p| format!("{p:?}")).collect();

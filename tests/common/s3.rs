@@ -1,13 +1,13 @@
 //! A real S3 server on loopback for the tests: moto's (`moto_server`, from PyPI), started per test, filled and read with boto3.
 //!
-//! The Python comes from `POLARSDESC_PYTHON` (the venv `.ci/run` makes), else
-//! `python3`. Without moto the test skips with a message on stderr, unless
+//! The Python is the pinned test environment (`common::python`). Where it
+//! cannot be built the test skips with a message on stderr, unless
 //! `POLARSDESC_REQUIRE_S3` is set (CI sets it): then it fails.
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 /// A moto S3 server, stopped when dropped.
@@ -38,13 +38,6 @@ key = iam.create_access_key(UserName='tester')['AccessKey']
 iam.put_user_policy(UserName='tester', PolicyName='tests', PolicyDocument=args[1])
 print(key['AccessKeyId'], key['SecretAccessKey'])";
 
-/// The Python to run moto with.
-fn python() -> PathBuf {
-    std::env::var_os("POLARSDESC_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| "python3".into())
-}
-
 /// The port the server says it listens on (`Running on http://127.0.0.1:PORT`);
 /// the rest of its log is read on a thread of its own, so that it never
 /// blocks on a full pipe.
@@ -71,23 +64,8 @@ impl S3Server {
     /// `authenticate`), or says
     /// why not and returns `None` when moto is missing and not required.
     pub fn start(test: &str, authenticate: bool) -> Option<S3Server> {
-        let python = python();
-        let works = Command::new(&python)
-            .args(["-c", "import moto.server, boto3"])
-            .output()
-            .is_ok_and(|output| output.status.success());
-        if !works {
-            let message = format!(
-                "{test}: no Python with moto and boto3 ({}); set POLARSDESC_PYTHON to one",
-                python.display()
-            );
-            if std::env::var_os("POLARSDESC_REQUIRE_S3").is_some() {
-                panic!("{message} (POLARSDESC_REQUIRE_S3 is set, so this is a failure)");
-            }
-            eprintln!("SKIPPED {message}");
-            return None;
-        }
-        let mut command = Command::new(&python);
+        let python = super::python::pinned(test, "POLARSDESC_REQUIRE_S3")?;
+        let mut command = super::python::command(&python);
         // Port 0: the server takes a free port itself and says which on
         // stderr, so that servers of tests running at once never collide.
         command
@@ -108,7 +86,7 @@ impl S3Server {
             secret: "polarsdesc-secret".into(),
         };
         if authenticate {
-            let output = Command::new(&server.python)
+            let output = super::python::command(&server.python)
                 .args([
                     "-c",
                     &format!("import sys, boto3\nargs = sys.argv[1:]\n{MAKE_USER}"),
@@ -156,7 +134,7 @@ impl S3Server {
             self.key_id,
             self.secret
         );
-        let output = Command::new(&self.python)
+        let output = super::python::command(&self.python)
             .arg("-c")
             .arg(program)
             .args(args)
@@ -190,6 +168,14 @@ impl S3Server {
         self.boto(
             "s3.upload_file(args[0], args[1], args[2])",
             &[file.to_str().unwrap(), bucket, key],
+        );
+    }
+
+    /// Writes one object with the key `key` (any key, exactly) holding `text`.
+    pub fn put_text(&self, bucket: &str, key: &str, text: &str) {
+        self.boto(
+            "s3.put_object(Bucket=args[0], Key=args[1], Body=args[2].encode())",
+            &[bucket, key, text],
         );
     }
 
@@ -259,5 +245,73 @@ impl SilentServer {
 
     pub fn connections(&self) -> usize {
         self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A TCP proxy in front of a server that lets `requests` requests through
+/// (counted by the ends of their headers: GETs and HEADs have no body), then
+/// closes every connection and refuses new ones: an endpoint that goes down
+/// in the middle of a run, at the same moment on every run.
+pub struct OutageProxy {
+    pub port: u16,
+}
+
+impl OutageProxy {
+    pub fn start(upstream: u16, requests: usize) -> OutageProxy {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let seen = Arc::new(AtomicUsize::new(0));
+        let down = Arc::new(AtomicBool::new(false));
+        std::thread::spawn(move || {
+            let mut streams = Vec::new();
+            while !down.load(Ordering::SeqCst) {
+                let Ok((client, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(2));
+                    continue;
+                };
+                client.set_nonblocking(false).unwrap();
+                let server = std::net::TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+                streams.push((client.try_clone().unwrap(), server.try_clone().unwrap()));
+                let (seen, down) = (Arc::clone(&seen), Arc::clone(&down));
+                let (mut from_client, mut to_server) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 65536];
+                    let mut tail: Vec<u8> = Vec::new();
+                    while let Ok(read) = std::io::Read::read(&mut from_client, &mut buffer) {
+                        if read == 0 || down.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        tail.extend_from_slice(&buffer[..read]);
+                        let ends = tail.windows(4).filter(|w| w == b"\r\n\r\n").count();
+                        let keep = tail.len().saturating_sub(3);
+                        tail.drain(..keep);
+                        if seen.fetch_add(ends, Ordering::SeqCst) + ends > requests {
+                            down.store(true, Ordering::SeqCst);
+                            break;
+                        }
+                        if std::io::Write::write_all(&mut to_server, &buffer[..read]).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let (mut from_server, mut to_client) = (server, client);
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_server, &mut to_client);
+                });
+            }
+            // Down: every connection closed, the port no longer listened on.
+            for (client, server) in streams {
+                let _ = client.shutdown(std::net::Shutdown::Both);
+                let _ = server.shutdown(std::net::Shutdown::Both);
+            }
+        });
+        OutageProxy { port }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
     }
 }
