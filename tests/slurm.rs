@@ -118,7 +118,7 @@ fn a_slurm_job_array_then_a_merge_job_as_documented() {
         if std::env::var_os("POLARSDESC_REQUIRE_SLURM").is_some() {
             panic!("{message} (POLARSDESC_REQUIRE_SLURM is set, so this is a failure)");
         }
-        eprintln!("SKIPPED {message}");
+        common::say_skipped(&message);
         return;
     }
     let started = Instant::now();

@@ -12,6 +12,14 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use polars::prelude::*;
 
+/// Says that a test is skipped, and why, where the person running the tests
+/// sees it: written to stderr directly, as the test harness captures (and
+/// hides, for a test that passes) what `eprintln!` writes.
+pub fn say_skipped(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {message}");
+}
+
 /// A temporary working folder; dropped (and deleted) at the end of the test.
 pub struct TestEnv {
     dir: tempfile::TempDir,

@@ -22,7 +22,7 @@ pub fn pinned(test: &str, require: &str) -> Option<PathBuf> {
             if std::env::var_os(require).is_some() {
                 panic!("{message} ({require} is set, so this is a failure)");
             }
-            eprintln!("SKIPPED {message}");
+            super::say_skipped(&message);
             None
         }
     }
@@ -51,7 +51,10 @@ fn build() -> Result<PathBuf, String> {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(4).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(tail.join(" | "));
+        return Err(match tail.is_empty() {
+            true => format!("python3 {} failed ({})", script.display(), output.status),
+            false => tail.join(" | "),
+        });
     }
     let python = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
     if python.exists() {
