@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::interrupt;
 
 /// Stack size of each `run` worker: Polars' query planning recurses deeply.
 const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -73,6 +74,7 @@ impl Drop for BorrowedCore {
 /// run Polars inline. Each worker takes the next item when it finishes one,
 /// so a slow file holds up nothing else; a worker with nothing left to take
 /// lends its core to the others through the [`SpareCores`] passed to `work`.
+/// The workers are in the caller's interrupt scope (see [`interrupt`]).
 ///
 /// # Errors
 /// When the operating system refuses to start a thread.
@@ -99,7 +101,7 @@ pub fn for_each_on_workers<T: Sync>(
             std::thread::Builder::new()
                 .name(format!("{WORKER_NAME}-{i}"))
                 .stack_size(WORKER_STACK_BYTES)
-                .spawn_scoped(scope, worker)
+                .spawn_scoped(scope, interrupt::in_current_scope(worker))
                 .map_err(|err| thread_error(jobs, &err))?;
         }
         Ok(())
@@ -121,14 +123,18 @@ pub fn quiet_worker_panics() {
     }));
 }
 
-/// A rayon pool of `jobs` threads, for work that does not involve Polars.
+/// A rayon pool of `jobs` threads, for work that does not involve Polars. Its
+/// threads are in the caller's interrupt scope (see [`interrupt`]): the pool
+/// is built for one call.
 ///
 /// # Errors
 /// When the operating system refuses to start the threads.
 pub fn pool(jobs: usize) -> Result<rayon::ThreadPool> {
+    let scope = interrupt::current_scope();
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .thread_name(|i| format!("{WORKER_NAME}-{i}"))
+        .start_handler(move |_| interrupt::adopt(scope.clone()))
         .build()
         .map_err(|err| thread_error(jobs, &err))
 }
@@ -190,6 +196,24 @@ mod tests {
         assert_eq!(*borrowed.lock().unwrap(), 2);
         let none = SpareCores::none();
         assert!(none.borrow().is_none());
+    }
+
+    #[test]
+    fn workers_are_in_the_interrupt_scope_of_their_caller() {
+        let items: Vec<u64> = (0..8).collect();
+        let call = interrupt::Scope::new();
+        let entered = call.enter();
+        call.cancel();
+        assert!(run(2, &items, |_| interrupt::requested())
+            .iter()
+            .all(|&seen| seen));
+        assert!(pool(2).unwrap().install(interrupt::requested));
+        drop(entered);
+        // Outside that scope (another call's workers), nothing was interrupted.
+        assert!(!run(2, &items, |_| interrupt::requested())
+            .iter()
+            .any(|&seen| seen));
+        assert!(!pool(2).unwrap().install(interrupt::requested));
     }
 
     #[test]

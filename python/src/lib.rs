@@ -226,15 +226,21 @@ fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
 /// looks for Ctrl-C every 50 ms: on `KeyboardInterrupt` the run is asked to
 /// stop (as SIGINT stops the CLI), is waited for, and the interrupt is
 /// raised, the process still usable. A panic becomes an exception.
+///
+/// The run is in an interrupt scope of its own: Ctrl-C stops this call
+/// only, not the calls other Python threads are making meanwhile.
 fn run_detached<T: Send>(
     py: Python<'_>,
     work: impl FnOnce() -> polarsdesc::Result<T> + Send,
 ) -> PyResult<T> {
     let (sender, mut receiver) = mpsc::channel();
+    let call = interrupt::Scope::new();
+    let in_call = call.clone();
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("polarsdesc-call".into())
             .spawn_scoped(scope, move || {
+                let _entered = in_call.enter();
                 let outcome = panic::catch_unwind(AssertUnwindSafe(work));
                 let _ = sender.send(outcome);
             })
@@ -249,9 +255,8 @@ fn run_detached<T: Send>(
                 Ok(Err(payload)) => return Err(internal_error(payload.as_ref())),
                 Err(RecvTimeoutError::Timeout) => {
                     if let Err(interrupt) = py.check_signals() {
-                        interrupt::request();
+                        call.cancel();
                         let _ = wait(py, receiver, None);
-                        interrupt::clear();
                         return Err(interrupt);
                     }
                 }

@@ -218,6 +218,62 @@ def test_ctrl_c_stops_a_long_describe_promptly_and_the_next_one_runs(article):
     pd.testing.assert_frame_equal(again, whole)
 
 
+@pytest.fixture(scope="module")
+def large_file(article, tmp_path_factory):
+    """One 40 MB file (the bodies of 300 of the article's files): read in
+    blocks of 8 MiB, so that a call stops only after the block in hand."""
+    files = sorted(article.glob("*.csv"))[:300]
+    large = tmp_path_factory.mktemp("large") / "large.csv"
+    with large.open("wb") as out:
+        out.write(files[0].read_bytes().split(b"\n", 1)[0] + b"\n")
+        for path in files:
+            out.write(path.read_bytes().split(b"\n", 1)[1])
+    return large
+
+
+def test_ctrl_c_stops_only_its_own_call_not_another_thread_s(article, large_file):
+    # Two calls at once, one per core. Ctrl-C reaches the main thread's call,
+    # which stops after its block in hand (some 30 ms); meanwhile the other
+    # thread's call, which looks for an interrupt before each of its small
+    # files, must carry on, and complete.
+    expected = polarsdesc.describe(article, jobs=1)
+    started = time.perf_counter()
+    polarsdesc.describe(large_file, jobs=1)
+    large_call = time.perf_counter() - started
+    other_call = {}
+
+    def describe_on_another_thread():
+        started = time.perf_counter()
+        try:
+            other_call["outcome"] = polarsdesc.describe(article, jobs=1)
+        except Exception as error:  # reported below
+            other_call["outcome"] = error
+        other_call["span"] = (started, time.perf_counter())
+
+    interrupted_at = []
+
+    def interrupt_main_thread():
+        interrupted_at.append(time.perf_counter())
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    other = threading.Thread(target=describe_on_another_thread)
+    timer = threading.Timer(large_call / 4, interrupt_main_thread)
+    other.start()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            polarsdesc.describe(large_file, jobs=1)
+        raised_at = time.perf_counter()
+    finally:
+        timer.join()
+        other.join()
+    outcome = other_call["outcome"]
+    assert isinstance(outcome, pd.DataFrame), repr(outcome)
+    pd.testing.assert_frame_equal(outcome, expected)
+    start, end = other_call["span"]
+    assert start < interrupted_at[0] < raised_at < end, "the other call was not under way throughout"
+
+
 def test_the_gil_is_released_while_describing(article):
     counted = [0]
     stop = threading.Event()

@@ -296,11 +296,11 @@ impl CsvFile {
                 let Some(core) = spare.borrow() else { break };
                 helpers += 1;
                 let parse_next = &parse_next;
-                scope.spawn(move || {
+                scope.spawn(crate::interrupt::in_current_scope(move || {
                     run_polars_inline();
                     while parse_next() {}
                     drop(core);
-                });
+                }));
             }
             if !parse_next() {
                 break;

@@ -121,8 +121,8 @@ pub struct Collected {
 ///
 /// # Errors
 /// When no input is found, a folder or bucket cannot be listed, a label has
-/// no threshold, the table cannot be built, or the run is interrupted
-/// ([`interrupt::request`](crate::interrupt::request)).
+/// no threshold, the table cannot be built, or the run is interrupted (a
+/// signal, or a cancelled [`Scope`](crate::interrupt::Scope) of the caller's).
 pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
     let discovered = sources::discover(&config.inputs, config.discover)?;
     let notes: Vec<String> = skipped_note(&discovered).into_iter().collect();

@@ -96,7 +96,7 @@ pub(super) fn describe_all(
     };
     std::thread::scope(|scope| {
         if !to_fetch.is_empty() {
-            scope.spawn(|| prefetch.fetch(&to_fetch));
+            scope.spawn(interrupt::in_current_scope(|| prefetch.fetch(&to_fetch)));
         }
         let done = parallel::for_each_on_workers(config.jobs, inputs, work);
         prefetch.cancel();
