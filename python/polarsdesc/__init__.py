@@ -131,7 +131,9 @@ def summarize(
     about or raised for a file that fails; the :class:`Summary` lists them.
 
     Raises:
-        FileNotFoundError: no CSV file is found, or an input cannot be listed.
+        FileNotFoundError: no CSV file is found, the only inputs are files
+            that do not exist (``filename`` names the first), or an input
+            cannot be listed.
         ValueError: an argument is out of range.
         PolarsdescError: the run cannot be done (a bucket refuses access, ...).
         KeyboardInterrupt: on Ctrl-C; the run stops between files.
@@ -203,12 +205,17 @@ def describe(
         A ``pandas.DataFrame`` (or ``polars.DataFrame``).
 
     Raises:
-        DescribeError: with ``errors="raise"``, when a file fails.
-        FileNotFoundError: no CSV file is found, or an input cannot be listed.
+        DescribeError: with ``errors="raise"``, when a file fails (a file
+            named in ``paths`` that does not exist, beside others that do,
+            is such a file).
+        FileNotFoundError: no CSV file is found, the only inputs are files
+            that do not exist (``filename`` names the first), or an input
+            cannot be listed.
         ValueError: an argument is out of range.
         PolarsdescError: the run cannot be done (a bucket refuses access, ...).
         KeyboardInterrupt: on Ctrl-C; the run stops between files and the
-            interpreter stays usable.
+            interpreter stays usable. Calls made meanwhile by other threads
+            go on.
 
     Example:
         >>> table = polarsdesc.describe("data/", percentiles=[0.1, 0.9])  # doctest: +SKIP

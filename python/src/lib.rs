@@ -6,8 +6,9 @@
 //! are built in Python (`polarsdesc/__init__.py`), so that neither pandas nor
 //! Polars is needed beyond the one asked for.
 
+use std::io;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -290,12 +291,31 @@ fn wait<T: Send>(
 
 /// The library's error as the Python exception a user expects.
 fn to_python(error: Error) -> PyErr {
-    let message = error.to_string();
-    match error {
-        Error::InvalidConfig(_) => PyValueError::new_err(message),
-        Error::NoInputs(_) | Error::Input { .. } => PyFileNotFoundError::new_err(message),
-        _ => PolarsdescError::new_err(message),
+    match &error {
+        Error::InvalidConfig(message) => PyValueError::new_err(message.clone()),
+        Error::Input { path, cause } if cause.kind() == io::ErrorKind::NotFound => {
+            not_found(path, cause)
+                .unwrap_or_else(|| PyFileNotFoundError::new_err(error.to_string()))
+        }
+        Error::NoInputs(_) | Error::Input { .. } => PyFileNotFoundError::new_err(error.to_string()),
+        _ => PolarsdescError::new_err(error.to_string()),
     }
+}
+
+/// A missing input as `open()` reports one: `errno`, the system's words
+/// and the path in `filename`, so that `err.filename` names it.
+fn not_found(path: &Path, cause: &io::Error) -> Option<PyErr> {
+    let code = cause.raw_os_error()?;
+    let text = cause.to_string();
+    let words = text
+        .strip_suffix(&format!(" (os error {code})"))
+        .unwrap_or(&text);
+    let path = polarsdesc::sources::display_path(path);
+    Some(PyFileNotFoundError::new_err((
+        code,
+        words.to_string(),
+        path,
+    )))
 }
 
 fn internal_error(payload: &(dyn std::any::Any + Send)) -> PyErr {

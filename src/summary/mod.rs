@@ -119,16 +119,24 @@ pub struct Collected {
 /// output, journal or cache (`config`'s are not used). This is the library's
 /// entry for other programs (the Python package).
 ///
+/// A file named as an input that does not exist is one file that failed,
+/// as in `run`, unless nothing else was found: then nothing can be done
+/// (`run` exits 2) and the error names the first.
+///
 /// # Errors
-/// When no input is found, a folder or bucket cannot be listed, a label has
-/// no threshold, the table cannot be built, or the run is interrupted (a
-/// signal, or a cancelled [`Scope`](crate::interrupt::Scope) of the caller's).
+/// When no input is found, the only inputs are missing files, a folder or
+/// bucket cannot be listed, a label has no threshold, the table cannot be
+/// built, or the run is interrupted (a signal, or a cancelled
+/// [`Scope`](crate::interrupt::Scope) of the caller's).
 pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
     let discovered = sources::discover(&config.inputs, config.discover)?;
     let notes: Vec<String> = skipped_note(&discovered).into_iter().collect();
     let inputs = discovered.files;
     if inputs.is_empty() {
         return Err(Error::NoInputs(config.inputs.clone()));
+    }
+    if let Some(missing) = only_missing_files(&inputs) {
+        return Err(missing);
     }
     check_threshold_labels(config, &inputs)?;
     let described =
@@ -145,6 +153,28 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
         warnings,
         notes,
     })
+}
+
+/// The error for the first of `inputs` when every one is a local file,
+/// named as an input, that does not exist. The look-ups stop at the first
+/// input that is not such a file, so a folder's files cost none.
+fn only_missing_files(inputs: &[Input]) -> Option<Error> {
+    let mut first = None;
+    for input in inputs {
+        if !input.named || input.object.is_some() {
+            return None;
+        }
+        match std::fs::metadata(&input.path) {
+            Err(cause) if cause.kind() == std::io::ErrorKind::NotFound => {
+                first.get_or_insert(Error::Input {
+                    path: input.path.clone(),
+                    cause,
+                });
+            }
+            _ => return None,
+        }
+    }
+    first
 }
 
 /// Runs `polarsdesc run`: describes every input file (or reuses its result
@@ -454,4 +484,45 @@ fn summary_line(report: &RunReport, output: &Sink) -> String {
         line.push_str(&format!("; {} failed", report.failures.len()));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect_from(inputs: &[&std::path::Path]) -> Result<Collected> {
+        let config = RunConfig::in_memory(
+            inputs.iter().map(|path| path.to_path_buf()).collect(),
+            crate::config::DiscoverOptions::default(),
+            describe::Options::default(),
+            1,
+            None,
+        );
+        collect(&config, &Console::silent())
+    }
+
+    #[test]
+    fn only_missing_files_is_an_error_naming_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second) = (dir.path().join("nope.csv"), dir.path().join("gone.csv"));
+        match collect_from(&[&first, &second]) {
+            Err(Error::Input { path, cause }) => {
+                assert_eq!(path, first);
+                assert_eq!(cause.kind(), std::io::ErrorKind::NotFound);
+            }
+            other => panic!("expected the missing file's error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_file_among_others_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (good, missing) = (dir.path().join("a.csv"), dir.path().join("nope.csv"));
+        std::fs::write(&good, "v\n1\n2\n").unwrap();
+        let collected = collect_from(&[&missing, &good]).unwrap();
+        assert_eq!(collected.files, 2);
+        assert_eq!(collected.frame.height(), 1);
+        let failed: Vec<&PathBuf> = collected.failures.iter().map(|f| &f.path).collect();
+        assert_eq!(failed, [&missing]);
+    }
 }
