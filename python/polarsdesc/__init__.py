@@ -30,7 +30,7 @@ import os
 import warnings
 from typing import TYPE_CHECKING, Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from . import _polarsdesc
+from . import _arguments, _polarsdesc
 from ._polarsdesc import PolarsdescError, __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,20 +134,22 @@ def summarize(
         FileNotFoundError: no CSV file is found, the only inputs are files
             that do not exist (``filename`` names the first), or an input
             cannot be listed.
+        TypeError: an argument is of the wrong type.
         ValueError: an argument is out of range.
         PolarsdescError: the run cannot be done (a bucket refuses access, ...).
         KeyboardInterrupt: on Ctrl-C; the run stops between files.
     """
+    as_polars = _arguments.flag("as_polars", as_polars)
     found = _polarsdesc.describe_table(
         _path_list(paths),
-        percentiles=None if percentiles is None else [float(p) for p in percentiles],
-        jobs=jobs,
-        recursive=recursive,
-        threshold=threshold,
+        percentiles=_arguments.percentiles(percentiles),
+        jobs=_arguments.optional_whole("jobs", jobs, 1),
+        recursive=_arguments.flag("recursive", recursive),
+        threshold=_arguments.optional_number("threshold", threshold),
         thresholds=None if thresholds is None else os.fspath(thresholds),
-        stat=stat,
-        sep=sep,
-        progress=progress,
+        stat=_arguments.text("stat", stat),
+        sep=_arguments.separator(sep),
+        progress=_arguments.flag("progress", progress),
     )
     columns = found["columns"]
     table = _polars_table(columns) if as_polars else _pandas_table(columns)
@@ -190,7 +192,8 @@ def describe(
         thresholds: a CSV ``label,threshold`` of thresholds per label (glob
             patterns allowed, the first match wins); ``threshold`` is then the
             fallback.
-        stat: the statistic compared with the thresholds.
+        stat: the statistic compared with the thresholds (a column of the
+            table: ``"count"``, ``"mean"``, ..., ``"max"``).
         errors: what a file that cannot be described does: ``"warn"`` (a
             :class:`FileWarning` listing them; the table holds the others),
             ``"raise"`` (a :class:`DescribeError`), or ``"ignore"``. The
@@ -211,7 +214,9 @@ def describe(
         FileNotFoundError: no CSV file is found, the only inputs are files
             that do not exist (``filename`` names the first), or an input
             cannot be listed.
-        ValueError: an argument is out of range.
+        TypeError: an argument is of the wrong type (``jobs=2.5``).
+        ValueError: an argument is out of range (``jobs=0``,
+            ``percentiles=[1.5]``, ``stat`` not a column of the table).
         PolarsdescError: the run cannot be done (a bucket refuses access, ...).
         KeyboardInterrupt: on Ctrl-C; the run stops between files and the
             interpreter stays usable. Calls made meanwhile by other threads
@@ -312,16 +317,17 @@ def generate(
         jobs: worker threads (default: every core).
 
     Raises:
+        TypeError: an argument is of the wrong type.
         ValueError: a date or an argument is out of range.
         PolarsdescError: a file cannot be written.
     """
     report = _polarsdesc.generate(
         os.fspath(dir),
-        labels=labels,
-        start=_date_text(start),
-        end=_date_text(end),
-        seed=seed,
-        jobs=jobs,
+        labels=_arguments.optional_whole("labels", labels, 1),
+        start=_arguments.date("start", start),
+        end=_arguments.date("end", end),
+        seed=_arguments.seed(seed),
+        jobs=_arguments.optional_whole("jobs", jobs, 1),
     )
     return GenerateReport(**report)
 
@@ -330,12 +336,6 @@ def _path_list(paths: Paths) -> List[str]:
     if isinstance(paths, (str, bytes, os.PathLike)):
         return [os.fsdecode(paths)]
     return [os.fsdecode(path) for path in paths]
-
-
-def _date_text(value: Union[str, _dt.date, None]) -> Optional[str]:
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()[:10]
 
 
 def _pandas_table(columns: List[Tuple[str, list]]) -> "pandas.DataFrame":

@@ -16,7 +16,7 @@ use polars::prelude::{Column, DataType};
 use polarsdesc::config::{DiscoverOptions, GenerateConfig, RunConfig};
 use polarsdesc::describe::{Options, Percentiles};
 use polarsdesc::progress::Console;
-use polarsdesc::thresholds::Thresholds;
+use polarsdesc::thresholds::{Thresholds, DEFAULT_STAT};
 use polarsdesc::{interrupt, parallel, Error};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyRuntimeError, PyValueError};
@@ -36,7 +36,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// Describes the inputs; returns the table as columns of Python values and
 /// what went wrong per file.
 #[pyfunction]
-#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat="mean", sep=",", progress=false))]
+#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat=DEFAULT_STAT, sep=",", progress=false))]
 #[allow(clippy::too_many_arguments)]
 fn describe_table(
     py: Python<'_>,
@@ -119,6 +119,11 @@ fn run_config(
             )))
         }
     };
+    check_stat(
+        stat,
+        &percentiles,
+        threshold.is_some() || thresholds.is_some(),
+    )?;
     let thresholds = match (thresholds, threshold) {
         (Some(file), fallback) => Some(Thresholds::from_file(&file, fallback, stat, &percentiles)?),
         (None, Some(threshold)) => Some(Thresholds::fixed(threshold, stat, &percentiles)?),
@@ -140,6 +145,27 @@ fn run_config(
         jobs,
         thresholds,
     ))
+}
+
+/// Refuses a `stat` that is not a statistic of the table, whatever the
+/// thresholds, and one other than the default without a threshold to
+/// compare it with (as the CLI refuses `--stat` alone).
+fn check_stat(stat: &str, percentiles: &Percentiles, compared: bool) -> polarsdesc::Result<()> {
+    let mut stats = vec!["count", "mean", "std", "min"];
+    stats.extend(percentiles.names().iter().map(String::as_str));
+    stats.push("max");
+    if !stats.contains(&stat) {
+        return Err(Error::InvalidConfig(format!(
+            "stat must be one of {}, got '{stat}'",
+            stats.join(", ")
+        )));
+    }
+    if !compared && stat != DEFAULT_STAT {
+        return Err(Error::InvalidConfig(
+            "stat needs threshold or thresholds".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A column of the table as a Python list (nulls as `None`).

@@ -1,6 +1,8 @@
-"""What a call does with what it is given: a missing input is FileNotFoundError, as open() raises it."""
+"""What a call does with what it is given: a missing input is FileNotFoundError, a wrong argument a TypeError or ValueError that names it."""
 
 import errno
+import math
+import sys
 
 import pytest
 
@@ -43,3 +45,78 @@ def test_a_missing_input_among_others_is_a_failed_file_as_in_the_cli(folder, tmp
     assert failure.path == str(missing) and "No such file or directory" in failure.reason
     with pytest.raises(polarsdesc.DescribeError):
         polarsdesc.describe([folder, missing], errors="raise")
+
+
+BAD_ARGUMENTS = [
+    # (arguments, exception, words the message must hold)
+    (dict(percentiles="0.1,0.9"), ValueError, "percentiles must be a list of numbers"),
+    (dict(percentiles=b"0.5"), ValueError, "percentiles must be a list of numbers"),
+    (dict(percentiles=0.5), TypeError, "percentiles must be a list of numbers"),
+    (dict(percentiles=[0.1, "0.9"]), TypeError, "percentiles must be numbers, got '0.9'"),
+    (dict(percentiles=[True]), TypeError, "percentiles must be numbers, got True"),
+    (dict(percentiles=[None]), TypeError, "percentiles must be numbers, got None"),
+    (dict(percentiles=[1.5]), ValueError, "percentiles must be between 0 and 1, got 1.5"),
+    (dict(percentiles=[-0.1]), ValueError, "percentiles must be between 0 and 1, got -0.1"),
+    (dict(percentiles=[math.nan]), ValueError, "percentiles must be between 0 and 1, got NaN"),
+    (dict(percentiles=[0.2, 0.2]), ValueError, "percentiles cannot contain duplicates"),
+    (dict(jobs=-1), ValueError, "jobs must be at least 1, got -1"),
+    (dict(jobs=0), ValueError, "jobs must be at least 1, got 0"),
+    (dict(jobs=2.0), TypeError, "jobs must be a whole number, got 2.0"),
+    (dict(jobs="2"), TypeError, "jobs must be a whole number, got '2'"),
+    (dict(jobs=True), TypeError, "jobs must be a whole number, got True"),
+    (dict(sep="::"), ValueError, "sep must be one ASCII character, got '::'"),
+    (dict(sep=""), ValueError, "sep must be one ASCII character, got ''"),
+    (dict(sep="é"), ValueError, "sep must be one ASCII character, got 'é'"),
+    (dict(sep=b","), TypeError, "sep must be a string, got b','"),
+    (dict(stat="average", threshold=0.5), ValueError, "stat must be one of count, mean, std, min, 25%, 50%, 75%, max, got 'average'"),
+    (dict(stat="10%", threshold=0.5), ValueError, "stat must be one of count, mean, std, min, 25%, 50%, 75%, max, got '10%'"),
+    (dict(stat="max"), ValueError, "stat needs threshold or thresholds"),
+    (dict(stat=3, threshold=0.5), TypeError, "stat must be a string, got 3"),
+    (dict(threshold="0.5"), TypeError, "threshold must be a number, got '0.5'"),
+    (dict(recursive="no"), TypeError, "recursive must be True or False, got 'no'"),
+    (dict(progress=1), TypeError, "progress must be True or False, got 1"),
+    (dict(as_polars=None), TypeError, "as_polars must be True or False, got None"),
+]
+
+
+@pytest.mark.parametrize("arguments,exception,words", BAD_ARGUMENTS, ids=lambda x: repr(x)[:40])
+def test_a_bad_argument_is_a_python_error_naming_it(folder, arguments, exception, words):
+    with pytest.raises(exception) as raised:
+        polarsdesc.summarize(folder, **arguments)
+    assert words in str(raised.value)
+    assert type(raised.value) is exception  # not a subclass such as OverflowError
+
+
+def test_good_arguments_of_other_types_are_taken(folder):
+    np = pytest.importorskip("numpy")
+    table = polarsdesc.describe(
+        str(folder),
+        percentiles=np.array([0.1, 0.9]),
+        jobs=np.int64(2),
+        recursive=np.bool_(False),
+        threshold=np.float32(0.5),
+        stat="10%",
+    )
+    assert list(table.columns[3:]) == ["count", "mean", "std", "min", "10%", "50%", "90%", "max", "threshold", "above_threshold"]
+    assert len(polarsdesc.describe([folder], percentiles=(0, 1), jobs=1)) == 3
+
+
+@pytest.mark.parametrize(
+    "arguments,exception,words",
+    [
+        (dict(jobs=-1), ValueError, "jobs must be at least 1, got -1"),
+        (dict(labels=-3), ValueError, "labels must be at least 1, got -3"),
+        (dict(labels=2.5), TypeError, "labels must be a whole number, got 2.5"),
+        (dict(seed=-1), ValueError, "seed must be at least 0, got -1"),
+        (dict(seed=2**64), ValueError, "seed must be at most 2**64 - 1, got 18446744073709551616"),
+        (dict(jobs=2**70), ValueError, f"jobs must be at most {sys.maxsize}"),
+        (dict(start=20240101), TypeError, "start must be a date or a string 'YYYY-MM-DD', got 20240101"),
+    ],
+    ids=lambda x: repr(x)[:40],
+)
+def test_generate_checks_its_arguments_too(tmp_path, arguments, exception, words):
+    with pytest.raises(exception) as raised:
+        polarsdesc.generate(tmp_path, **arguments)
+    assert words in str(raised.value)
+    assert type(raised.value) is exception
+    assert not any(tmp_path.iterdir())
