@@ -30,7 +30,7 @@ import os
 import warnings
 from typing import TYPE_CHECKING, Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from . import _arguments, _polarsdesc
+from . import _arguments, _polarsdesc, _wide
 from ._polarsdesc import PolarsdescError, __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -270,28 +270,11 @@ def describe_wide(
     Raises:
         ValueError: two files have the same label; or as :func:`describe`.
     """
-    import pandas as pd
-
     table = describe(
         paths, percentiles=percentiles, jobs=jobs, recursive=recursive, errors=errors, sep=sep
     )
     stats = [name for name in table.columns if name not in _KEYS + _THRESHOLD_COLUMNS]
-    frames = {}
-    paths_of = {}
-    for (label, path), rows in table.groupby(["label", "path"], sort=False):
-        if label in paths_of:
-            raise ValueError(
-                f"two files have the label {label!r} ({paths_of[label]} and {path}): "
-                "describe_wide needs one file per label"
-            )
-        paths_of[label] = path
-        frames[label] = pd.DataFrame(
-            {column: values for column, values in zip(rows["column"], rows[stats].to_numpy(dtype="float64"))},
-            index=pd.Index(stats),
-        )
-    if not frames:
-        return pd.DataFrame(index=pd.Index(stats))
-    return pd.concat(frames, axis=1)
+    return _wide.wide_frame(table, stats)
 
 
 def generate(

@@ -100,12 +100,56 @@ def test_awkward_files_give_pandas_numbers_or_fail_where_pandas_fails():
     pd.testing.assert_frame_equal(table, expected, check_exact=False, rtol=1e-12, atol=0)
 
 
+def assert_same_wide(wide, expected):
+    """Equal as frames, and built alike: the levels of the columns, their codes and names, every dtype."""
+    pd.testing.assert_frame_equal(wide, expected, check_exact=True)
+    pd.testing.assert_index_equal(wide.index, expected.index, exact=True)
+    assert wide.columns.names == expected.columns.names
+    assert wide.columns.nlevels == expected.columns.nlevels
+    for ours, theirs in zip(wide.columns.levels, expected.columns.levels):
+        pd.testing.assert_index_equal(ours, theirs, exact=True)
+    for ours, theirs in zip(wide.columns.codes, expected.columns.codes):
+        np.testing.assert_array_equal(ours, theirs)
+        assert ours.dtype == theirs.dtype
+    assert list(wide.dtypes) == list(expected.dtypes)
+
+
 def test_describe_wide_is_pandas_concat_of_describe(small):
     files = sorted(small.glob("*.csv"))
     expected = pd.concat({path.stem: pd.read_csv(path).describe() for path in files}, axis=1)
     wide = polarsdesc.describe_wide(small)
-    pd.testing.assert_frame_equal(wide, expected, check_exact=True)
+    assert_same_wide(wide, expected)
     assert wide.columns.nlevels == 2 and list(wide.index) == STATS
+
+
+def test_describe_wide_with_files_of_different_columns_and_percentiles(tmp_path):
+    # Files with other columns take pandas' other way of building the levels
+    # (the second one sorted); a file with no numeric column is left out.
+    (tmp_path / "b.csv").write_text("z,a\n1,2\n3,4.5\n")
+    (tmp_path / "a.csv").write_text("a,y\n5,1\n6,\n7,2\n")
+    (tmp_path / "c.csv").write_text(",m\n2024-01-01,3\n2024-01-02,-1\n")
+    (tmp_path / "d.csv").write_text("t\nx\n")
+    numeric = ["a.csv", "b.csv", "c.csv"]
+    for percentiles in (None, [0.1, 0.5, 0.9]):  # polarsdesc always adds the median
+        expected = pd.concat(
+            {name[0]: pd.read_csv(tmp_path / name).describe(percentiles=percentiles) for name in numeric}, axis=1
+        )
+        with pytest.warns(polarsdesc.FileWarning, match="d.csv: no numeric column"):
+            wide = polarsdesc.describe_wide(tmp_path, percentiles=percentiles)
+        assert_same_wide(wide, expected)
+    # All files alike but with two columns: pandas keeps their order in the level.
+    (tmp_path / "same").mkdir()
+    for name in "ab":
+        (tmp_path / "same" / f"{name}.csv").write_text("z,a\n1,2\n3,4\n")
+    expected = pd.concat({name: pd.read_csv(tmp_path / "same" / f"{name}.csv").describe() for name in "ab"}, axis=1)
+    assert_same_wide(polarsdesc.describe_wide(tmp_path / "same"), expected)
+    assert list(expected.columns.levels[1]) == ["z", "a"]
+
+
+def test_describe_wide_of_nothing_numeric_is_the_empty_frame(tmp_path):
+    (tmp_path / "t.csv").write_text("t\nx\n")
+    wide = polarsdesc.describe_wide(tmp_path, errors="ignore")
+    assert wide.shape == (8, 0) and list(wide.index) == STATS
 
 
 def test_describe_wide_refuses_two_files_with_one_label(tmp_path):

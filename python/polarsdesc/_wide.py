@@ -1,0 +1,78 @@
+"""describe_wide's frame: the tidy table turned into pandas' shape in one step, its columns built as ``pd.concat`` builds them from one ``describe()`` frame per file.
+
+A frame per file and one concat of them all cost about 1 ms a file (see
+docs/python.md); here the values are the tidy table's, transposed, and the
+column MultiIndex is made from levels and codes by the rules of pandas'
+``_make_concat_multiindex``: the labels in order; the second level the
+files' shared columns in their order when every file has the same columns,
+else every column name once, sorted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, Sequence, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy
+    import pandas
+
+
+def wide_frame(table: "pandas.DataFrame", stats: List[str]) -> "pandas.DataFrame":
+    """``pd.concat({label: frame, ...}, axis=1)`` of each file's frame (the
+    ``stats`` as rows, the file's columns as columns), in the table's order.
+
+    Raises:
+        ValueError: two files have the same label.
+    """
+    import numpy as np
+    import pandas as pd
+
+    index = pd.Index(stats)
+    if table.empty:
+        return pd.DataFrame(index=index)
+    labels = table["label"].to_numpy()
+    paths = table["path"].to_numpy()
+    # A file's rows are next to each other: the table is sorted by label and path.
+    new_file = np.ones(len(table), dtype=bool)
+    new_file[1:] = (labels[1:] != labels[:-1]) | (paths[1:] != paths[:-1])
+    starts = np.flatnonzero(new_file)
+    keys = labels[starts].tolist()
+    _refuse_shared_labels(keys, paths[starts].tolist())
+    sizes = np.diff(np.append(starts, len(table)))
+    column_level, column_codes = _column_level(table["column"].tolist(), starts, sizes)
+    columns = pd.MultiIndex(
+        levels=[pd.Index(keys), column_level],
+        codes=[np.repeat(np.arange(len(keys)), sizes), column_codes],
+        names=[None, None],
+        verify_integrity=False,
+    )
+    return pd.DataFrame(table[stats].to_numpy(dtype="float64").T, index=index, columns=columns)
+
+
+def _refuse_shared_labels(labels: Sequence[str], paths: Sequence[str]) -> None:
+    """One file per label: a second would be hidden under the first's name."""
+    seen = {}
+    for label, path in zip(labels, paths):
+        if label in seen:
+            raise ValueError(
+                f"two files have the label {label!r} ({seen[label]} and {path}): "
+                "describe_wide needs one file per label"
+            )
+        seen[label] = path
+
+
+def _column_level(
+    names: List[str], starts: "numpy.ndarray", sizes: "numpy.ndarray"
+) -> Tuple["pandas.Index", "numpy.ndarray"]:
+    """The second level of the columns and its codes, as pandas' concat makes them."""
+    import numpy as np
+    import pandas as pd
+
+    first = names[: sizes[0]]
+    if (sizes == sizes[0]).all() and names == first * len(starts):
+        # Every file has the same columns: pandas keeps the first's, in order.
+        level = pd.Index(first).unique()
+        return level, np.tile(level.get_indexer_for(pd.Index(first)), len(starts))
+    # Otherwise it factorizes all of them, sorted (Categorical's categories).
+    every = pd.Categorical(pd.Index(names), ordered=False)
+    return every.categories, every.codes
