@@ -91,6 +91,17 @@ pub enum Error {
     #[error("{0} (--strict stops at the first failure)")]
     Strict(String),
 
+    /// The object store stopped answering during the run: nothing was
+    /// written, the previous output stands.
+    #[error("{failure}; the run stopped there ({done} of {total} files done) and wrote nothing{}",
+        if *.resumable { "; the files finished so far are on record: run again with --resume once the endpoint answers" } else { "" })]
+    Unreachable {
+        failure: String,
+        done: usize,
+        total: usize,
+        resumable: bool,
+    },
+
     /// The user interrupted the command (Ctrl-C or SIGTERM).
     #[error("interrupted{}", if *.resumable { "; the files finished so far are on record: add --resume to continue" } else { "" })]
     Interrupted { resumable: bool },

@@ -1,6 +1,6 @@
 //! Inputs and outputs in object storage, against a real S3 server on loopback (moto): the same table as a local run, outputs and parts written to the bucket, the cache keyed by ETag, and every way a bucket fails said plainly.
 //!
-//! Needs a Python with moto and boto3 (`POLARSDESC_PYTHON`); without one each
+//! Needs the pinned Python environment (moto, boto3; `common::python`); without it each
 //! test is skipped with a message, unless `POLARSDESC_REQUIRE_S3` is set (CI
 //! sets it): then it fails.
 
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use common::docs::Manifest;
-use common::s3::{S3Server, SilentServer};
+use common::s3::{OutageProxy, S3Server, SilentServer};
 use common::TestEnv;
 
 /// The binary in `env`'s folder, pointed at `server`, reading no AWS
@@ -253,20 +253,75 @@ fn outputs_parts_and_merge_live_in_the_bucket() {
         std::fs::read(env.join("merged.csv")).unwrap(),
         std::fs::read(env.join("single.csv")).unwrap()
     );
-    // The run's own output is not an input of the next run on its prefix.
+    // The merged table is not written among the parts, however the prefix is spelled.
+    for (parts, output) in [
+        ("s3://demo/parts/", "s3://demo/parts/merged.parquet"),
+        ("s3://demo/parts", "s3://demo/parts/sub/merged.csv"),
+    ] {
+        polarsdesc(&env, &server)
+            .args(["-q", "merge", parts, "-o", output])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("is inside the folder of parts"));
+    }
+    assert_eq!(server.keys("demo", "parts/").len(), 3);
+}
+
+#[test]
+fn a_rerun_leaves_its_earlier_output_out_in_a_bucket_as_on_disk() {
+    let Some((server, env)) = demo_server("s3 rerun over its output", false) else {
+        return;
+    };
+    let notes = |stderr: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(stderr)
+            .lines()
+            .filter(|line| line.contains("not reading"))
+            .map(|line| line.replace("s3://demo/", ""))
+            .collect()
+    };
+    let mut seen = Vec::new();
+    for (input, output) in [
+        ("data/", "data/summary.csv"),
+        ("s3://demo/data/", "s3://demo/data/summary.csv"),
+    ] {
+        let runs: Vec<Vec<u8>> = (0..2)
+            .map(|_| {
+                let out = polarsdesc(&env, &server)
+                    .args(["run", input, "-o", output, "--no-cache"])
+                    .assert()
+                    .code(1);
+                out.get_output().stderr.clone()
+            })
+            .collect();
+        assert!(notes(&runs[0]).is_empty());
+        seen.push(notes(&runs[1]));
+    }
+    assert_eq!(
+        seen[0],
+        ["polarsdesc: note: not reading data/summary.csv: it is the output (-o), left by an earlier run"]
+    );
+    assert_eq!(seen[1], seen[0], "a bucket behaves as a folder");
+    // The second run's table is the first's: the earlier output was not described.
+    assert_eq!(
+        without_folder(&server.get("demo", "data/summary.csv"), "s3://demo/"),
+        String::from_utf8(std::fs::read(env.join("data/summary.csv")).unwrap()).unwrap()
+    );
+    // Someone's own data under the output's name is still refused.
+    env.write("theirs/summary.csv", "x,y\n1,2\n");
+    server.upload_folder(&env.join("theirs"), "demo", "theirs/");
     let out = polarsdesc(&env, &server)
         .args([
             "-q",
             "run",
-            "s3://demo/out/",
+            "s3://demo/theirs/",
             "-o",
-            "s3://demo/out/summary.csv",
+            "s3://demo/theirs/summary.csv",
         ])
         .assert()
         .code(2);
     assert!(
         String::from_utf8_lossy(&out.get_output().stderr)
-            .contains("s3://demo/out/summary.csv is an input (found in a folder or by a pattern) and also the output (-o): refusing to overwrite it"),
+            .contains("s3://demo/theirs/summary.csv is an input (found in a folder or by a pattern) and also the output (-o): refusing to overwrite it"),
         "{:?}",
         out.get_output()
     );
@@ -548,4 +603,222 @@ fn a_kubernetes_indexed_job_on_a_bucket_as_documented() {
             "{column}"
         );
     }
+}
+
+/// The rows of a CSV table by path: (path, column, count, mean).
+fn rows_of(table: &[u8]) -> Vec<(String, String, String, String)> {
+    let mut reader = csv::Reader::from_reader(table);
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            let field = |i: usize| record.get(i).unwrap().to_string();
+            (field(1), field(2), field(3), field(4))
+        })
+        .collect()
+}
+
+#[test]
+fn odd_keys_are_used_exactly_as_stored_and_fail_only_themselves() {
+    let Some(server) = S3Server::start("s3 odd keys", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    server.create_bucket("demo");
+    // Each object holds one value, its own: a read of the wrong key shows.
+    let keys = [
+        "d/ünï.csv",
+        "d/hash#x.csv",
+        "d/pct%41.csv",
+        "d/pctA.csv",
+        "d/q?x.csv",
+        "d/tab\tx.csv",
+        "d/a b+c.csv",
+        "d/x.csv",
+        "d/./x.csv",
+        "/d/x.csv",
+        "d//x.csv",
+    ];
+    for (value, key) in keys.iter().enumerate() {
+        server.put_text("demo", key, &format!("v\n{value}\n"));
+    }
+    let value_of = |key: &str| keys.iter().position(|k| *k == key).unwrap().to_string();
+    let out = polarsdesc(&env, &server)
+        .args(["-q", "run", "-r", "s3://demo/d/", "-o", "-", "--no-cache"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        "polarsdesc: error: s3://demo/d/./x.csv: cannot read: a key with a '.' or '..' segment \
+         cannot be requested exactly (URL parsers remove such segments, so the request would \
+         reach another object); rename the object\n"
+    );
+    let rows = rows_of(&out.get_output().stdout);
+    let expected: Vec<(String, String, String, String)> = [
+        "d//x.csv",
+        "d/a b+c.csv",
+        "d/hash#x.csv",
+        "d/pct%41.csv",
+        "d/pctA.csv",
+        "d/q?x.csv",
+        "d/tab\tx.csv",
+        "d/x.csv",
+        "d/ünï.csv",
+    ]
+    .iter()
+    .map(|key| {
+        let value = value_of(key);
+        (
+            format!("s3://demo/{key}"),
+            "v".into(),
+            "1".into(),
+            format!("{value}.0"),
+        )
+    })
+    .collect();
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    // A leading or doubled slash is part of the key, not dropped.
+    for key in ["/d/x.csv", "d//x.csv"] {
+        let out = polarsdesc(&env, &server)
+            .args(["-q", "run", &format!("s3://demo/{key}"), "-o", "-"])
+            .assert()
+            .success();
+        let rows = rows_of(&out.get_output().stdout);
+        assert_eq!(rows[0].3, format!("{}.0", value_of(key)), "{key}");
+    }
+    // Outputs and parts keep their keys exactly too.
+    polarsdesc(&env, &server)
+        .args([
+            "-q",
+            "run",
+            "s3://demo/d/ünï.csv",
+            "-o",
+            "s3://demo/out/ü #1.csv",
+        ])
+        .assert()
+        .success();
+    assert_eq!(server.keys("demo", "out/"), ["out/ü #1.csv"]);
+    // A key that cannot be requested exactly, named itself: said plainly.
+    let out = polarsdesc(&env, &server)
+        .args(["-q", "run", "s3://demo/d/./x.csv", "-o", "-"])
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stderr).contains("cannot be requested exactly")
+    );
+}
+
+#[test]
+fn a_bad_configuration_is_said_in_one_line_before_any_request() {
+    let env = TestEnv::new();
+    let listener = SilentServer::start();
+    let run = |variables: &[(&str, &str)]| {
+        let mut command = isolated(&env);
+        command
+            .env("AWS_ACCESS_KEY_ID", "a")
+            .env("AWS_SECRET_ACCESS_KEY", "b")
+            .env("AWS_ENDPOINT_URL", listener.url())
+            .env("AWS_ALLOW_HTTP", "true")
+            .envs(variables.iter().copied())
+            .args(["run", "s3://demo/data/", "-o", "x.csv"]);
+        let out = command.assert().code(2);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let cases: [(&[(&str, &str)], &str); 6] = [
+        (
+            &[("AWS_ENDPOINT_URL", "127.0.0.1:47311")],
+            "AWS_ENDPOINT_URL=\"127.0.0.1:47311\" is not an endpoint URL: it needs a scheme and a host",
+        ),
+        (
+            &[("AWS_ALLOW_HTTP", "false")],
+            "is plain HTTP, which is refused unless AWS_ALLOW_HTTP=true is set",
+        ),
+        (
+            &[("POLARSDESC_S3_TIMEOUT", "soon")],
+            "POLARSDESC_S3_TIMEOUT=\"soon\" is not a whole number of seconds above 0",
+        ),
+        (
+            &[("POLARSDESC_S3_REQUESTS", "-1")],
+            "POLARSDESC_S3_REQUESTS=\"-1\" is not a whole number of requests above 0",
+        ),
+        (
+            &[("AWS_MAX_ATTEMPTS", "0")],
+            "AWS_MAX_ATTEMPTS=\"0\" is not a whole number of attempts above 0",
+        ),
+        (
+            &[("AWS_ALLOW_HTTP", "perhaps")],
+            "AWS_ALLOW_HTTP=\"perhaps\" is not true or false",
+        ),
+    ];
+    for (variables, expected) in cases {
+        let stderr = run(variables);
+        assert!(
+            stderr.starts_with("polarsdesc: error: s3://demo: ") && stderr.contains(expected),
+            "{variables:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    // Nothing reached the endpoint: each was refused before any request.
+    assert_eq!(listener.connections(), 0);
+}
+
+#[test]
+fn an_endpoint_that_goes_down_mid_run_keeps_the_previous_output_and_resume_finishes() {
+    let Some(server) = S3Server::start("s3 outage", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    env.generate_small("data", 40, 3);
+    server.create_bucket("demo");
+    server.upload_folder(&env.join("data"), "demo", "data/");
+    let complete = polarsdesc(&env, &server)
+        .args([
+            "-q",
+            "run",
+            "s3://demo/data/",
+            "-o",
+            "out.csv",
+            "--no-cache",
+        ])
+        .assert()
+        .success();
+    drop(complete);
+    let before = std::fs::read(env.join("out.csv")).unwrap();
+    // The endpoint answers the listing and 14 GETs, then goes down.
+    let proxy = OutageProxy::start(server.port, 15);
+    let out = polarsdesc(&env, &server)
+        .env("AWS_ENDPOINT_URL", proxy.url())
+        .env("POLARSDESC_S3_REQUESTS", "1")
+        .args(["-q", "run", "s3://demo/data/", "-o", "out.csv", "-j", "1"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    // 14 objects came whole in their GETs, and were described; the 15th
+    // failed, and the run stopped there.
+    assert!(
+        stderr.contains(
+            "; the run stopped there (14 of 40 files done) and wrote nothing; \
+             the files finished so far are on record: run again with --resume"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(
+        std::fs::read(env.join("out.csv")).unwrap(),
+        before,
+        "the previous output stands"
+    );
+    let resumed = polarsdesc(&env, &server)
+        .args(["run", "s3://demo/data/", "-o", "out.csv", "--resume"])
+        .assert()
+        .success();
+    let summary = String::from_utf8_lossy(&resumed.get_output().stderr).into_owned();
+    assert!(
+        summary.contains("summarized 40 of 40 files (40 rows; 14 unchanged, reused)"),
+        "{summary}"
+    );
+    assert_eq!(std::fs::read(env.join("out.csv")).unwrap(), before);
 }

@@ -100,10 +100,10 @@ impl Read for ObjectReader {
             if self.position >= end {
                 return Ok(0);
             }
-            let client = s3::client().map_err(|err| io::Error::other(err.reason))?;
+            let client = s3::client().map_err(s3::RemoteError::into_io)?;
             self.buffer = client
                 .get_range(&self.object.url, self.position..end)
-                .map_err(|err| io::Error::other(err.reason))?;
+                .map_err(s3::RemoteError::into_io)?;
             self.position += self.buffer.len() as u64;
             self.consumed = 0;
             if self.buffer.is_empty() {

@@ -96,6 +96,13 @@ impl FileError {
         }
     }
 
+    /// Whether reading failed because the object store's endpoint stopped
+    /// answering: the run's failure, not this file's.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, FileError::Read(error)
+            if RemoteError::in_io(error).is_some_and(RemoteError::is_unreachable))
+    }
+
     /// The line the error is on, when known.
     pub fn line(&self) -> Option<u64> {
         match self {
@@ -192,7 +199,7 @@ pub fn describe_origin(
         Origin::File(path) => describe_file(&path, options, spare),
         Origin::Object { object, head } => {
             let path = PathBuf::from(object.url.to_string());
-            let head = head.map_err(|err| FileError::Read(io::Error::other(err.reason)))?;
+            let head = head.map_err(|err| FileError::Read(err.into_io()))?;
             let file =
                 CsvFile::open_object(&object, head, options.separator).map_err(FileError::Read)?;
             let (columns, warnings) = describe_csv(&file, options, spare)?;

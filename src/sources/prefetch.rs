@@ -35,11 +35,8 @@ pub fn head_length(object: &ObjectInfo) -> u64 {
 /// `POLARSDESC_S3_REQUESTS` (default 64), fewer when that many heads would
 /// not fit in the window.
 pub fn in_flight(largest_head: u64) -> usize {
-    let wanted = std::env::var("POLARSDESC_S3_REQUESTS")
-        .ok()
-        .and_then(|value| value.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(DEFAULT_REQUESTS);
+    // An unusable POLARSDESC_S3_REQUESTS is refused by the first request.
+    let wanted = s3::settings().map_or(DEFAULT_REQUESTS, |settings| settings.requests);
     let fitting = usize::try_from(WINDOW_BYTES / largest_head.max(1)).unwrap_or(usize::MAX);
     wanted.min(fitting).max(1)
 }
@@ -164,10 +161,7 @@ impl Prefetch {
                 return head;
             }
             if state.finished {
-                return Err(RemoteError {
-                    url: String::new(),
-                    reason: "fetching stopped before this object".into(),
-                });
+                return Err(RemoteError::new("", "fetching stopped before this object"));
             }
             state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }

@@ -5,7 +5,8 @@
 //! not exist yet. An output that is also an input is refused before anything
 //! is read, with one exception: an output left by an earlier run in an input
 //! folder (`run in -o in/summary.csv`, twice) is recognised by its content
-//! and simply not read, so that reruns do not describe their own results.
+//! and simply not read, so that reruns do not describe their own results;
+//! in a bucket as on disk (an object is compared by its URL).
 
 use std::ffi::OsStr;
 use std::fs::File;
@@ -17,7 +18,7 @@ use polars::prelude::*;
 use crate::destination::{Destination, FileId, Sink};
 use crate::error::{Error, Result};
 use crate::output::FAILURES_HEADER;
-use crate::sources::Input;
+use crate::sources::{s3, Input};
 
 /// What one of the run's files is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,32 +251,71 @@ fn same_lexically(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The first line of a text file, without its line ending.
+/// The first line of a text file (or object), without its line ending.
 fn first_line(path: &Path) -> Option<String> {
+    let start = if s3::is_s3(path) {
+        object_bytes(path, Some(64 * 1024))?
+    } else {
+        let mut start = Vec::new();
+        File::open(path)
+            .ok()?
+            .take(64 * 1024)
+            .read_to_end(&mut start)
+            .ok()?;
+        start
+    };
     let mut line = String::new();
-    BufReader::new(File::open(path).ok()?.take(64 * 1024))
-        .read_line(&mut line)
-        .ok()?;
+    BufReader::new(start.as_slice()).read_line(&mut line).ok()?;
     Some(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The bytes of the object at the URL `path`: its first `limit`, or all
+/// (when it is small enough to be one of our tables); `None` when it cannot
+/// be read.
+fn object_bytes(path: &Path, limit: Option<u64>) -> Option<Vec<u8>> {
+    const LARGEST_TABLE: u64 = 1 << 30;
+    let url = s3::S3Url::parse(&path.to_string_lossy()).ok()?;
+    let client = s3::client().ok()?;
+    let size = client.head(&url).ok()?.size;
+    let end = limit.map_or(size, |limit| limit.min(size));
+    if end > LARGEST_TABLE {
+        return None;
+    }
+    client.get_range(&url, 0..end).ok()
+}
+
+/// The column names of a Parquet table.
+fn parquet_names(reader: impl polars::io::mmap::MmapBytesReader) -> Option<Vec<String>> {
+    let schema = ParquetReader::new(reader).schema().ok()?;
+    Some(schema.iter_names().map(|name| name.to_string()).collect())
 }
 
 /// The columns every result table starts with.
 const RESULT_COLUMNS: [&str; 4] = ["label", "path", "column", "count"];
 
-/// Whether `path` holds a polarsdesc result: Parquet whose columns start as
-/// ours do, CSV whose header does, or our JSON array of rows.
+/// Whether `path` (a file or an object) holds a polarsdesc result: Parquet
+/// whose columns start as ours do, CSV whose header does, or our JSON array
+/// of rows.
 fn looks_like_a_result(path: &Path) -> bool {
+    if s3::is_s3(path) {
+        return object_bytes(path, None).is_some_and(|bytes| {
+            let start = &bytes[..bytes.len().min(64)];
+            is_a_result(start, || parquet_names(std::io::Cursor::new(&bytes)))
+        });
+    }
     let Ok(mut file) = File::open(path) else {
         return false;
     };
     let mut start = [0u8; 64];
     let read = file.read(&mut start).unwrap_or(0);
-    let start = &start[..read];
+    is_a_result(&start[..read], || parquet_names(file))
+}
+
+/// Whether a table that starts with `start` is a polarsdesc result; `schema`
+/// gives a Parquet table's column names.
+fn is_a_result(start: &[u8], names: impl FnOnce() -> Option<Vec<String>>) -> bool {
     if start.starts_with(b"PAR1") {
-        return ParquetReader::new(file).schema().is_ok_and(|schema| {
-            let names: Vec<&str> = schema.iter_names().map(|name| name.as_str()).collect();
-            names.starts_with(&RESULT_COLUMNS)
-        });
+        return names().is_some_and(|names| names.starts_with(&RESULT_COLUMNS.map(String::from)));
     }
     let text = String::from_utf8_lossy(start);
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();

@@ -25,6 +25,9 @@ pub(super) struct Described {
     pub reused: usize,
     pub failures: Vec<FileFailure>,
     pub warnings: Vec<(PathBuf, Vec<String>)>,
+    /// The first file that failed because the object store stopped
+    /// answering: the run stops there (see [`Error::Unreachable`]).
+    pub outage: Option<FileFailure>,
 }
 
 /// Describes every input on the configured workers, each isolated from the
@@ -34,7 +37,8 @@ pub(super) struct Described {
 /// ahead of the workers (see [`prefetch`]).
 ///
 /// # Errors
-/// When the worker threads cannot start, or the run is interrupted.
+/// When the worker threads cannot start, the run is interrupted, or the
+/// object store stops answering.
 pub(super) fn describe_all(
     inputs: &[Input],
     config: &RunConfig,
@@ -49,6 +53,7 @@ pub(super) fn describe_all(
         reused: 0,
         failures: Vec::new(),
         warnings: Vec::new(),
+        outage: None,
     });
     let stop = AtomicBool::new(false);
     let to_fetch = objects_to_fetch(inputs, store);
@@ -87,6 +92,12 @@ pub(super) fn describe_all(
                     described.warnings.push((summary.path, summary.warnings));
                 }
             }
+            // An endpoint that stopped answering fails every file after
+            // this one alike: the run stops, as an interrupted one does.
+            Err(failure) if failure.error.is_unreachable() => {
+                stop.store(true, Ordering::Relaxed);
+                described.outage.get_or_insert(failure);
+            }
             Err(failure) => {
                 stop.fetch_or(config.strict, Ordering::Relaxed);
                 described.failures.push(failure);
@@ -103,12 +114,20 @@ pub(super) fn describe_all(
         done
     })?;
     bar.finish_and_clear();
+    let resumable = store.is_some() && config.store.journal;
     if interrupt::requested() {
-        return Err(Error::Interrupted {
-            resumable: store.is_some() && config.store.journal,
+        return Err(Error::Interrupted { resumable });
+    }
+    let described = described.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(failure) = described.outage {
+        return Err(Error::Unreachable {
+            failure: failure.to_string(),
+            done: described.summarized,
+            total: inputs.len(),
+            resumable,
         });
     }
-    Ok(described.into_inner().unwrap_or_else(|e| e.into_inner()))
+    Ok(described)
 }
 
 /// The objects among `inputs` that must be read (no stored result stands

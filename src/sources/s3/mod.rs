@@ -13,9 +13,13 @@
 //! Every request gives up within seconds (connect 3 s, whole request 30 s or
 //! `POLARSDESC_S3_TIMEOUT`, at most 2 retries within 10 s; `AWS_MAX_ATTEMPTS`
 //! sets the attempts), not after the client's default of 10 retries over 3
-//! minutes. How the client is configured is in `config`.
+//! minutes. How the client is configured is in `config`; listings, and
+//! objects whose keys object_store's paths would change, are requested in
+//! `raw`; failures are said plainly in `error`.
 
 mod config;
+mod error;
+mod raw;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -23,10 +27,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use config::configure;
-use futures::TryStreamExt;
+pub use config::settings;
+pub use error::{RemoteError, RemoteErrorKind};
 use object_store::aws::AmazonS3;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::ObjectStoreExt;
+use raw::Raw;
 
 /// The scheme of the URLs this module reads and writes.
 pub const SCHEME: &str = "s3://";
@@ -92,9 +98,6 @@ pub struct ObjectInfo {
     pub etag: Option<String>,
 }
 
-/// The reason of a request for an object that does not exist.
-const NO_SUCH_OBJECT: &str = "no such object";
-
 /// What a listing found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing {
@@ -104,97 +107,41 @@ pub struct Listing {
     pub subfolders: usize,
 }
 
-/// A request that failed, as one sentence naming the URL.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{url}: {reason}")]
-pub struct RemoteError {
-    pub url: String,
-    pub reason: String,
-}
-
-impl RemoteError {
-    fn new(url: &str, reason: &str) -> Self {
-        RemoteError {
-            url: url.to_string(),
-            reason: reason.to_string(),
-        }
-    }
-
-    /// Whether the object asked for does not exist (the bucket does).
-    pub fn is_not_found(&self) -> bool {
-        self.reason == NO_SUCH_OBJECT
-    }
-
-    /// An `object_store` error, said plainly: what is missing or refused.
-    fn of(url: &S3Url, error: &object_store::Error) -> Self {
-        // The cause (refused, timed out) is deep in the chain of sources.
-        let mut text = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        let reason = match error {
-            object_store::Error::NotFound { .. } if text.contains("NoSuchBucket") => {
-                format!("the bucket {} does not exist", url.bucket)
-            }
-            object_store::Error::NotFound { .. } => NO_SUCH_OBJECT.to_string(),
-            _ if text.contains("NoSuchBucket") => {
-                format!("the bucket {} does not exist", url.bucket)
-            }
-            object_store::Error::PermissionDenied { .. }
-            | object_store::Error::Unauthenticated { .. } => access_denied(&text),
-            _ if text.contains("403")
-                || text.contains("AccessDenied")
-                || text.contains("InvalidAccessKeyId")
-                || text.contains("SignatureDoesNotMatch") =>
-            {
-                access_denied(&text)
-            }
-            _ if text.contains("Connection refused") || text.contains("onnection refused") => {
-                format!(
-                    "cannot reach the endpoint ({}): connection refused",
-                    endpoint_name()
-                )
-            }
-            _ if text.contains("timed out")
-                || text.contains("Timeout")
-                || text.contains("deadline") =>
-            {
-                format!("the endpoint ({}) did not answer in time", endpoint_name())
-            }
-            _ if text.contains("dns error") || text.contains("failed to lookup") => {
-                format!("cannot resolve the endpoint ({})", endpoint_name())
-            }
-            _ => text.lines().next().unwrap_or_default().to_string(),
-        };
-        RemoteError {
-            url: url.to_string(),
-            reason,
-        }
-    }
-}
-
-fn access_denied(text: &str) -> String {
-    let what = if text.contains("InvalidAccessKeyId") || text.contains("SignatureDoesNotMatch") {
-        "the credentials are not accepted"
-    } else {
-        "access denied"
-    };
-    format!("{what} (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the profile, and the bucket's policy)")
-}
-
-fn endpoint_name() -> String {
-    std::env::var("AWS_ENDPOINT_URL")
-        .or_else(|_| std::env::var("AWS_ENDPOINT"))
-        .unwrap_or_else(|_| "AWS S3".into())
-}
-
-/// The process's S3 client: one runtime, one store per bucket.
+/// The process's S3 client: one runtime, one [`Bucket`] per bucket.
 pub struct Client {
     runtime: tokio::runtime::Runtime,
-    stores: Mutex<HashMap<String, Arc<AmazonS3>>>,
+    buckets: Mutex<HashMap<String, Arc<Bucket>>>,
+}
+
+/// The two ways of requesting a bucket's objects: object_store's, for keys
+/// its paths carry exactly, and [`Raw`], for listings and the other keys.
+struct Bucket {
+    store: AmazonS3,
+    raw: Raw,
+}
+
+/// How the object at a URL is requested.
+enum Address {
+    /// Through object_store, with this path (the key, exactly).
+    Store(ObjectPath),
+    /// Through [`Raw`]: object_store's path would change the key.
+    Raw,
+}
+
+impl Address {
+    /// How to request the object at `url`.
+    ///
+    /// # Errors
+    /// When its key cannot be requested exactly at all (see [`raw::unaddressable`]).
+    fn of(url: &S3Url) -> Result<Address, RemoteError> {
+        if let Some(error) = raw::unaddressable(url) {
+            return Err(error);
+        }
+        Ok(match ObjectPath::parse(&url.key) {
+            Ok(path) if path.as_ref() == url.key => Address::Store(path),
+            _ => Address::Raw,
+        })
+    }
 }
 
 /// The shared client, made on first use.
@@ -212,7 +159,7 @@ pub fn client() -> Result<&'static Client, RemoteError> {
                 .build()
                 .map(|runtime| Client {
                     runtime,
-                    stores: Mutex::new(HashMap::new()),
+                    buckets: Mutex::new(HashMap::new()),
                 })
                 .map_err(|err| {
                     RemoteError::new("s3://", &format!("cannot start the S3 client: {err}"))
@@ -223,66 +170,59 @@ pub fn client() -> Result<&'static Client, RemoteError> {
 }
 
 impl Client {
-    /// The store of `bucket`, configured from the environment.
-    fn store(&self, url: &S3Url) -> Result<Arc<AmazonS3>, RemoteError> {
-        let mut stores = self.stores.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(store) = stores.get(&url.bucket) {
-            return Ok(Arc::clone(store));
+    /// The requests to the bucket of `url`, configured from the environment.
+    fn bucket(&self, url: &S3Url) -> Result<Arc<Bucket>, RemoteError> {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bucket) = buckets.get(&url.bucket) {
+            return Ok(Arc::clone(bucket));
         }
-        let store = Arc::new(configure(&url.bucket).and_then(|builder| {
-            builder
-                .build()
-                .map_err(|err| RemoteError::new(&url.to_string(), &first_line(&err.to_string())))
-        })?);
-        stores.insert(url.bucket.clone(), Arc::clone(&store));
-        Ok(store)
+        let refused = |reason: String| RemoteError::new(&url.to_string(), &reason);
+        let builder = configure(&url.bucket)?;
+        let settings = settings().map_err(refused)?;
+        let store = builder
+            .clone()
+            .build()
+            .map_err(|err| refused(error::first_line(&err.to_string())))?;
+        let raw = Raw::new(&builder, &store, settings, &url.bucket).map_err(refused)?;
+        let bucket = Arc::new(Bucket { store, raw });
+        buckets.insert(url.bucket.clone(), Arc::clone(&bucket));
+        Ok(bucket)
     }
 
     /// The objects below `prefix` (its key read as a folder: with a `/`
-    /// added unless it is empty), one level unless `recursive`.
+    /// added unless it is empty or ends with one), one level unless
+    /// `recursive`. Keys come exactly as stored.
     ///
     /// # Errors
     /// When the listing is refused or fails (no bucket, no access, no endpoint).
     pub fn list(&self, prefix: &S3Url, recursive: bool) -> Result<Listing, RemoteError> {
-        let store = self.store(prefix)?;
-        let folder = prefix.key.trim_end_matches('/');
-        let location = (!folder.is_empty()).then(|| ObjectPath::from(folder));
-        let listed = self.runtime.block_on(async {
-            if recursive {
-                let objects = store
-                    .list(location.as_ref())
-                    .try_collect::<Vec<_>>()
-                    .await?;
-                Ok((objects, 0))
-            } else {
-                let listing = store.list_with_delimiter(location.as_ref()).await?;
-                let subfolders = listing
-                    .common_prefixes
-                    .iter()
-                    .filter(|path| path.filename().is_some_and(|name| !name.starts_with('.')))
-                    .count();
-                Ok((listing.objects, subfolders))
-            }
-        });
-        let (objects, subfolders) =
-            listed.map_err(|err: object_store::Error| RemoteError::of(prefix, &err))?;
-        Ok(Listing {
-            objects: objects.into_iter().map(|meta| info(prefix, meta)).collect(),
-            subfolders,
-        })
+        let bucket = self.bucket(prefix)?;
+        let folder = if prefix.key.is_empty() || prefix.key.ends_with('/') {
+            prefix.key.clone()
+        } else {
+            format!("{}/", prefix.key)
+        };
+        self.runtime
+            .block_on(bucket.raw.list(prefix, &folder, recursive))
     }
 
     /// What the object at `url` is (its size, time, ETag).
     ///
     /// # Errors
-    /// When it does not exist or cannot be reached.
+    /// When it does not exist, cannot be reached or cannot be addressed.
     pub fn head(&self, url: &S3Url) -> Result<ObjectInfo, RemoteError> {
-        let store = self.store(url)?;
-        let meta = self
-            .runtime
-            .block_on(store.head(&ObjectPath::from(url.key.as_str())))
-            .map_err(|err| RemoteError::of(url, &err))?;
-        Ok(info(url, meta))
+        let bucket = self.bucket(url)?;
+        self.runtime.block_on(async {
+            match Address::of(url)? {
+                Address::Store(path) => bucket
+                    .store
+                    .head(&path)
+                    .await
+                    .map(|meta| info(url, meta))
+                    .map_err(|err| RemoteError::of(url, &err)),
+                Address::Raw => bucket.raw.head(url).await,
+            }
+        })
     }
 
     /// The whole object at `url`.
@@ -290,14 +230,8 @@ impl Client {
     /// # Errors
     /// When the request fails.
     pub fn get(&self, url: &S3Url) -> Result<Vec<u8>, RemoteError> {
-        let store = self.store(url)?;
-        self.runtime
-            .block_on(async {
-                let got = store.get(&ObjectPath::from(url.key.as_str())).await?;
-                got.bytes().await
-            })
-            .map(|bytes| bytes.to_vec())
-            .map_err(|err| RemoteError::of(url, &err))
+        let bucket = self.bucket(url)?;
+        self.runtime.block_on(fetch(&bucket, url, None))
     }
 
     /// The bytes of `range` of the object at `url`.
@@ -305,14 +239,11 @@ impl Client {
     /// # Errors
     /// When the request fails.
     pub fn get_range(&self, url: &S3Url, range: Range<u64>) -> Result<Vec<u8>, RemoteError> {
-        let store = self.store(url)?;
         if range.is_empty() {
             return Ok(Vec::new());
         }
-        self.runtime
-            .block_on(store.get_range(&ObjectPath::from(url.key.as_str()), range))
-            .map(|bytes| bytes.to_vec())
-            .map_err(|err| RemoteError::of(url, &err))
+        let bucket = self.bucket(url)?;
+        self.runtime.block_on(fetch(&bucket, url, Some(range)))
     }
 
     /// The first `limit` bytes (or all) of each of `objects`, `in_flight`
@@ -326,19 +257,15 @@ impl Client {
     ) {
         use futures::StreamExt;
         let requests = objects.iter().map(|object| {
-            let store = self.store(&object.url);
+            let bucket = self.bucket(&object.url);
             let url = object.url.clone();
             let end = object.size.min(limit);
             async move {
-                let store = store?;
+                let bucket = bucket?;
                 if end == 0 {
                     return Ok(Vec::new());
                 }
-                store
-                    .get_range(&ObjectPath::from(url.key.as_str()), 0..end)
-                    .await
-                    .map(|bytes| bytes.to_vec())
-                    .map_err(|err| RemoteError::of(&url, &err))
+                fetch(&bucket, &url, Some(0..end)).await
             }
         });
         self.runtime.block_on(async {
@@ -354,31 +281,25 @@ impl Client {
     }
 
     /// Checks, before any work, that the bucket of `url` exists and
-    /// answers these credentials: the first page of a listing beside the
+    /// answers these credentials: the first key of a listing beside the
     /// object. A listing refused for want of permission passes (a policy may
     /// let a user write without listing): the PUT will tell.
     ///
     /// # Errors
-    /// When the bucket is missing, the endpoint cannot be reached, or the
-    /// credentials are not accepted.
+    /// When the bucket is missing, the endpoint cannot be reached, the
+    /// credentials are not accepted, or the key cannot be addressed.
     pub fn check_bucket(&self, url: &S3Url) -> Result<(), RemoteError> {
-        use futures::StreamExt;
-        let store = self.store(url)?;
+        Address::of(url)?;
+        let bucket = self.bucket(url)?;
         let parent = url.key.rsplit_once('/').map_or("", |(parent, _)| parent);
-        let location = (!parent.is_empty()).then(|| ObjectPath::from(parent));
-        let first = self
-            .runtime
-            .block_on(async { store.list(location.as_ref()).next().await });
-        match first {
-            None | Some(Ok(_)) => Ok(()),
-            Some(Err(err)) => {
-                let error = RemoteError::of(url, &err);
-                if error.reason.starts_with("access denied") {
-                    Ok(())
-                } else {
-                    Err(error)
-                }
-            }
+        let folder = if parent.is_empty() {
+            String::new()
+        } else {
+            format!("{parent}/")
+        };
+        match self.runtime.block_on(bucket.raw.probe(url, &folder)) {
+            Err(error) if !error.reason.starts_with("access denied") => Err(error),
+            _ => Ok(()),
         }
     }
 
@@ -388,26 +309,52 @@ impl Client {
     /// # Errors
     /// When the request fails.
     pub fn put(&self, url: &S3Url, bytes: Vec<u8>) -> Result<(), RemoteError> {
-        let store = self.store(url)?;
-        self.runtime
-            .block_on(store.put(&ObjectPath::from(url.key.as_str()), bytes.into()))
-            .map(drop)
-            .map_err(|err| RemoteError::of(url, &err))
+        let bucket = self.bucket(url)?;
+        self.runtime.block_on(async {
+            match Address::of(url)? {
+                Address::Store(path) => bucket
+                    .store
+                    .put(&path, bytes.into())
+                    .await
+                    .map(drop)
+                    .map_err(|err| RemoteError::of(url, &err)),
+                Address::Raw => bucket.raw.put(url, bytes).await,
+            }
+        })
+    }
+}
+
+/// The object at `url`, whole or the bytes of `range`, requested the way its key needs.
+async fn fetch(
+    bucket: &Bucket,
+    url: &S3Url,
+    range: Option<Range<u64>>,
+) -> Result<Vec<u8>, RemoteError> {
+    match Address::of(url)? {
+        Address::Store(path) => {
+            let fetched = match range {
+                Some(range) => bucket.store.get_range(&path, range).await,
+                None => match bucket.store.get(&path).await {
+                    Ok(got) => got.bytes().await,
+                    Err(err) => Err(err),
+                },
+            };
+            fetched
+                .map(|bytes| bytes.to_vec())
+                .map_err(|err| RemoteError::of(url, &err))
+        }
+        Address::Raw => bucket.raw.get(url, range).await,
     }
 }
 
 fn info(url: &S3Url, meta: object_store::ObjectMeta) -> ObjectInfo {
     ObjectInfo {
-        url: url.with_key(meta.location.as_ref()),
+        url: url.clone(),
         size: meta.size,
         modified_ns: u128::try_from(meta.last_modified.timestamp_nanos_opt().unwrap_or(0))
             .unwrap_or(0),
         etag: meta.e_tag,
     }
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_string()
 }
 
 #[cfg(test)]
