@@ -68,7 +68,8 @@ pub struct RunArgs {
     #[arg(value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
 
-    /// Search the subfolders of folders too (the label stays the file's stem).
+    /// Search the subfolders of folders too, links to folders included, each
+    /// folder once (the label stays the file's stem).
     #[arg(short, long)]
     pub recursive: bool,
 
@@ -85,8 +86,9 @@ pub struct RunArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Describe only shard K of N of the files (0 <= K < N), chosen by a hash
-    /// of each file's path, and write part-K-of-N.parquet into the -o folder;
+    /// Describe only shard K of N of the files (0 <= K < N <= 100000), chosen
+    /// by a hash of each file's path, and write part-0000K-of-0000N.parquet
+    /// into the -o folder;
     /// `auto` reads K and N from a Slurm job array or a Kubernetes Indexed Job.
     #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<String>,
@@ -152,7 +154,7 @@ pub struct RunArgs {
 /// Options of `polarsdesc merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The folder (or s3:// prefix) of parts (part-K-of-N.parquet) of one
+    /// The folder (or s3:// prefix) of parts (part-0000K-of-0000N.parquet) of one
     /// sharded run.
     #[arg(value_name = "DIR")]
     pub folder: PathBuf,

@@ -35,6 +35,12 @@ pub const SLURM_MIN: &str = "SLURM_ARRAY_TASK_MIN";
 pub const SLURM_STEP: &str = "SLURM_ARRAY_TASK_STEP";
 pub const KUBERNETES_INDEX: &str = "JOB_COMPLETION_INDEX";
 pub const SHARDS_VARIABLE: &str = "POLARSDESC_SHARDS";
+pub const SLURM_MAX: &str = "SLURM_ARRAY_TASK_MAX";
+
+/// The most shards a run may be split into: Kubernetes' limit on the
+/// completions of an Indexed Job (Slurm's `MaxArraySize` is 1,001 by
+/// default). It keeps `merge`'s work bounded whatever a part's name says.
+pub const MAX_SHARDS: usize = 100_000;
 
 impl ShardSpec {
     /// Parses `K/N` or `auto`.
@@ -104,23 +110,48 @@ fn from_environment(
                  (sbatch --array=0-{{N-1}}); this one has {SLURM_MIN}={min}, {SLURM_STEP}={step}"
             )));
         }
-        let count = number(SLURM_COUNT)?.or(shards).ok_or_else(|| {
-            Error::InvalidConfig(format!(
-                "--shard auto: {SLURM_INDEX} is set but {SLURM_COUNT} is not"
-            ))
-        })?;
+        let count = match (number(SLURM_COUNT)?, shards) {
+            (Some(count), Some(given)) if given != count => {
+                return Err(Error::InvalidConfig(format!(
+                    "--shards {given} disagrees with the Slurm array's {SLURM_COUNT}={count}; \
+                     leave --shards out (Slurm gives the count)"
+                )))
+            }
+            (Some(count), _) | (None, Some(count)) => count,
+            (None, None) => {
+                return Err(Error::InvalidConfig(format!(
+                    "--shard auto: {SLURM_INDEX} is set but {SLURM_COUNT} is not"
+                )))
+            }
+        };
+        // An array of 0..N-1 has N-1 as its largest id; `--array=0,2,4`
+        // has 3 tasks with ids up to 4, and shard 1 would never run.
+        if let Some(max) = number(SLURM_MAX)? {
+            if max + 1 != count {
+                return Err(Error::InvalidConfig(format!(
+                    "--shard auto needs a Slurm array of ids 0 to N-1 (sbatch --array=0-{{N-1}}); \
+                     this one has {count} tasks but ids up to {max} ({SLURM_MAX}), so some \
+                     shards would never run"
+                )));
+            }
+        }
         return Shard::new(index, count);
     }
     if let Some(index) = number(KUBERNETES_INDEX)? {
-        let count = match shards {
-            Some(count) => count,
-            None => number(SHARDS_VARIABLE)?.ok_or_else(|| {
-                Error::InvalidConfig(format!(
+        let count = match (shards, number(SHARDS_VARIABLE)?) {
+            (Some(given), Some(set)) if given != set => {
+                return Err(Error::InvalidConfig(format!(
+                    "--shards {given} disagrees with {SHARDS_VARIABLE}={set}: give one of them"
+                )))
+            }
+            (Some(count), _) | (None, Some(count)) => count,
+            (None, None) => {
+                return Err(Error::InvalidConfig(format!(
                     "--shard auto: {KUBERNETES_INDEX} is set (a Kubernetes Indexed Job), but \
                      Kubernetes does not give the number of shards: pass --shards N or set \
                      {SHARDS_VARIABLE} (to the Job's completions)"
-                ))
-            })?,
+                )))
+            }
         };
         return Shard::new(index, count);
     }
@@ -135,11 +166,17 @@ impl Shard {
     /// Shard `index` of `count`.
     ///
     /// # Errors
-    /// When `count` is 0 or `index` is not below it.
+    /// When `count` is 0 or above [`MAX_SHARDS`], or `index` is not below it.
     pub fn new(index: usize, count: usize) -> Result<Shard> {
         if count == 0 || index >= count {
             return Err(Error::InvalidConfig(format!(
                 "shard {index}/{count}: the index must be below the count (0 <= K < N, N >= 1)"
+            )));
+        }
+        if count > MAX_SHARDS {
+            return Err(Error::InvalidConfig(format!(
+                "shard {index}/{count}: at most {MAX_SHARDS} shards (the most a Kubernetes \
+                 Indexed Job runs); a shard of fewer files each costs more than it saves"
             )));
         }
         Ok(Shard { index, count })
@@ -156,14 +193,17 @@ impl Shard {
         format!("part-{:05}-of-{:05}.parquet", self.index, self.count)
     }
 
-    /// The shard a part's file name names, if it is one.
-    pub fn of_part_name(name: &str) -> Option<Shard> {
+    /// The shard a part's file name names: `None` when the name is not a
+    /// part's, an error when its numbers are not a shard's.
+    pub fn of_part_name(name: &str) -> Option<Result<Shard>> {
         let rest = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
         let (index, count) = rest.split_once("-of-")?;
-        if index.len() < 5 || count.len() < 5 {
+        let digits = |text: &str| text.len() >= 5 && text.bytes().all(|b| b.is_ascii_digit());
+        if !digits(index) || !digits(count) {
             return None;
         }
-        Shard::new(index.parse().ok()?, count.parse().ok()?).ok()
+        let number = |text: &str| text.parse::<usize>().unwrap_or(usize::MAX);
+        Some(Shard::new(number(index), number(count)))
     }
 }
 
@@ -206,7 +246,17 @@ mod tests {
             })
         );
         assert_eq!(ShardSpec::parse("auto").unwrap(), ShardSpec::Auto);
-        for bad in ["4/4", "1/0", "x", "3", "-1/4", "1/4/5", ""] {
+        for bad in [
+            "4/4",
+            "1/0",
+            "x",
+            "3",
+            "-1/4",
+            "1/4/5",
+            "",
+            "0/4294967296",
+            "0/100001",
+        ] {
             assert!(ShardSpec::parse(bad).is_err(), "{bad}");
         }
     }
@@ -259,6 +309,43 @@ mod tests {
         );
         let too_high = environment(&[(KUBERNETES_INDEX, "8"), (SHARDS_VARIABLE, "8")]);
         assert!(ShardSpec::Auto.resolve(too_high, None).is_err());
+        assert_eq!(
+            ShardSpec::parse("99999/100000").unwrap(),
+            ShardSpec::Fixed(Shard {
+                index: 99_999,
+                count: MAX_SHARDS
+            })
+        );
+    }
+
+    #[test]
+    fn slurm_arrays_that_cannot_be_shards_are_refused() {
+        let slurm = |pairs: &[(&str, &str)]| {
+            let mut all = vec![(SLURM_INDEX, "2"), (SLURM_COUNT, "3"), (SLURM_MIN, "0")];
+            all.extend_from_slice(pairs);
+            environment(&all)
+        };
+        // --array=0,2,4: three tasks, ids up to 4.
+        let gaps = ShardSpec::Auto
+            .resolve(slurm(&[(SLURM_MAX, "4")]), None)
+            .unwrap_err()
+            .to_string();
+        assert!(gaps.contains("ids up to 4"), "{gaps}");
+        // --shards that disagrees with the array is not silently ignored.
+        let disagreeing = ShardSpec::Auto
+            .resolve(slurm(&[(SLURM_MAX, "2")]), Some(8))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            disagreeing.contains("--shards 8 disagrees"),
+            "{disagreeing}"
+        );
+        assert_eq!(
+            ShardSpec::Auto
+                .resolve(slurm(&[(SLURM_MAX, "2")]), Some(3))
+                .unwrap(),
+            Shard { index: 2, count: 3 }
+        );
     }
 
     #[test]
@@ -268,9 +355,19 @@ mod tests {
             count: 16,
         };
         assert_eq!(shard.part_name(), "part-00003-of-00016.parquet");
-        assert_eq!(Shard::of_part_name(&shard.part_name()), Some(shard));
-        assert_eq!(Shard::of_part_name("part-3-of-16.parquet"), None);
-        assert_eq!(Shard::of_part_name("summary.parquet"), None);
+        assert_eq!(
+            Shard::of_part_name(&shard.part_name()).unwrap().unwrap(),
+            shard
+        );
+        assert!(Shard::of_part_name("part-3-of-16.parquet").is_none());
+        assert!(Shard::of_part_name("summary.parquet").is_none());
+        // Part-shaped, but not a shard: said, not taken for a stranger.
+        for name in [
+            "part-00000-of-4294967296.parquet",
+            "part-00016-of-00016.parquet",
+        ] {
+            assert!(Shard::of_part_name(name).unwrap().is_err(), "{name}");
+        }
     }
 
     #[test]

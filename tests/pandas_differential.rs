@@ -1,6 +1,6 @@
 //! polarsdesc against pandas itself, file for file: a corpus of awkward files, and thousands generated at random.
 //!
-//! pandas (`scripts/pandas_describe.py`, run in the venv `.ci/run` makes) says
+//! pandas (`scripts/pandas_describe.py`, run in the pinned test environment) says
 //! which columns it describes and with what numbers, or that it fails the
 //! file; polarsdesc must say the same: the same columns in the same order,
 //! numbers within 1e-12 relative (or 1e-9 of the column's magnitude where
@@ -177,4 +177,34 @@ fn semicolon_and_tab_separated_files_equal_pandas() {
         3,
         Some("\t"),
     );
+}
+
+/// Python's zipfile writes these methods and pandas reads them all.
+const ZIP_MEMBERS: &str = r#"
+import sys, zipfile, random
+random.seed(5)
+rows = ["x,y,name"] + [f"{random.random()!r},{random.randint(-9, 9)},n{i % 7}" for i in range(60000)]
+text = "\n".join(rows) + "\n"
+for name, method in [("stored", zipfile.ZIP_STORED), ("deflated", zipfile.ZIP_DEFLATED),
+                     ("bzip2", zipfile.ZIP_BZIP2), ("lzma", zipfile.ZIP_LZMA)]:
+    with zipfile.ZipFile(f"{sys.argv[1]}/{name}.csv.zip", "w", compression=method) as archive:
+        archive.writestr(f"{name}.csv", text)
+"#;
+
+#[test]
+fn zip_members_of_every_method_pandas_reads_equal_pandas() {
+    let Some(pandas) = Pandas::find("zip_members_of_every_method_pandas_reads_equal_pandas") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let status = pandas
+        .python_command()
+        .args(["-c", ZIP_MEMBERS])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (found, tally) = compare(&pandas, dir.path(), None);
+    assert_agree(found);
+    assert_eq!((tally.numeric, tally.failed), (4, 0), "{tally:?}");
 }

@@ -168,3 +168,34 @@ fn glob_patterns_select_files() {
         ["ab", "ac"]
     );
 }
+
+#[test]
+fn recursive_follows_linked_folders_once_and_says_what_it_skipped() {
+    let env = TestEnv::new();
+    env.write("data/a.csv", "v\n1\n");
+    env.write("archive/2024/b.csv", "v\n2\n");
+    std::os::unix::fs::symlink(env.join("archive"), env.join("data/old")).unwrap();
+    // A loop back to the top: searched once, not forever.
+    std::os::unix::fs::symlink(env.join("data"), env.join("data/again")).unwrap();
+    let out = env
+        .cmd()
+        .args(["run", "-r", "data", "-o", "-", "--format", "csv"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let paths: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(paths, ["data/a.csv", "data/old/2024/b.csv"]);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with(
+            "polarsdesc: note: 1 linked subfolder was not searched: it leads to a folder \
+             already searched (a loop, or a second way into it)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("-r searches subfolders"), "{stderr}");
+}

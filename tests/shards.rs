@@ -335,3 +335,149 @@ fn a_shard_reruns_from_its_cache_and_resumes() {
         .exists());
     assert_eq!(env.files_in("parts").len(), 2);
 }
+
+#[test]
+fn huge_shard_counts_are_refused_and_missing_parts_are_counted_not_listed() {
+    let env = TestEnv::new();
+    data(&env);
+    env.cmd()
+        .args(["run", "data", "--shard", "0/4294967296", "-o", "parts"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at most 100000 shards"));
+    // The largest count there may be: one part, 99,999 missing, in one line.
+    env.cmd()
+        .args(["-q", "run", "data", "--shard", "0/100000", "-o", "many"])
+        .assert()
+        .success();
+    let out = env
+        .cmd()
+        .args(["merge", "many", "-o", "out.parquet"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        "polarsdesc: error: 99999 of the 100000 parts are missing from many: \
+         part-00001-of-100000.parquet, part-00002-of-100000.parquet, \
+         part-00003-of-100000.parquet, part-00004-of-100000.parquet, \
+         part-00005-of-100000.parquet and 99994 more (run those shards first)\n"
+    );
+    // A part whose name claims a count past the bound is said, not trusted.
+    std::fs::rename(
+        env.join("many/part-00000-of-100000.parquet"),
+        env.join("many/part-00000-of-4294967296.parquet"),
+    )
+    .unwrap();
+    assert_refused(
+        &env,
+        "many",
+        "part-00000-of-4294967296.parquet: shard 0/4294967296: at most 100000 shards",
+    );
+}
+
+#[test]
+fn merge_output_inside_the_parts_folder_is_refused_however_it_is_spelled() {
+    let env = TestEnv::new();
+    data(&env);
+    run_shards(&env, 2, "kp");
+    std::os::unix::fs::symlink(env.join("kp"), env.join("link")).unwrap();
+    let absolute = env.join("kp/merged.parquet").display().to_string();
+    let cases: [(&str, &[&str]); 5] = [
+        ("", &["merge", "kp", "-o", "kp/x.parquet"]),
+        ("kp", &["merge", "."]),
+        ("", &["merge", "kp", "-o", &absolute]),
+        ("", &["merge", "link", "-o", "kp/x.parquet"]),
+        ("", &["merge", "kp", "-o", "link/deeper/../x.parquet"]),
+    ];
+    for (folder, args) in cases {
+        let mut command = env.cmd();
+        command.current_dir(env.join(folder)).args(args);
+        command
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is inside the folder of parts"));
+        assert_eq!(env.files_in("kp").len(), 2, "{args:?}");
+    }
+    // Beside the folder is fine.
+    env.cmd()
+        .args(["-q", "merge", "kp", "-o", "merged.parquet"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn shards_that_saw_different_inputs_are_not_merged() {
+    let env = TestEnv::new();
+    data(&env);
+    env.cmd()
+        .args(["-q", "run", "data", "--shard", "0/2", "-o", "parts"])
+        .assert()
+        .success();
+    // A file arrives before the second shard lists the folder.
+    env.generate_small("later", 1, 9);
+    let late = env.join("later").join(&env.files_in("later")[0]);
+    std::fs::rename(late, env.join("data/zz_late.csv")).unwrap();
+    env.cmd()
+        .args(["-q", "run", "data", "--shard", "1/2", "-o", "parts"])
+        .assert()
+        .success();
+    assert_refused(
+        &env,
+        "parts",
+        "the shards saw different inputs: part-00000-of-00002.parquet saw 42 files, but \
+         part-00001-of-00002.parquet saw 43 files",
+    );
+    // The same relative input in two working folders is two inputs.
+    let other = env.join("elsewhere");
+    std::fs::create_dir(&other).unwrap();
+    std::os::unix::fs::symlink(env.join("data"), other.join("data")).unwrap();
+    for (index, folder) in [(0, env.path().to_path_buf()), (1, env.join("elsewhere"))] {
+        env.cmd()
+            .current_dir(folder)
+            .args(["-q", "run", "data", "--shard", &format!("{index}/2")])
+            .args(["-o", &env.join("two").display().to_string()])
+            .assert()
+            .success();
+    }
+    assert_refused(&env, "two", "the parts were not made alike");
+}
+
+#[test]
+fn a_part_folder_named_like_a_file_and_odd_slurm_arrays_are_refused() {
+    let env = TestEnv::new();
+    data(&env);
+    env.cmd()
+        .args(["run", "data", "--shard", "0/2", "-o", "out.parquet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "with --shard, -o names the folder of the parts",
+        ));
+    assert!(!env.join("out.parquet").exists());
+    // sbatch --array=0,2,4: three tasks, ids up to 4; shard 1 would never run.
+    env.cmd()
+        .args(["run", "data", "--shard", "auto", "-o", "parts"])
+        .env("SLURM_ARRAY_TASK_ID", "2")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .env("SLURM_ARRAY_TASK_MIN", "0")
+        .env("SLURM_ARRAY_TASK_MAX", "4")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "this one has 3 tasks but ids up to 4",
+        ));
+    // --shards is not silently ignored where Slurm gives the count.
+    env.cmd()
+        .args([
+            "run", "data", "--shard", "auto", "--shards", "8", "-o", "parts",
+        ])
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--shards 8 disagrees with the Slurm array's SLURM_ARRAY_TASK_COUNT=3",
+        ));
+    assert!(!env.join("parts").exists());
+}

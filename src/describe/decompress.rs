@@ -7,7 +7,7 @@
 
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// How a file is compressed.
@@ -127,16 +127,44 @@ pub fn zip_entry<R: Read + Seek + Send + 'static>(
     let mut raw = archive.into_inner();
     raw.seek(SeekFrom::Start(start))?;
     let data = BufReader::new(raw).take(size);
+    // The methods Python's zipfile reads (and so pandas); the zip crate's
+    // constants, as its enum names bzip2 and LZMA only with its own decoders built in.
     match method {
         zip::CompressionMethod::Stored => Ok(Box::new(data)),
         zip::CompressionMethod::Deflated => {
             Ok(Box::new(flate2::bufread::DeflateDecoder::new(data)))
         }
+        zip::CompressionMethod::BZIP2 => Ok(Box::new(bzip2::bufread::BzDecoder::new(data))),
+        zip::CompressionMethod::LZMA => zip_lzma(data),
         other => Err(invalid(format!(
             "the zip entry is compressed with {other}, which polarsdesc does not read \
-             (stored and deflate only)"
+             (stored, deflate, bzip2 and LZMA, as pandas)"
         ))),
     }
+}
+
+/// The data of a zip entry compressed with LZMA (APPNOTE 5.8.8): a version
+/// (2 bytes), the size of the properties (2 bytes, 5), LZMA1's properties,
+/// then raw LZMA1 data ending with its end marker (as Python writes it).
+fn zip_lzma<R: BufRead + Send + 'static>(mut data: R) -> io::Result<Box<dyn Read + Send>> {
+    let mut header = [0u8; 4];
+    data.read_exact(&mut header)?;
+    let properties_size = u16::from_le_bytes([header[2], header[3]]);
+    if properties_size != 5 {
+        return Err(invalid(format!(
+            "the zip entry's LZMA properties are {properties_size} bytes, not 5"
+        )));
+    }
+    let mut properties = [0u8; 5];
+    data.read_exact(&mut properties)?;
+    let lzma_error =
+        |err: liblzma::stream::Error| invalid(format!("the zip entry's LZMA data: {err}"));
+    let mut filters = liblzma::stream::Filters::new();
+    filters.lzma1_properties(&properties).map_err(lzma_error)?;
+    let stream = liblzma::stream::Stream::new_raw_decoder(&filters).map_err(lzma_error)?;
+    Ok(Box::new(liblzma::bufread::XzDecoder::new_stream(
+        data, stream,
+    )))
 }
 
 fn zip_error(error: zip::result::ZipError) -> io::Error {

@@ -37,7 +37,8 @@ pub struct GenerateReport {
 /// Writes one `<label>.csv` per label into `config.dir`, leaving other files alone.
 ///
 /// # Errors
-/// When the folder cannot be created, it ignores case and two labels differ
+/// When the config is invalid (see [`GenerateConfig::validate`]) or its
+/// dates hold no business day, the folder cannot be created, it ignores case and two labels differ
 /// only in case, a label's name is taken by something that is not a regular
 /// file (a link, a folder), a file cannot be written (the error names it;
 /// files already renamed into place stay complete), the OS has no randomness
@@ -49,7 +50,14 @@ pub fn generate(config: &GenerateConfig, console: &Console) -> Result<GenerateRe
         Some(seed) => seed,
         None => values::fresh_seed().map_err(|err| Error::InvalidConfig(err.to_string()))?,
     };
+    config.validate()?;
     let days = calendar::business_days(config.start, config.end);
+    if days.is_empty() {
+        return Err(Error::InvalidConfig(format!(
+            "there are no business days from {} to {}: the files would hold only their header",
+            config.start, config.end
+        )));
+    }
     let dates = csv::DateColumn::new(&days);
     let labels = labels::labels(config.label_length, config.label_limit);
     fs::create_dir_all(&config.dir).map_err(|err| Error::write(&config.dir, err))?;
@@ -123,5 +131,39 @@ impl std::fmt::Display for GenerateReport {
             self.elapsed.as_secs_f64(),
             self.seed
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_that_hold_no_business_day_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = GenerateConfig::default_data_set(&dir.path().join("out"), 1);
+        config.label_limit = Some(2);
+        let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        // Start after end (what a library caller can pass without the CLI's check).
+        (config.start, config.end) = (date("2024-01-05"), date("2024-01-01"));
+        let error = generate(&config, &Console::silent())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("is before --start"), "{error}");
+        // A weekend.
+        (config.start, config.end) = (date("2024-01-06"), date("2024-01-07"));
+        let error = generate(&config, &Console::silent())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "there are no business days from 2024-01-06 to 2024-01-07: the files would hold only their header"
+        );
+        assert!(!dir.path().join("out").exists());
+        (config.start, config.end) = (date("2024-01-05"), date("2024-01-08"));
+        assert_eq!(
+            generate(&config, &Console::silent()).unwrap().rows_per_file,
+            2
+        );
     }
 }

@@ -15,6 +15,9 @@ pub const FAILURES: &str = "failures";
 pub const SHARD: &str = "shard";
 /// The polarsdesc version.
 pub const VERSION: &str = "version";
+/// What the run found before it kept a shard's files: how many files, and a
+/// fingerprint of their paths (must agree across the parts of a run).
+pub const LISTING: &str = "listing";
 
 /// Facts about how an output was made, as a JSON object.
 #[derive(Debug, Clone, PartialEq)]

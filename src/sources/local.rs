@@ -1,18 +1,21 @@
 //! Local paths: a file itself, a folder's CSV files (its subfolders' too with `-r`), a glob pattern's matches.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{pattern, DiscoverOptions, Discovered, Input};
 use crate::describe::{decompress::ends_with_ignoring_case, Compression};
+use crate::destination::FileId;
 use crate::error::{Error, Result};
 
 /// Adds the files one local input names to `found`: a folder's CSV files
 /// (sorted), a pattern's matches, or the file itself. Hidden entries (names
 /// starting with a dot) are left out of folders and patterns, as a shell's
-/// `*` leaves them out; a subfolder is searched only with `recursive` (links
-/// to folders inside a folder are not followed).
+/// `*` leaves them out; a subfolder is searched only with `recursive`
+/// (links to folders too, each folder once: a link that leads to a folder
+/// already searched, a loop or a second way in, is skipped and counted).
 ///
 /// A path that does not exist is kept, so that reading it fails with a
 /// message naming it while the other inputs are still summarized.
@@ -26,7 +29,8 @@ pub fn discover_local(
 ) -> Result<()> {
     let (paths, named, root) = if input.is_dir() {
         let mut files = Vec::new();
-        walk_folder(input, options.recursive, &mut files, found)?;
+        let mut searched = HashSet::from_iter(FileId::of(input));
+        walk_folder(input, options.recursive, &mut files, found, &mut searched)?;
         // By bytes: comparing paths component by component took a third
         // of a 20,000-file discovery.
         files.sort_unstable_by(|(a, _), (b, _)| {
@@ -96,17 +100,20 @@ pub(super) fn is_hidden(name: &OsStr) -> bool {
 }
 
 /// Adds the CSV files of `folder` to `files` (and of its subfolders, when
-/// `recursive`), counting what is skipped in `found`.
+/// `recursive`, each folder once: `searched` holds those already searched),
+/// counting what is skipped in `found`.
 fn walk_folder(
     folder: &Path,
     recursive: bool,
     files: &mut Vec<(PathBuf, Option<u64>)>,
     found: &mut Discovered,
+    searched: &mut HashSet<FileId>,
 ) -> Result<()> {
     let read_error = |cause| Error::Input {
         path: folder.to_path_buf(),
         cause,
     };
+    let mut subfolders = Vec::new();
     for entry in fs::read_dir(folder).map_err(read_error)? {
         let entry = entry.map_err(read_error)?;
         let name = entry.file_name();
@@ -119,10 +126,20 @@ fn walk_folder(
             if is_csv_name(&name) {
                 files.push((path, inode_of(&entry, kind)));
             }
-        } else if recursive && kind.is_dir() {
-            walk_folder(&path, recursive, files, found)?;
+        } else if recursive {
+            subfolders.push(path);
         } else {
             found.skipped_folders += 1;
+        }
+    }
+    // In name order, so that of two ways into one folder the same is taken
+    // on every run (listings come in any order).
+    subfolders.sort_unstable();
+    for path in subfolders {
+        if FileId::of(&path).is_none_or(|id| searched.insert(id)) {
+            walk_folder(&path, recursive, files, found, searched)?;
+        } else {
+            found.skipped_links += 1;
         }
     }
     Ok(())
@@ -210,6 +227,26 @@ mod tests {
         assert_eq!(found.skipped_folders, 0);
         let found = discover(&[dir.path().to_path_buf()], DiscoverOptions::default()).unwrap();
         assert_eq!((paths(&found), found.skipped_folders), (vec![top], 1));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn recursive_follows_links_to_folders_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let top = touch(&data, "a.csv");
+        let linked = touch(dir.path(), "elsewhere/b.csv");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), data.join("more")).unwrap();
+        // A loop back to the top, and a second way into the linked folder.
+        std::os::unix::fs::symlink(&data, data.join("loop")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), data.join("same")).unwrap();
+        let recursive = DiscoverOptions { recursive: true };
+        let found = discover(std::slice::from_ref(&data), recursive).unwrap();
+        assert_eq!(paths(&found), [top, data.join("more/b.csv")]);
+        assert!(linked.exists());
+        assert_eq!((found.skipped_folders, found.skipped_links), (0, 2));
+        let found = discover(&[data], DiscoverOptions::default()).unwrap();
+        assert_eq!((found.skipped_folders, found.skipped_links), (3, 0));
     }
 
     #[test]

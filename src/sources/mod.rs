@@ -76,6 +76,9 @@ pub struct Discovered {
     pub files: Vec<Input>,
     /// Subfolders of input folders that were not searched (no `-r`).
     pub skipped_folders: usize,
+    /// Links to folders not searched with `-r` because they lead to a folder
+    /// already searched (a loop, or a second way to the same folder).
+    pub skipped_links: usize,
     /// Hidden entries (names starting with a dot) left out of folders and patterns.
     pub skipped_hidden: usize,
 }

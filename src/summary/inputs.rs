@@ -50,13 +50,25 @@ pub fn find_inputs(
 
 /// The note that subfolders were not searched, when some were not.
 pub(super) fn skipped_note(discovered: &Discovered) -> Option<String> {
+    let plural = |count: usize| if count == 1 { " was" } else { "s were" };
+    let mut notes = Vec::new();
     let count = discovered.skipped_folders;
-    (count > 0).then(|| {
-        format!(
+    if count > 0 {
+        notes.push(format!(
             "{count} subfolder{} not searched (-r searches subfolders)",
-            if count == 1 { " was" } else { "s were" }
-        )
-    })
+            plural(count)
+        ));
+    }
+    let count = discovered.skipped_links;
+    if count > 0 {
+        notes.push(format!(
+            "{count} linked subfolder{} not searched: {} to a folder already searched \
+             (a loop, or a second way into it)",
+            plural(count),
+            if count == 1 { "it leads" } else { "they lead" }
+        ));
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 /// Files that say a folder is for data without being data: a fresh clone's

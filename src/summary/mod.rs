@@ -236,7 +236,7 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
     // all be there, with one schema, for readers and for `merge`.
     let written = described.summarized > 0 || config.shard.is_some();
     if written {
-        let provenance = run_provenance(config, &failures, plan.files.len());
+        let provenance = run_provenance(&plan, config, &failures);
         output::write(&mut frame, &plan.output, config.format, &provenance)?;
     }
     match plan.store {
@@ -289,10 +289,19 @@ fn combine_error(cause: polars::prelude::PolarsError) -> Error {
     }
 }
 
-/// The provenance of a run's output: the version and the options that change results.
-fn run_provenance(config: &RunConfig, failures: &[FileFailure], files: usize) -> Provenance {
+/// The provenance of a run's output: the version, the options that change
+/// results, and what the run found.
+fn run_provenance(plan: &Plan, config: &RunConfig, failures: &[FileFailure]) -> Provenance {
     let percentiles: Vec<f64> = config.describe.percentiles.fractions().to_vec();
-    let inputs: Vec<String> = config.inputs.iter().map(|p| display_path(p)).collect();
+    // Absolute: the same relative input in two working folders is two inputs.
+    let inputs: Vec<String> = config
+        .inputs
+        .iter()
+        .map(|path| match std::path::absolute(path) {
+            Ok(absolute) if !sources::s3::is_s3(path) => display_path(&absolute),
+            _ => display_path(path),
+        })
+        .collect();
     let options = serde_json::json!({
         "percentiles": percentiles,
         "separator": char::from(config.describe.separator).to_string(),
@@ -309,8 +318,12 @@ fn run_provenance(config: &RunConfig, failures: &[FileFailure], files: usize) ->
         .collect();
     let mut provenance = Provenance::default()
         .with(output::provenance::OPTIONS, options)
-        .with(output::provenance::FILES, serde_json::json!(files))
-        .with(output::provenance::FAILURES, serde_json::json!(failures));
+        .with(
+            output::provenance::FILES,
+            serde_json::json!(plan.files.len()),
+        )
+        .with(output::provenance::FAILURES, serde_json::json!(failures))
+        .with(output::provenance::LISTING, plan.listing.clone());
     if let Some(shard) = config.shard {
         provenance = provenance.with(
             output::provenance::SHARD,
@@ -325,7 +338,23 @@ struct Plan {
     output: Sink,
     errors: Option<Sink>,
     files: Vec<Input>,
+    /// What the run found, before a shard kept its own (see [`listing_of`]).
+    listing: serde_json::Value,
     store: Option<Store>,
+}
+
+/// How many `inputs` there are and a fingerprint of their paths: the
+/// parts of one sharded run must have seen the same.
+fn listing_of(inputs: &[Input]) -> serde_json::Value {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for input in inputs {
+        hasher.update(input.path.as_os_str().as_encoded_bytes());
+        hasher.update(b"\0");
+    }
+    serde_json::json!({
+        "files": inputs.len(),
+        "fingerprint": format!("{:016x}", hasher.digest()),
+    })
 }
 
 /// Where the run's result goes, and where its journal and cache live.
@@ -391,6 +420,7 @@ impl Plan {
         }
         // Every shard checks every label, so that all fail alike or none does.
         check_threshold_labels(config, &inputs)?;
+        let listing = listing_of(&inputs);
         if let Some(shard) = config.shard {
             inputs.retain(|input| shard.owns(input.relative.as_os_str().as_encoded_bytes()));
         }
@@ -401,6 +431,7 @@ impl Plan {
             output,
             errors,
             files: inputs,
+            listing,
             store,
         })
     }

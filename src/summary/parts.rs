@@ -1,4 +1,4 @@
-//! The output of a sharded run: a folder of `part-K-of-N.parquet` files and nothing else, their journals and caches kept beside it.
+//! The output of a sharded run: a folder of `part-0000K-of-0000N.parquet` files and nothing else, their journals and caches kept beside it.
 //!
 //! Readers take such a folder as one table (`pandas.read_parquet(DIR)`,
 //! `pyarrow.dataset`, DuckDB's `DIR/*.parquet`, Polars) only if it holds
@@ -43,6 +43,14 @@ impl Parts {
             );
             return Err(Error::write(folder, reason));
         }
+        if !folder.exists() && looks_like_a_table_file(folder) {
+            let reason = io::Error::other(
+                "with --shard, -o names the folder of the parts (part-00000-of-0000N.parquet \
+                 ...; default parts/), and this name is a table file's: give a folder, then \
+                 `polarsdesc merge FOLDER -o FILE` makes the table",
+            );
+            return Err(Error::write(folder, reason));
+        }
         let state = state_folder(folder);
         for made in [folder, state.as_path()] {
             fs::create_dir_all(made).map_err(|err| Error::write(made, err))?;
@@ -81,6 +89,16 @@ impl Parts {
     fn part(&self, shard: Shard) -> PathBuf {
         self.folder.join(shard.part_name())
     }
+}
+
+/// Whether `path` ends as an output table's name does (`.parquet`, `.csv`,
+/// `.json`): a file the user meant, not a folder of parts.
+fn looks_like_a_table_file(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| {
+        ["parquet", "csv", "json"]
+            .iter()
+            .any(|table| extension.eq_ignore_ascii_case(table))
+    })
 }
 
 /// The hidden folder beside `folder` that holds its parts' run state:
@@ -126,5 +144,10 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path().join("p")).unwrap().count(), 0);
         std::fs::write(dir.path().join("file"), "x").unwrap();
         assert!(Parts::prepare(&dir.path().join("file")).is_err());
+        // A table's name is a file the user meant, unless it is a folder already.
+        assert!(Parts::prepare(&dir.path().join("out.parquet")).is_err());
+        assert!(!dir.path().join("out.parquet").exists());
+        std::fs::create_dir(dir.path().join("old.csv")).unwrap();
+        assert!(Parts::prepare(&dir.path().join("old.csv")).is_ok());
     }
 }
