@@ -32,7 +32,12 @@ pub fn pinned(test: &str, require: &str) -> Option<PathBuf> {
 /// machine's own packages in (`PYTHONPATH`, ...).
 pub fn command(python: &Path) -> Command {
     let mut command = Command::new(python);
-    for name in ["PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE"] {
+    for name in [
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSTARTUP",
+        "PYTHONUSERBASE",
+    ] {
         command.env_remove(name);
     }
     command
@@ -60,6 +65,10 @@ fn build() -> Result<PathBuf, String> {
     if python.exists() {
         Ok(python)
     } else {
-        Err(format!("{} says the venv's python is {}, which does not exist", script.display(), python.display()))
+        Err(format!(
+            "{} says the venv's python is {}, which does not exist",
+            script.display(),
+            python.display()
+        ))
     }
 }

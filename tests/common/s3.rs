@@ -276,7 +276,8 @@ impl OutageProxy {
                 let server = std::net::TcpStream::connect(("127.0.0.1", upstream)).unwrap();
                 streams.push((client.try_clone().unwrap(), server.try_clone().unwrap()));
                 let (seen, down) = (Arc::clone(&seen), Arc::clone(&down));
-                let (mut from_client, mut to_server) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (mut from_client, mut to_server) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
                 std::thread::spawn(move || {
                     let mut buffer = [0u8; 65536];
                     let mut tail: Vec<u8> = Vec::new();
