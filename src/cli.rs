@@ -110,6 +110,14 @@ pub struct RunArgs {
     #[command(flatten)]
     pub jobs: JobsArg,
 
+    /// The most memory the run may take, shared by its workers (K, M, G
+    /// suffixes: 512M, 2G). A large file is read in blocks, its values
+    /// spilled to a temporary file (TMPDIR) beyond its share, so its size
+    /// does not matter; a file that needs more (one record longer than a
+    /// quarter of its share) fails alone, saying so [default: 1G, at least 64M]
+    #[arg(long, value_name = "SIZE")]
+    pub max_memory: Option<String>,
+
     /// Continue an interrupted run (even one killed with kill -9): files it
     /// finished are not read again. Needs an output file.
     #[arg(long)]
@@ -318,9 +326,14 @@ impl RunArgs {
     fn into_config(self) -> polarsdesc::Result<RunConfig> {
         let jobs = self.jobs.resolve();
         let percentiles = percentiles(self.percentiles.as_deref())?;
+        let ceiling = match self.max_memory.as_deref() {
+            Some(text) => polarsdesc::config::memory_ceiling(text)?,
+            None => polarsdesc::describe::MemoryShare::DEFAULT_CEILING,
+        };
         let describe = polarsdesc::describe::Options {
             percentiles: percentiles.clone(),
             separator: self.sep.unwrap_or(b','),
+            memory: polarsdesc::describe::MemoryShare::of(ceiling, jobs),
         };
         let shard = self
             .shard

@@ -323,9 +323,65 @@ pub fn jobs_list(requested: &[usize]) -> Result<Vec<usize>> {
     Ok(list)
 }
 
+/// A memory ceiling written as people write sizes: bytes, or a number with
+/// a K, M, G or T suffix (powers of 1,024; `MB`, `MiB` alike): `512M`, `1.5G`.
+///
+/// # Errors
+/// When the text is not such a size, or it is below the smallest ceiling
+/// ([`MemoryShare::SMALLEST_CEILING`](crate::describe::MemoryShare::SMALLEST_CEILING)).
+pub fn memory_ceiling(text: &str) -> Result<u64> {
+    let invalid = || {
+        Error::InvalidConfig(format!(
+            "--max-memory must be a size such as 512M or 2G, got '{text}'"
+        ))
+    };
+    let trimmed = text.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    let without_unit = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (number, scale) = match without_unit.chars().last() {
+        Some('k') => (&without_unit[..without_unit.len() - 1], 1u64 << 10),
+        Some('m') => (&without_unit[..without_unit.len() - 1], 1 << 20),
+        Some('g') => (&without_unit[..without_unit.len() - 1], 1 << 30),
+        Some('t') => (&without_unit[..without_unit.len() - 1], 1 << 40),
+        _ => (without_unit, 1),
+    };
+    let value: f64 = number.trim().parse().map_err(|_| invalid())?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(invalid());
+    }
+    let bytes = (value * scale as f64).min(u64::MAX as f64) as u64;
+    let smallest = crate::describe::MemoryShare::SMALLEST_CEILING;
+    if bytes < smallest {
+        return Err(Error::InvalidConfig(format!(
+            "--max-memory {trimmed} is below {} MiB, the least a run needs (a few blocks of 8 MiB)",
+            smallest >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_ceilings_as_people_write_them() {
+        assert_eq!(memory_ceiling("512M").unwrap(), 512 << 20);
+        assert_eq!(memory_ceiling("1.5G").unwrap(), 3 << 29);
+        assert_eq!(memory_ceiling("2GiB").unwrap(), 2 << 30);
+        assert_eq!(memory_ceiling("100mb").unwrap(), 100 << 20);
+        assert_eq!(memory_ceiling("67108864").unwrap(), 64 << 20);
+        for bad in ["", "lots", "-1G", "1Q", "nanG"] {
+            assert!(memory_ceiling(bad).is_err(), "{bad}");
+        }
+        assert!(memory_ceiling("10M")
+            .unwrap_err()
+            .to_string()
+            .contains("below 64 MiB"));
+    }
 
     #[test]
     fn format_from_extension() {

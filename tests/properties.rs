@@ -156,3 +156,28 @@ proptest! {
         prop_assert_eq!(sequential, make(4));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A large file's sums, taken piece by piece as blocks arrive, are
+    /// numpy's pairwise sums to the bit, however the pieces fall.
+    #[test]
+    fn streamed_pairwise_sums_equal_the_whole_ones(
+        values in prop::collection::vec(prop_oneof![-1e12f64..1e12, -1.0f64..1.0, Just(0.1)], 0..3000),
+        cuts in prop::collection::vec(1usize..400, 1..20),
+    ) {
+        use polarsdesc::describe::stats::{pairwise_sum, PairwiseSum};
+        let mut streamed = PairwiseSum::new(values.len());
+        let mut rest = values.as_slice();
+        for cut in cuts.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (piece, after) = rest.split_at((*cut).min(rest.len()));
+            streamed.add(piece);
+            rest = after;
+        }
+        prop_assert_eq!(streamed.finish().to_bits(), pairwise_sum(&values, |v| v).to_bits());
+    }
+}

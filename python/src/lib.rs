@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use polars::prelude::{Column, DataType};
 use polarsdesc::config::{DiscoverOptions, GenerateConfig, RunConfig};
-use polarsdesc::describe::{Options, Percentiles};
+use polarsdesc::describe::{MemoryShare, Options, Percentiles};
 use polarsdesc::progress::Console;
 use polarsdesc::thresholds::{Thresholds, DEFAULT_STAT};
 use polarsdesc::{interrupt, parallel, Error};
@@ -137,6 +137,7 @@ fn run_config(
     let describe = Options {
         percentiles,
         separator,
+        memory: MemoryShare::of(MemoryShare::DEFAULT_CEILING, jobs),
     };
     Ok(RunConfig::in_memory(
         paths,

@@ -9,7 +9,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use super::decompress::{self, Compression};
 use super::tokenizer::{self, QUOTE};
@@ -117,6 +117,15 @@ impl Read for ObjectReader {
     }
 }
 
+/// How a file's records are read: what separates fields, and the longest
+/// record held (a longer one fails the file instead of filling memory: a
+/// file that is not a CSV, or a decompression bomb of one endless line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub separator: u8,
+    pub record_limit: usize,
+}
+
 /// A CSV file: its beginning (for the header and the sample rows) and access
 /// to its body (everything after the header) in blocks.
 #[derive(Debug, Clone)]
@@ -125,17 +134,18 @@ pub struct CsvFile {
     /// Complete records from the start of the file: the whole file when it
     /// is in memory, else the first block.
     head: Arc<Vec<u8>>,
-    separator: u8,
+    reading: Reading,
 }
 
 impl CsvFile {
     /// Opens `path` (decompressing it if its name says it is compressed):
     /// reads it whole if it is small, else only its first block. Records are
-    /// separated by `separator`.
+    /// read as `reading` says.
     ///
     /// # Errors
-    /// When the file cannot be opened, read or decompressed.
-    pub fn open(path: &Path, separator: u8) -> io::Result<Self> {
+    /// When the file cannot be opened, read or decompressed, or its first
+    /// record is longer than the limit.
+    pub fn open(path: &Path, reading: Reading) -> io::Result<Self> {
         refuse_tar(path.file_name().unwrap_or_default())?;
         let compression = path.file_name().and_then(Compression::of_name);
         let raw = Raw::File(path.to_path_buf());
@@ -147,7 +157,7 @@ impl CsvFile {
                 (Box::new(file), size)
             }
         };
-        CsvFile::read_head(reader, Vec::new(), raw, compression, size, separator)
+        CsvFile::read_head(reader, Vec::new(), raw, compression, size, reading)
     }
 
     /// Opens an object of a bucket whose first bytes (`head`, up to one
@@ -155,18 +165,18 @@ impl CsvFile {
     ///
     /// # Errors
     /// When the rest of the object cannot be fetched or decompressed.
-    pub fn open_object(object: &ObjectInfo, head: Vec<u8>, separator: u8) -> io::Result<Self> {
+    pub fn open_object(object: &ObjectInfo, head: Vec<u8>, reading: Reading) -> io::Result<Self> {
         let name = object.url.key.rsplit('/').next().unwrap_or_default();
         refuse_tar(name.as_ref())?;
         let raw = Raw::Object(object.clone());
         match Compression::of_name(name.as_ref()) {
             Some(compression) => {
                 let reader = raw.decompressed(compression, head)?;
-                CsvFile::read_head(reader, Vec::new(), raw, Some(compression), 0, separator)
+                CsvFile::read_head(reader, Vec::new(), raw, Some(compression), 0, reading)
             }
             None => {
                 let reader = raw.reader(head.len() as u64)?;
-                CsvFile::read_head(reader, head, raw, None, object.size, separator)
+                CsvFile::read_head(reader, head, raw, None, object.size, reading)
             }
         }
     }
@@ -180,17 +190,17 @@ impl CsvFile {
         raw: Raw,
         compression: Option<Compression>,
         size: u64,
-        separator: u8,
+        reading: Reading,
     ) -> io::Result<Self> {
         bytes.reserve(size.min(BLOCK_BYTES as u64) as usize + 1);
         let wanted = (BLOCK_BYTES as u64 + 1).saturating_sub(bytes.len() as u64);
         (&mut reader).take(wanted).read_to_end(&mut bytes)?;
         if bytes.len() <= BLOCK_BYTES {
-            return Ok(CsvFile::from_bytes(bytes, separator));
+            return Ok(CsvFile::from_bytes(bytes, reading.separator));
         }
         // A large file: its head is the first block cut at a record end (or
         // longer, when the first record alone is longer than a block).
-        let mut blocks = BlockReader::new(reader, bytes, separator);
+        let mut blocks = BlockReader::new(reader, bytes, reading);
         let mut head = Vec::new();
         blocks.next_block(&mut head)?;
         let source = match compression {
@@ -200,7 +210,7 @@ impl CsvFile {
         Ok(CsvFile {
             source,
             head: Arc::new(head),
-            separator,
+            reading,
         })
     }
 
@@ -210,8 +220,16 @@ impl CsvFile {
         CsvFile {
             source: Source::Memory(Arc::clone(&bytes)),
             head: bytes,
-            separator,
+            reading: Reading {
+                separator,
+                record_limit: usize::MAX,
+            },
         }
+    }
+
+    /// Whether the whole file is in memory (a small one: one block).
+    pub fn is_in_memory(&self) -> bool {
+        matches!(self.source, Source::Memory(_))
     }
 
     /// The first complete records of the file (the whole file when it is small).
@@ -248,11 +266,8 @@ impl CsvFile {
         Ok(())
     }
 
-    /// `parse` applied to every block of the body, results in block order.
-    /// Blocks are parsed on the calling thread and on any cores `spare` lends
-    /// meanwhile (a large file, once the other files are done); reading stays
-    /// in order, one block at a time. (Blocks are not numbered by line here:
-    /// only the exact path needs that, see [`CsvFile::for_each_block`].)
+    /// `parse` applied to every block of the body, results in block order
+    /// (see [`CsvFile::fold_blocks`]; this holds every result).
     ///
     /// # Errors
     /// An I/O error reading a large file, or an interrupt.
@@ -262,56 +277,104 @@ impl CsvFile {
         spare: &SpareCores,
         parse: impl Fn(&[u8]) -> T + Sync,
     ) -> io::Result<Vec<T>> {
+        let mut results = Vec::new();
+        self.fold_blocks(
+            body_start,
+            None,
+            spare,
+            usize::MAX,
+            |block, _| parse(block),
+            |result| -> io::Result<()> {
+                results.push(result);
+                Ok(())
+            },
+        )?;
+        Ok(results)
+    }
+
+    /// `parse` applied to every block of the body (with the line number of
+    /// its first line, when `body_line` gives the body's), and `consume`
+    /// called with the results in block order. Blocks are parsed on the
+    /// calling thread and on any cores `spare` lends meanwhile (the other
+    /// files done); reading stays in order, one block at a time, and at most
+    /// `window` blocks are read ahead of `consume`, so memory holds a few
+    /// blocks and their results, however large the file.
+    ///
+    /// # Errors
+    /// The first error of `consume`, an I/O error reading a large file (for
+    /// example when it was shortened since it was opened, or a record is
+    /// longer than the limit), or an interrupt.
+    pub fn fold_blocks<T: Send, E: From<io::Error> + Send>(
+        &self,
+        body_start: usize,
+        body_line: Option<u64>,
+        spare: &SpareCores,
+        window: usize,
+        parse: impl Fn(&[u8], u64) -> T + Sync,
+        consume: impl FnMut(T) -> Result<(), E> + Send,
+    ) -> Result<(), E> {
+        let mut consume = consume;
         let size = match &self.source {
-            Source::Memory(bytes) => return Ok(vec![parse(&bytes[body_start..])]),
+            Source::Memory(bytes) => {
+                return consume(parse(&bytes[body_start..], body_line.unwrap_or(0)))
+            }
             Source::Plain(_, size) => *size as usize,
-            // Unknown until decompressed: one helper at most (2 blocks known).
-            Source::Compressed(..) => 2 * BLOCK_BYTES,
+            // Unknown until decompressed: as many helpers as the window.
+            Source::Compressed(..) => usize::MAX,
         };
-        // Helpers beyond the number of blocks would find nothing to do; each
-        // helper stays until the blocks run out, so this bounds the threads
-        // started for the file, however many cores are lent.
-        let max_helpers = size.div_ceil(BLOCK_BYTES).saturating_sub(1);
+        let window = window.max(1);
+        // Helpers beyond the number of blocks (or the window) would find
+        // nothing to do; each stays until the blocks run out, so this bounds
+        // the threads started for the file, however many cores are lent.
+        let max_helpers = (size.div_ceil(BLOCK_BYTES).saturating_sub(1)).min(window - 1);
+        let fold = Fold {
+            state: Mutex::new(FoldState {
+                blocks: IndexedBlocks {
+                    reader: self.block_reader(body_start)?,
+                    next_index: 0,
+                    spare_buffers: Vec::new(),
+                    error: None,
+                },
+                line: body_line,
+                consumed: 0,
+                ready: std::collections::BTreeMap::new(),
+                consuming: false,
+                failed: None,
+                panicked: None,
+            }),
+            changed: Condvar::new(),
+            consume: Mutex::new(consume),
+            window,
+            parse,
+        };
         let mut helpers = 0;
-        let blocks = Mutex::new(IndexedBlocks {
-            reader: self.block_reader(body_start)?,
-            next_index: 0,
-            spare_buffers: Vec::new(),
-            error: None,
-        });
-        let results = Mutex::new(Vec::new());
-        // Parses the next block; false when there is none left.
-        let parse_next = || {
-            let Some((index, block)) = lock(&blocks).next() else {
-                return false;
-            };
-            let result = parse(&block);
-            lock(&results).push((index, result));
-            lock(&blocks).spare_buffers.push(block);
-            true
-        };
         std::thread::scope(|scope| loop {
             // Between blocks of our own, put cores that became spare to work.
-            while helpers < max_helpers && !lock(&blocks).is_done() {
+            while helpers < max_helpers && !fold.is_done() {
                 let Some(core) = spare.borrow() else { break };
                 helpers += 1;
-                let parse_next = &parse_next;
+                let fold = &fold;
                 scope.spawn(crate::interrupt::in_current_scope(move || {
                     run_polars_inline();
-                    while parse_next() {}
+                    while fold.step() {}
                     drop(core);
                 }));
             }
-            if !parse_next() {
+            if !fold.step() {
                 break;
             }
         });
-        if let Some(error) = lock(&blocks).error.take() {
-            return Err(error);
+        let state = fold.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(payload) = state.panicked {
+            std::panic::resume_unwind(payload);
         }
-        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-        results.sort_by_key(|(index, _)| *index);
-        Ok(results.into_iter().map(|(_, result)| result).collect())
+        if let Some(failed) = state.failed {
+            return Err(failed);
+        }
+        match state.blocks.error {
+            Some(error) => Err(error.into()),
+            None => Ok(()),
+        }
     }
 
     /// A reader of the body's blocks, from `body_start` on.
@@ -332,7 +395,7 @@ impl CsvFile {
                 reader
             }
         };
-        Ok(BlockReader::new(reader, Vec::new(), self.separator))
+        Ok(BlockReader::new(reader, Vec::new(), self.reading))
     }
 }
 
@@ -346,6 +409,103 @@ fn refuse_tar(name: &std::ffi::OsStr) -> io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The shared state of [`CsvFile::fold_blocks`].
+struct Fold<P, C, T, E> {
+    state: Mutex<FoldState<T, E>>,
+    /// A block consumed, or a failure: waiting readers look again.
+    changed: Condvar,
+    consume: Mutex<C>,
+    window: usize,
+    parse: P,
+}
+
+struct FoldState<T, E> {
+    blocks: IndexedBlocks,
+    /// The line of the next block's first line, when lines are counted.
+    line: Option<u64>,
+    /// The index of the next result to consume.
+    consumed: usize,
+    /// Results parsed before an earlier block's.
+    ready: std::collections::BTreeMap<usize, T>,
+    /// A thread is consuming (results are consumed by one thread at a time).
+    consuming: bool,
+    failed: Option<E>,
+    panicked: Option<Box<dyn std::any::Any + Send>>,
+}
+
+impl<P, C, T, E> Fold<P, C, T, E>
+where
+    P: Fn(&[u8], u64) -> T + Sync,
+    C: FnMut(T) -> Result<(), E> + Send,
+    T: Send,
+    E: Send,
+{
+    fn is_done(&self) -> bool {
+        let state = lock(&self.state);
+        state.blocks.is_done() || state.failed.is_some() || state.panicked.is_some()
+    }
+
+    /// Reads, parses and hands in one block, and consumes what is ready in
+    /// order; false when no block is left or the fold failed.
+    fn step(&self) -> bool {
+        let (index, block, line) = {
+            let mut state = lock(&self.state);
+            loop {
+                if state.failed.is_some() || state.panicked.is_some() {
+                    return false;
+                }
+                if state.blocks.next_index < state.consumed + self.window {
+                    break;
+                }
+                state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+            let Some((index, block)) = state.blocks.next() else {
+                return false;
+            };
+            let line = state.line.unwrap_or(0);
+            if let Some(next) = &mut state.line {
+                *next += tokenizer::count_line_ends(&block);
+            }
+            (index, block, line)
+        };
+        let parsed =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.parse)(&block, line)));
+        let mut state = lock(&self.state);
+        state.blocks.spare_buffers.push(block);
+        match parsed {
+            Ok(result) => {
+                state.ready.insert(index, result);
+            }
+            Err(payload) => {
+                state.panicked.get_or_insert(payload);
+                self.changed.notify_all();
+                return false;
+            }
+        }
+        if state.consuming {
+            return true;
+        }
+        state.consuming = true;
+        loop {
+            let next = state.consumed;
+            let Some(result) = state.ready.remove(&next) else {
+                break;
+            };
+            state.consumed += 1;
+            drop(state);
+            let outcome = (lock(&self.consume))(result);
+            state = lock(&self.state);
+            if let Err(error) = outcome {
+                state.failed.get_or_insert(error);
+                break;
+            }
+        }
+        state.consuming = false;
+        self.changed.notify_all();
+        true
+    }
 }
 
 /// Blocks handed out in order, with their index, in reused buffers.
@@ -395,21 +555,24 @@ struct BlockReader {
     /// Bytes read past the last record end handed out.
     carry: Vec<u8>,
     at_end: bool,
-    separator: u8,
+    reading: Reading,
 }
 
 impl BlockReader {
-    fn new(reader: Box<dyn Read + Send>, carry: Vec<u8>, separator: u8) -> Self {
+    fn new(reader: Box<dyn Read + Send>, carry: Vec<u8>, reading: Reading) -> Self {
         BlockReader {
             reader,
             carry,
             at_end: false,
-            separator,
+            reading,
         }
     }
 
     /// Fills `block` with the next complete records, about [`BLOCK_BYTES`]
     /// of them (the rest of the file at its end); false when nothing is left.
+    ///
+    /// # Errors
+    /// When reading fails, or one record is longer than the limit.
     fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         block.clear();
         block.append(&mut self.carry);
@@ -423,14 +586,30 @@ impl BlockReader {
                 return Ok(!block.is_empty());
             }
             // No record end yet means one very long record: read on and look again.
-            if let Some(end) = last_record_end(block, self.separator) {
+            if let Some(end) = last_record_end(block, self.reading.separator) {
                 self.carry.extend_from_slice(&block[end..]);
                 block.truncate(end);
                 return Ok(true);
             }
+            if block.len() > self.reading.record_limit {
+                return Err(record_too_long(self.reading.record_limit));
+            }
             searched = block.len();
         }
     }
+}
+
+/// The error of a record longer than `limit` bytes.
+fn record_too_long(limit: usize) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "a record (a line) longer than {} MiB, the most one file may hold under \
+             --max-memory: the file is not a CSV, or it decompresses to an endless \
+             line (a decompression bomb); raise --max-memory to read it",
+            limit >> 20
+        ),
+    )
 }
 
 /// The offset just past the last record that ends in `bytes` (which start a
@@ -454,7 +633,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.csv");
         std::fs::write(&path, text).unwrap();
-        let file = CsvFile::open(&path, b',').unwrap();
+        let reading = Reading {
+            separator: b',',
+            record_limit: usize::MAX,
+        };
+        let file = CsvFile::open(&path, reading).unwrap();
         let mut blocks = Vec::new();
         file.for_each_block(body_start, 2, |block, line| -> io::Result<()> {
             blocks.push((block.to_vec(), line));

@@ -14,6 +14,7 @@
 pub mod body;
 pub mod decompress;
 mod exact;
+pub mod large;
 pub mod layout;
 pub mod numbers;
 mod percentiles;
@@ -36,22 +37,87 @@ use numbers::NotNumeric;
 pub use percentiles::Percentiles;
 pub use stats::ColumnStats;
 
-/// How files are read and described: the options that change results.
+/// How files are read and described: the options that change results, and
+/// the memory one file may take (which does not).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Percentiles to report besides count, mean, std, min and max.
     pub percentiles: Percentiles,
     /// The field separator (pandas' `sep`, a comma by default).
     pub separator: u8,
+    /// The memory one file may take.
+    pub memory: MemoryShare,
 }
 
 impl Default for Options {
-    /// pandas' defaults: quartiles, commas.
+    /// pandas' defaults (quartiles, commas), and the default ceiling shared
+    /// by a worker per core.
     fn default() -> Self {
         Options {
             percentiles: Percentiles::default(),
             separator: b',',
+            memory: MemoryShare::of(
+                MemoryShare::DEFAULT_CEILING,
+                crate::parallel::available_cores(),
+            ),
         }
+    }
+}
+
+impl Options {
+    /// How records are read: the separator, and the longest record held.
+    pub fn reading(&self) -> body::Reading {
+        body::Reading {
+            separator: self.separator,
+            record_limit: self.memory.record_limit(),
+        }
+    }
+}
+
+/// The memory one file may take: its worker's share of the run's ceiling
+/// (`--max-memory`), split among what a large file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryShare {
+    bytes: usize,
+}
+
+impl MemoryShare {
+    /// The ceiling of a run when none is given: 1 GiB.
+    pub const DEFAULT_CEILING: u64 = 1 << 30;
+    /// The smallest ceiling a run may have: room for a few blocks.
+    pub const SMALLEST_CEILING: u64 = 64 << 20;
+
+    /// One of `jobs` workers' share of `ceiling` bytes.
+    pub fn of(ceiling: u64, jobs: usize) -> Self {
+        let bytes = usize::try_from(ceiling / jobs.max(1) as u64).unwrap_or(usize::MAX);
+        MemoryShare { bytes }
+    }
+
+    /// The longest record (line) held: a quarter of the share, at least a block.
+    pub fn record_limit(&self) -> usize {
+        (self.bytes / 4).max(body::BLOCK_BYTES)
+    }
+
+    /// The values of a large file held in memory before they are spilled
+    /// to a temporary file: an eighth of the share.
+    pub fn held_values(&self) -> usize {
+        self.bytes / 8 / 8
+    }
+
+    /// The most values collected at once to select the percentiles: an
+    /// eighth of the share (`POLARSDESC_SELECTION_LIMIT` overrides it, so
+    /// that tests can force many passes on small files).
+    pub fn selection_limit(&self) -> usize {
+        std::env::var("POLARSDESC_SELECTION_LIMIT")
+            .ok()
+            .and_then(|limit| limit.parse().ok())
+            .unwrap_or(self.bytes / 8 / 8)
+    }
+
+    /// Blocks of a large file read ahead of the statistics: a quarter of
+    /// the share, three blocks' worth each (the block, its carry, its values).
+    pub fn window(&self) -> usize {
+        (self.bytes / 4 / (3 * body::BLOCK_BYTES)).clamp(1, 32)
     }
 }
 
@@ -85,6 +151,12 @@ pub enum FileError {
     /// The work on this file panicked (a bug, in polarsdesc or a dependency).
     #[error("internal error (panic) while reading: {0}")]
     Panic(String),
+}
+
+impl From<io::Error> for FileError {
+    fn from(error: io::Error) -> Self {
+        FileError::Read(error)
+    }
 }
 
 impl FileError {
@@ -143,7 +215,7 @@ pub fn describe_file(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<FileSummary, FileError> {
-    let file = CsvFile::open(path, options.separator).map_err(FileError::Read)?;
+    let file = CsvFile::open(path, options.reading()).map_err(FileError::Read)?;
     let (columns, warnings) = describe_csv(&file, options, spare)?;
     Ok(FileSummary {
         path: path.to_path_buf(),
@@ -201,7 +273,7 @@ pub fn describe_origin(
             let path = PathBuf::from(object.url.to_string());
             let head = head.map_err(|err| FileError::Read(err.into_io()))?;
             let file =
-                CsvFile::open_object(&object, head, options.separator).map_err(FileError::Read)?;
+                CsvFile::open_object(&object, head, options.reading()).map_err(FileError::Read)?;
             let (columns, warnings) = describe_csv(&file, options, spare)?;
             Ok(FileSummary {
                 label: label_of(&path),
@@ -242,32 +314,41 @@ fn describe_csv(
         .collect();
     let columns = if layout.numeric.is_empty() {
         Vec::new()
+    } else if !file.is_in_memory() {
+        described(
+            large::read_columns(file, &layout, options, spare)?,
+            &layout,
+            options,
+            spare,
+            &mut warnings,
+        )?
     } else if let Some(columns) = describe_fast(file, &layout, options, spare)? {
         columns
     } else {
-        let (numeric, not_numeric) = exact::read_numeric_columns(file, &layout)?;
-        warnings.extend(
-            not_numeric
-                .iter()
-                .map(|(position, reason)| not_numeric_warning(&layout.names[*position], reason)),
-        );
-        numeric
-            .iter()
-            .map(|column| {
-                let kind = match (&column.integers, column.dtype) {
-                    (Some(integers), _) => stats::Kind::Signed(integers),
-                    (None, numbers::Dtype::Int64 | numbers::Dtype::UInt64) => stats::Kind::Unsigned,
-                    (None, numbers::Dtype::Float64) => stats::Kind::Float,
-                };
-                let name = &layout.names[column.position];
-                stats::describe_column(name, &column.values, &options.percentiles, kind)
-            })
-            .collect()
+        let read = exact::read_in_order(file, &layout, usize::MAX)?;
+        described(read, &layout, options, spare, &mut warnings)?
     };
     if columns.is_empty() {
         warnings.push(nothing_to_describe(&layout).into());
     }
     Ok((columns, warnings))
+}
+
+/// The statistics of the numeric columns read, with a warning for each
+/// candidate that turned out not numeric.
+fn described(
+    read: exact::ReadColumns,
+    layout: &layout::Layout,
+    options: &Options,
+    spare: &SpareCores,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<ColumnStats>, FileError> {
+    warnings.extend(
+        read.not_numeric
+            .iter()
+            .map(|(position, reason)| not_numeric_warning(&layout.names[*position], reason)),
+    );
+    Ok(large::describe_columns(&read.numeric, options, spare)?)
 }
 
 /// The fast path: Polars parses the numeric columns, first without pandas'

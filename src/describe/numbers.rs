@@ -309,6 +309,27 @@ impl Cascade {
         }
     }
 
+    /// Takes the tokens of `later`, which come after this cascade's: the
+    /// cascade of both, as if each token had been added in order.
+    pub fn merge(&mut self, later: Cascade) {
+        self.tokens += later.tokens;
+        if self.text.is_none() {
+            self.text = later.text;
+        }
+        self.int64_stop = self.int64_stop.or(later.int64_stop);
+        self.uint64_stop = self.uint64_stop.or(later.uint64_stop);
+        self.seen_negative |= later.seen_negative;
+        self.seen_missing |= later.seen_missing;
+        self.above_int64 |= later.above_int64;
+        self.first_wide = self.first_wide.or(later.first_wide);
+    }
+
+    /// Whether a token was an integer too wide for int64: only then does
+    /// pandas' type depend on how its rows are cut into blocks.
+    pub fn saw_wide_integers(&self) -> bool {
+        self.first_wide.is_some()
+    }
+
     /// The type pandas gives this block of the column, or why it is not numeric.
     pub fn outcome(&self) -> Result<Dtype, NotNumeric> {
         if let Some((line, value)) = &self.text {
@@ -425,6 +446,49 @@ mod tests {
             );
         }
         cascade.outcome()
+    }
+
+    #[test]
+    fn merged_cascades_equal_one_cascade_of_every_token() {
+        let tokens = [
+            "1",
+            "NA",
+            "-3",
+            "9223372036854775808",
+            "x",
+            "2.5",
+            "-y",
+            "18446744073709551616",
+            "",
+            "7",
+            "-9223372036854775809",
+        ];
+        let cascade_of = |tokens: &[&str], first_line: u64| {
+            let mut cascade = Cascade::default();
+            for (i, token) in tokens.iter().enumerate() {
+                cascade.add(
+                    classify(token.as_bytes()),
+                    token.as_bytes(),
+                    first_line + i as u64,
+                );
+            }
+            cascade
+        };
+        // Every window of the tokens, cut at every point.
+        for start in 0..tokens.len() {
+            for end in start..=tokens.len() {
+                let whole = cascade_of(&tokens[start..end], 2);
+                for cut in start..=end {
+                    let mut merged = cascade_of(&tokens[start..cut], 2);
+                    merged.merge(cascade_of(&tokens[cut..end], 2 + (cut - start) as u64));
+                    assert_eq!(
+                        format!("{merged:?}"),
+                        format!("{whole:?}"),
+                        "{start}..{cut}..{end}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use polars::io::csv::read::_csv_read_internal::read_chunk;
+use polars::io::csv::read::_csv_read_internal::{read_chunk, NullValuesCompiled};
 use polars::prelude::*;
 
 use super::body::CsvFile;
@@ -41,39 +41,15 @@ impl AnonymousScan for CsvBodyScan {
     /// Parses the projected columns, block by block, on this thread.
     fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
         let projection = self.projection(args.with_columns.as_deref())?;
-        let options = CsvParseOptions::default()
-            .with_separator(self.separator)
-            .with_null_values(self.pandas_nulls.then(pandas_null_values));
-        let null_values = options
-            .null_values
-            .clone()
-            .map(|values| values.compile(&self.schema))
-            .transpose()?;
+        let parser = BlockParser::new(
+            Arc::clone(&self.schema),
+            self.separator,
+            projection,
+            self.pandas_nulls,
+        )?;
         let frames = self
             .file
-            .map_blocks(self.body_start, &self.spare, |block| {
-                // Polars checks neither the field count of rows whose extra
-                // fields it does not parse, nor the blanks pandas reads its own
-                // way: a block that is not plain goes to pandas' rules.
-                let plain = plain::check(block, self.separator, self.schema.len())
-                    .ok_or_else(|| polars_err!(ComputeError: "{NOT_PLAIN}"))?;
-                let options = options
-                    .clone()
-                    .with_quote_char(plain.quoted.then_some(b'"'));
-                read_chunk(
-                    block,
-                    &options,
-                    &self.schema,
-                    false,
-                    &projection,
-                    0,
-                    plain.lines + 1,
-                    null_values.as_ref(),
-                    usize::MAX,
-                    block.len(),
-                    Some(0),
-                )
-            })?;
+            .map_blocks(self.body_start, &self.spare, |block| parser.parse(block))?;
         let mut frames = frames.into_iter();
         let mut frame = frames.next().expect("a file has at least one block")?;
         for next in frames {
@@ -106,9 +82,100 @@ impl CsvBodyScan {
     }
 }
 
+/// Polars' CSV chunk parser, set up for the blocks of one file: the schema
+/// of every column (the candidates Float64), the columns to parse, and
+/// whether pandas' missing-value strings are nulls.
+pub struct BlockParser {
+    schema: SchemaRef,
+    /// Which columns are parsed as numbers (where a blank would be read
+    /// differently): the Float64 ones of the schema.
+    numeric: Vec<bool>,
+    projection: Vec<usize>,
+    options: CsvParseOptions,
+    null_values: Option<NullValuesCompiled>,
+}
+
+impl BlockParser {
+    /// A parser of the columns at `projection` (sorted) of `schema`.
+    ///
+    /// # Errors
+    /// When Polars rejects the null values for the schema (a bug).
+    pub fn new(
+        schema: SchemaRef,
+        separator: u8,
+        projection: Vec<usize>,
+        pandas_nulls: bool,
+    ) -> PolarsResult<Self> {
+        let options = CsvParseOptions::default()
+            .with_separator(separator)
+            .with_null_values(pandas_nulls.then(pandas_null_values));
+        let null_values = options
+            .null_values
+            .clone()
+            .map(|values| values.compile(&schema))
+            .transpose()?;
+        let numeric = schema
+            .iter_values()
+            .map(|dtype| dtype == &DataType::Float64)
+            .collect();
+        Ok(BlockParser {
+            schema,
+            numeric,
+            projection,
+            options,
+            null_values,
+        })
+    }
+
+    /// The parsed columns of `block` (whole records of the body).
+    ///
+    /// # Errors
+    /// When the block is not plain (pandas' rules must read it) or a value
+    /// does not parse.
+    pub fn parse(&self, block: &[u8]) -> PolarsResult<DataFrame> {
+        // Polars checks neither the field count of rows whose extra
+        // fields it does not parse, nor the blanks pandas reads its own
+        // way: a block that is not plain goes to pandas' rules.
+        let plain = plain::check(block, self.options.separator, &self.numeric)
+            .ok_or_else(|| polars_err!(ComputeError: "{NOT_PLAIN}"))?;
+        let options = self
+            .options
+            .clone()
+            .with_quote_char(plain.quoted.then_some(b'"'));
+        read_chunk(
+            block,
+            &options,
+            &self.schema,
+            false,
+            &self.projection,
+            0,
+            plain.lines + 1,
+            self.null_values.as_ref(),
+            usize::MAX,
+            block.len(),
+            Some(0),
+        )
+    }
+}
+
 /// pandas' missing-value strings, which Polars turns into nulls while parsing.
 fn pandas_null_values() -> NullValues {
     NullValues::AllColumns(NA_VALUES.iter().map(|s| (*s).into()).collect())
+}
+
+/// The schema of a file's columns, by position: the `numeric` ones Float64,
+/// the others text.
+pub fn schema_of(layout: &Layout, numeric: &[usize]) -> SchemaRef {
+    let mut dtypes = vec![DataType::String; layout.width];
+    for &index in numeric {
+        dtypes[index] = DataType::Float64;
+    }
+    let schema: Schema = dtypes
+        .into_iter()
+        .enumerate()
+        .map(|(index, dtype)| Field::new(column_name(index).into(), dtype))
+        .collect();
+    Arc::new(schema)
 }
 
 /// The name Polars knows the column at `index` by: its position, never the
@@ -132,16 +199,7 @@ pub fn scan(
     pandas_nulls: bool,
     spare: &SpareCores,
 ) -> PolarsResult<LazyFrame> {
-    let mut dtypes = vec![DataType::String; layout.width];
-    for &index in numeric {
-        dtypes[index] = DataType::Float64;
-    }
-    let schema: Schema = dtypes
-        .into_iter()
-        .enumerate()
-        .map(|(index, dtype)| Field::new(column_name(index).into(), dtype))
-        .collect();
-    let schema = Arc::new(schema);
+    let schema = schema_of(layout, numeric);
     let source = CsvBodyScan {
         file: file.clone(),
         spare: spare.clone(),

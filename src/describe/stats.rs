@@ -109,23 +109,67 @@ pub fn describe_column(
 /// integers, and the difference `b - a` taken in int64 (wrapping, as numpy's
 /// does) before it is interpolated in float64.
 fn int64_quantiles(integers: &[i64], qs: &[f64]) -> Vec<Option<f64>> {
-    let Some(last) = integers.len().checked_sub(1) else {
+    let Some(needed) = QuantileRanks::new(integers.len(), qs) else {
         return vec![None; qs.len()];
     };
     let mut sorted = integers.to_vec();
     sorted.sort_unstable();
-    qs.iter()
-        .map(|&q| {
-            let (previous, next, gamma) = virtual_neighbours(last, q);
-            let (a, b) = (sorted[previous], sorted[next]);
-            let difference = b.wrapping_sub(a) as f64;
-            Some(if gamma >= 0.5 {
-                b as f64 - difference * (1.0 - gamma)
-            } else {
-                a as f64 + difference * gamma
+    let order_statistics: Vec<i64> = needed.ranks.iter().map(|&rank| sorted[rank]).collect();
+    needed.int64_quantiles(&order_statistics)
+}
+
+/// What numpy's linear method needs of `count` values for the quantiles
+/// `qs`: the two neighbours (ranks in sorted order) and the weight of each
+/// quantile, and the distinct ranks among them, ascending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantileRanks {
+    positions: Vec<(usize, usize, f64)>,
+    /// The ranks whose order statistics are needed, ascending, each once.
+    pub ranks: Vec<usize>,
+}
+
+impl QuantileRanks {
+    /// `None` when there are no values (every quantile undefined).
+    pub fn new(count: usize, qs: &[f64]) -> Option<QuantileRanks> {
+        let last = count.checked_sub(1)?;
+        let positions: Vec<(usize, usize, f64)> =
+            qs.iter().map(|&q| virtual_neighbours(last, q)).collect();
+        let mut ranks: Vec<usize> = positions.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        Some(QuantileRanks { positions, ranks })
+    }
+
+    /// The quantiles of a float column from the order statistics at [`Self::ranks`].
+    pub fn float_quantiles(&self, order_statistics: &[f64]) -> Vec<Option<f64>> {
+        let at = |rank: usize| order_statistics[self.index_of(rank)];
+        self.positions
+            .iter()
+            .map(|&(previous, next, gamma)| Some(numpy_lerp(at(previous), at(next), gamma)))
+            .collect()
+    }
+
+    /// The quantiles of an int64 column from its order statistics: `b - a`
+    /// in int64 (wrapping, as numpy's does), interpolated in float64.
+    pub fn int64_quantiles(&self, order_statistics: &[i64]) -> Vec<Option<f64>> {
+        let at = |rank: usize| order_statistics[self.index_of(rank)];
+        self.positions
+            .iter()
+            .map(|&(previous, next, gamma)| {
+                let (a, b) = (at(previous), at(next));
+                let difference = b.wrapping_sub(a) as f64;
+                Some(if gamma >= 0.5 {
+                    b as f64 - difference * (1.0 - gamma)
+                } else {
+                    a as f64 + difference * gamma
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
+
+    fn index_of(&self, rank: usize) -> usize {
+        self.ranks.binary_search(&rank).expect("a needed rank")
+    }
 }
 
 /// numpy's neighbours of the virtual index `(n - 1) q` and the weight of
@@ -147,30 +191,128 @@ fn virtual_neighbours(last: usize, q: f64) -> (usize, usize, f64) {
 /// same order, so the same bits.
 pub fn pairwise_sum(values: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
     let n = values.len();
+    if n <= LEAF {
+        return leaf_sum(values, f);
+    }
+    let half = left_half(n);
+    pairwise_sum(&values[..half], f) + pairwise_sum(&values[half..], f)
+}
+
+/// The most values numpy sums in one block (a leaf of the recursion).
+const LEAF: usize = 128;
+
+/// Where numpy cuts `n` values (more than [`LEAF`]): half, down to a multiple of 8.
+fn left_half(n: usize) -> usize {
+    let half = n / 2;
+    half - half % 8
+}
+
+/// numpy's sum of one leaf (at most [`LEAF`] values): in order below 8
+/// values, else in 8 lanes combined pairwise, then the rest in order.
+fn leaf_sum(values: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
+    let n = values.len();
     if n < 8 {
         return values.iter().fold(0.0, |sum, &v| sum + f(v));
     }
-    if n <= 128 {
-        let mut lanes = [0.0f64; 8];
-        for (lane, &v) in lanes.iter_mut().zip(values) {
-            *lane = f(v);
+    let mut lanes = [0.0f64; 8];
+    for (lane, &v) in lanes.iter_mut().zip(values) {
+        *lane = f(v);
+    }
+    let whole = n - n % 8;
+    for block in values[8..whole].chunks_exact(8) {
+        for (lane, &v) in lanes.iter_mut().zip(block) {
+            *lane += f(v);
         }
-        let whole = n - n % 8;
-        for block in values[8..whole].chunks_exact(8) {
-            for (lane, &v) in lanes.iter_mut().zip(block) {
-                *lane += f(v);
+    }
+    let mut sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+        + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    for &v in &values[whole..] {
+        sum += f(v);
+    }
+    sum
+}
+
+/// [`pairwise_sum`] of a column that arrives in pieces (a large file read
+/// block by block), its length known in advance: the same additions in the
+/// same order, so the same bits, holding one leaf and the path to it.
+#[derive(Debug, Clone)]
+pub struct PairwiseSum {
+    /// The nodes above the current leaf: the length of their right half,
+    /// and the sum of their left half once it is done.
+    path: Vec<(usize, Option<f64>)>,
+    leaf: Vec<f64>,
+    leaf_len: usize,
+    total: Option<f64>,
+}
+
+impl PairwiseSum {
+    /// A sum of `n` values to come.
+    pub fn new(n: usize) -> Self {
+        let mut sum = PairwiseSum {
+            path: Vec::new(),
+            leaf: Vec::with_capacity(LEAF),
+            leaf_len: 0,
+            total: (n == 0).then_some(0.0),
+        };
+        sum.descend(n);
+        sum
+    }
+
+    /// Goes down the left halves of a node of `len` values to its first leaf.
+    fn descend(&mut self, mut len: usize) {
+        while len > LEAF {
+            let half = left_half(len);
+            self.path.push((len - half, None));
+            len = half;
+        }
+        self.leaf_len = len;
+    }
+
+    /// Adds the next values (already transformed, as `pairwise_sum`'s `f` would).
+    pub fn add(&mut self, mut values: &[f64]) {
+        while !values.is_empty() {
+            let wanted = self.leaf_len - self.leaf.len();
+            let (now, later) = values.split_at(wanted.min(values.len()));
+            self.leaf.extend_from_slice(now);
+            values = later;
+            if self.leaf.len() == self.leaf_len {
+                let sum = leaf_sum(&self.leaf, |v| v);
+                self.leaf.clear();
+                self.leaf_done(sum);
             }
         }
-        let mut sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
-            + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-        for &v in &values[whole..] {
-            sum += f(v);
-        }
-        return sum;
     }
-    let mut half = n / 2;
-    half -= half % 8;
-    pairwise_sum(&values[..half], f) + pairwise_sum(&values[half..], f)
+
+    /// Climbs from a finished leaf: a left half waits for its right half,
+    /// a right half completes its node.
+    fn leaf_done(&mut self, mut sum: f64) {
+        loop {
+            match self.path.last_mut() {
+                None => {
+                    self.total = Some(sum);
+                    return;
+                }
+                Some((right, left @ None)) => {
+                    *left = Some(sum);
+                    let right = *right;
+                    self.descend(right);
+                    return;
+                }
+                Some((_, Some(left))) => {
+                    sum = *left + sum;
+                    self.path.pop();
+                }
+            }
+        }
+    }
+
+    /// The sum, once all `n` values have been added.
+    ///
+    /// # Panics
+    /// When fewer values were added (a bug of the caller).
+    pub fn finish(&self) -> f64 {
+        self.total.expect("every value of the sum was added")
+    }
 }
 
 /// `np.quantile(values, q, method="linear")` for each of the ascending `qs`,
@@ -181,25 +323,16 @@ pub fn pairwise_sum(values: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
 /// otherwise the floor and the next index; then it interpolates with
 /// [`numpy_lerp`] between those two order statistics.
 pub fn numpy_linear_quantiles(values: &mut [f64], qs: &[f64]) -> Vec<Option<f64>> {
-    let Some(last) = values.len().checked_sub(1) else {
+    let Some(needed) = QuantileRanks::new(values.len(), qs) else {
         return vec![None; qs.len()];
     };
-    let positions: Vec<(usize, usize, f64)> =
-        qs.iter().map(|&q| virtual_neighbours(last, q)).collect();
-    let mut ranks: Vec<usize> = positions.iter().flat_map(|&(a, b, _)| [a, b]).collect();
-    ranks.sort_unstable();
-    ranks.dedup();
-    let order_statistics = select_ranks(values, &ranks);
-    let at = |rank: usize| order_statistics[ranks.binary_search(&rank).expect("selected rank")];
-    positions
-        .iter()
-        .map(|&(previous, next, gamma)| Some(numpy_lerp(at(previous), at(next), gamma)))
-        .collect()
+    let order_statistics = select_ranks(values, &needed.ranks);
+    needed.float_quantiles(&order_statistics)
 }
 
 /// The values at ascending `ranks` of `values` in sorted order (by
 /// `f64::total_cmp`), found by successive selection; reorders `values`.
-fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
     let mut start = 0;
     ranks
         .iter()

@@ -47,6 +47,13 @@ impl TestEnv {
         cmd
     }
 
+    /// The real binary as a plain `std::process::Command`, set up as [`Self::cmd`].
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("polarsdesc"));
+        cmd.current_dir(self.path()).env("NO_COLOR", "1");
+        cmd
+    }
+
     /// Writes `contents` to `name` (creating folders) and returns its path.
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.join(name);
@@ -117,4 +124,57 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
+}
+
+/// Runs `command` to its end and returns its output with its peak memory
+/// (the kernel's high-water mark of its resident set, `VmHWM`, read from
+/// `/proc` while it runs), in bytes.
+pub fn run_measuring_peak(command: &mut std::process::Command) -> (std::process::Output, u64) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    let status_path = format!("/proc/{}/status", child.id());
+    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stdout.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stderr.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    let mut peak_kb = 0;
+    loop {
+        // The high-water mark only grows: the last reading before the exit is the peak.
+        if let Ok(status) = fs::read_to_string(&status_path) {
+            if let Some(kb) = status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = child.wait().expect("wait");
+    let output = std::process::Output {
+        status,
+        stdout: out_reader.join().unwrap().unwrap(),
+        stderr: err_reader.join().unwrap().unwrap(),
+    };
+    (output, peak_kb * 1024)
 }

@@ -1,0 +1,264 @@
+//! Large files (more than one block): every core on one file, in memory that does not grow with the file, with the same numbers as a small file's.
+//!
+//! A large file is read once, in blocks parsed on every core the run can
+//! lend it (`CsvFile::fold_blocks`), each block's values taken in order into
+//! a spool per column: held in memory up to the file's share of the memory
+//! ceiling, spilled to an unnamed temporary file beyond it (`spool`). Blocks
+//! are parsed by Polars where every block is plain and its values ordinary
+//! (the fast path), else by pandas' own rules (`describe::exact`), as for a
+//! small file. Then each column's statistics are taken from its spool
+//! (`column`: numpy's pairwise sums, streamed; exact order statistics by
+//! histogram passes, `select`), columns on every core too.
+
+pub mod column;
+pub mod select;
+pub mod spool;
+
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::body::CsvFile;
+use super::exact::{self, ReadColumns};
+use super::layout::Layout;
+use super::scan::{self, BlockParser};
+use super::stats::ColumnStats;
+use super::{ordinary_values, FileError, Options, Ordinary};
+use crate::parallel::SpareCores;
+use column::SpooledColumn;
+use spool::Spool;
+
+/// The numeric columns of a large file (read as a small file's would be),
+/// and the candidates that turned out not numeric.
+///
+/// # Errors
+/// When the file cannot be read, pandas would fail it, or its values cannot
+/// be spilled.
+pub fn read_columns(
+    file: &CsvFile,
+    layout: &Layout,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<ReadColumns, FileError> {
+    if let Some(numeric) = read_fast(file, layout, options, spare)? {
+        return Ok(ReadColumns {
+            numeric,
+            not_numeric: Vec::new(),
+            needs_counted_rows: false,
+        });
+    }
+    read_exact(file, layout, options, spare)
+}
+
+/// Why the fast path stopped reading.
+enum FastStop {
+    /// A block needs pandas' rules: the file is read by them instead.
+    NeedsExact,
+    Failed(io::Error),
+}
+
+impl From<io::Error> for FastStop {
+    fn from(error: io::Error) -> Self {
+        FastStop::Failed(error)
+    }
+}
+
+/// One numeric column, read by the fast path.
+#[derive(Default)]
+struct FastColumn {
+    values: Spool<f64>,
+    count: usize,
+    min: f64,
+    max: f64,
+}
+
+/// One column of one block, parsed by the fast path, with what its values
+/// tell (taken on the core that parsed it).
+struct FastBlock {
+    values: Vec<f64>,
+    count: usize,
+    min: f64,
+    max: f64,
+}
+
+impl FastBlock {
+    fn of(values: Vec<f64>) -> Self {
+        let (mut count, mut min, mut max) = (0, f64::INFINITY, f64::NEG_INFINITY);
+        for &value in values.iter().filter(|v| !v.is_nan()) {
+            count += 1;
+            min = min.min(value);
+            max = max.max(value);
+        }
+        FastBlock {
+            values,
+            count,
+            min,
+            max,
+        }
+    }
+}
+
+/// The fast path over every block: Polars parses each (first without
+/// pandas' missing-value strings, then with them, as for a small file);
+/// `None` as soon as one needs pandas' rules.
+fn read_fast(
+    file: &CsvFile,
+    layout: &Layout,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Option<Vec<SpooledColumn>>, FileError> {
+    let schema = scan::schema_of(layout, &layout.numeric);
+    let parsers = [false, true].map(|pandas_nulls| {
+        BlockParser::new(
+            schema.clone(),
+            layout.separator,
+            layout.numeric.clone(),
+            pandas_nulls,
+        )
+    });
+    let [plain, with_nulls] = parsers;
+    let parsers = [plain?, with_nulls?];
+    let parse = |block: &[u8], _line: u64| -> Option<Vec<FastBlock>> {
+        for (attempt, parser) in parsers.iter().enumerate() {
+            let Ok(frame) = parser.parse(block) else {
+                continue;
+            };
+            let mut columns = Vec::with_capacity(frame.width());
+            for column in frame.columns() {
+                match ordinary_values(column).ok()? {
+                    Ordinary::Yes(values) => columns.push(FastBlock::of(values)),
+                    Ordinary::NaN if attempt == 0 => break,
+                    Ordinary::NaN | Ordinary::Unusual => return None,
+                }
+            }
+            if columns.len() == frame.width() {
+                return Some(columns);
+            }
+        }
+        None
+    };
+    let mut columns: Vec<FastColumn> = layout
+        .numeric
+        .iter()
+        .map(|_| FastColumn {
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            ..FastColumn::default()
+        })
+        .collect();
+    let allowance = options.memory.held_values() * 8;
+    let consume = |parsed: Option<Vec<FastBlock>>| -> Result<(), FastStop> {
+        let parsed = parsed.ok_or(FastStop::NeedsExact)?;
+        for (column, block) in columns.iter_mut().zip(parsed) {
+            column.count += block.count;
+            column.min = column.min.min(block.min);
+            column.max = column.max.max(block.max);
+            column.values.extend(&block.values)?;
+        }
+        if columns.iter().map(|c| c.values.held_bytes()).sum::<usize>() > allowance {
+            for column in columns.iter_mut() {
+                column.values.spill()?;
+            }
+        }
+        Ok(())
+    };
+    let folded = file.fold_blocks(
+        layout.header_len,
+        None,
+        spare,
+        options.memory.window(),
+        parse,
+        consume,
+    );
+    match folded {
+        Ok(()) => {}
+        Err(FastStop::NeedsExact) => return Ok(None),
+        Err(FastStop::Failed(error)) => return Err(FileError::Read(error)),
+    }
+    let numeric = columns
+        .into_iter()
+        .zip(&layout.numeric)
+        .map(|(column, &position)| {
+            Ok(SpooledColumn {
+                name: layout.names[position].clone(),
+                values: column.values.finish()?,
+                integers: None,
+                integer_kind: false,
+                count: column.count,
+                min: column.min,
+                max: column.max,
+            })
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    Ok(Some(numeric))
+}
+
+/// pandas' rules over every block, blocks read at once; read again in order
+/// when pandas' blocks of rows matter (integers too wide for int64).
+fn read_exact(
+    file: &CsvFile,
+    layout: &Layout,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<ReadColumns, FileError> {
+    let allowance = options.memory.held_values() * 8;
+    let mut reader = exact::ExactReader::new(layout, allowance);
+    file.fold_blocks(
+        layout.header_len,
+        Some(layout.body_line),
+        spare,
+        options.memory.window(),
+        |block, line| exact::parse_block(block, line, layout, None),
+        |parsed| -> Result<(), FileError> {
+            reader.take(parsed?)?;
+            Ok(())
+        },
+    )?;
+    let read = reader.finish(false)?;
+    if read.needs_counted_rows {
+        drop(read);
+        return exact::read_in_order(file, layout, allowance);
+    }
+    Ok(read)
+}
+
+/// The statistics of `columns`, each on the calling thread or a core
+/// `spare` lends, in column order.
+///
+/// # Errors
+/// When spilled values cannot be read back.
+pub fn describe_columns(
+    columns: &[SpooledColumn],
+    options: &Options,
+    spare: &SpareCores,
+) -> io::Result<Vec<ColumnStats>> {
+    let limit = options.memory.selection_limit();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<io::Result<ColumnStats>>>> =
+        Mutex::new(columns.iter().map(|_| None).collect());
+    let work = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(column) = columns.get(index) else {
+            break;
+        };
+        let stats = column.describe(&options.percentiles, limit);
+        results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(stats);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..columns.len() {
+            let Some(core) = spare.borrow() else { break };
+            let work = &work;
+            scope.spawn(crate::interrupt::in_current_scope(move || {
+                work();
+                drop(core);
+            }));
+        }
+        work();
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|stats| stats.expect("every column described"))
+        .collect()
+}
