@@ -1,10 +1,12 @@
-//! A CSV file's bytes as blocks of whole records: small files whole in memory, large or compressed ones streamed block by block.
+//! A CSV file's bytes as blocks of whole records: small files whole in memory, large or compressed ones streamed block by block, parsed on every core and taken in order.
 //!
 //! A file up to [`BLOCK_BYTES`] (after decompression) is read once and held
-//! whole. A larger file is read again for each pass, a block at a time, so
-//! memory holds one block (plus the parsed numeric columns), never the file:
-//! a 1 GB file does not need 1 GB of memory. Blocks end where a record ends,
-//! as pandas' tokenizer sees records (line ends inside quotes do not end one).
+//! whole. A larger file is read a block at a time (again only when it must
+//! be: the fast path gave way to pandas' rules), so memory holds a few
+//! blocks, never the file: a 3 GB file does not need 3 GB of memory. Blocks
+//! end where a record ends, as pandas' tokenizer sees records (line ends
+//! inside quotes do not end one); a record longer than the file's limit fails
+//! the file rather than fill memory.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -280,10 +282,9 @@ impl CsvFile {
         let mut results = Vec::new();
         self.fold_blocks(
             body_start,
-            None,
             spare,
             usize::MAX,
-            |block, _| parse(block),
+            parse,
             |result| -> io::Result<()> {
                 results.push(result);
                 Ok(())
@@ -292,9 +293,8 @@ impl CsvFile {
         Ok(results)
     }
 
-    /// `parse` applied to every block of the body (with the line number of
-    /// its first line, when `body_line` gives the body's), and `consume`
-    /// called with the results in block order. Blocks are parsed on the
+    /// `parse` applied to every block of the body, and `consume` called with
+    /// the results in block order. Blocks are parsed on the
     /// calling thread and on any cores `spare` lends meanwhile (the other
     /// files done); reading stays in order, one block at a time, and at most
     /// `window` blocks are read ahead of `consume`, so memory holds a few
@@ -307,17 +307,14 @@ impl CsvFile {
     pub fn fold_blocks<T: Send, E: From<io::Error> + Send>(
         &self,
         body_start: usize,
-        body_line: Option<u64>,
         spare: &SpareCores,
         window: usize,
-        parse: impl Fn(&[u8], u64) -> T + Sync,
+        parse: impl Fn(&[u8]) -> T + Sync,
         consume: impl FnMut(T) -> Result<(), E> + Send,
     ) -> Result<(), E> {
         let mut consume = consume;
         let size = match &self.source {
-            Source::Memory(bytes) => {
-                return consume(parse(&bytes[body_start..], body_line.unwrap_or(0)))
-            }
+            Source::Memory(bytes) => return consume(parse(&bytes[body_start..])),
             Source::Plain(_, size) => *size as usize,
             // Unknown until decompressed: as many helpers as the window.
             Source::Compressed(..) => usize::MAX,
@@ -335,7 +332,6 @@ impl CsvFile {
                     spare_buffers: Vec::new(),
                     error: None,
                 },
-                line: body_line,
                 consumed: 0,
                 ready: std::collections::BTreeMap::new(),
                 consuming: false,
@@ -423,8 +419,6 @@ struct Fold<P, C, T, E> {
 
 struct FoldState<T, E> {
     blocks: IndexedBlocks,
-    /// The line of the next block's first line, when lines are counted.
-    line: Option<u64>,
     /// The index of the next result to consume.
     consumed: usize,
     /// Results parsed before an earlier block's.
@@ -437,7 +431,7 @@ struct FoldState<T, E> {
 
 impl<P, C, T, E> Fold<P, C, T, E>
 where
-    P: Fn(&[u8], u64) -> T + Sync,
+    P: Fn(&[u8]) -> T + Sync,
     C: FnMut(T) -> Result<(), E> + Send,
     T: Send,
     E: Send,
@@ -450,7 +444,7 @@ where
     /// Reads, parses and hands in one block, and consumes what is ready in
     /// order; false when no block is left or the fold failed.
     fn step(&self) -> bool {
-        let (index, block, line) = {
+        let (index, block) = {
             let mut state = lock(&self.state);
             loop {
                 if state.failed.is_some() || state.panicked.is_some() {
@@ -464,14 +458,10 @@ where
             let Some((index, block)) = state.blocks.next() else {
                 return false;
             };
-            let line = state.line.unwrap_or(0);
-            if let Some(next) = &mut state.line {
-                *next += tokenizer::count_line_ends(&block);
-            }
-            (index, block, line)
+            (index, block)
         };
         let parsed =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.parse)(&block, line)));
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.parse)(&block)));
         let mut state = lock(&self.state);
         state.blocks.spare_buffers.push(block);
         match parsed {

@@ -31,6 +31,21 @@ pub struct ExactBlock {
     rows: usize,
 }
 
+/// A block read with its lines counted from 1 (blocks read at once do not
+/// know their first line), and its line ends, to place it when taken in order.
+pub struct UnplacedBlock {
+    parsed: Result<ExactBlock, LayoutError>,
+    line_ends: u64,
+}
+
+/// Reads one block whose first line is not known yet (see [`parse_block`]).
+pub fn parse_unplaced(block: &[u8], layout: &Layout) -> UnplacedBlock {
+    UnplacedBlock {
+        parsed: parse_block(block, 1, layout, None),
+        line_ends: tokenizer::count_line_ends(block),
+    }
+}
+
 /// One candidate column of one block.
 struct BlockColumn {
     /// Values in row order, NaN where missing or text.
@@ -41,6 +56,10 @@ struct BlockColumn {
     /// (one in all when the block's first row is not known), and whether
     /// each ends such a block of rows.
     segments: Vec<(Cascade, bool)>,
+    /// Values present, smallest and largest (taken on the core that read them).
+    count: usize,
+    min: f64,
+    max: f64,
 }
 
 /// Reads one block of the body, which starts on `line`: the tokens of
@@ -67,6 +86,9 @@ pub fn parse_block(
             values: Vec::new(),
             integers: Some(Vec::new()),
             segments: vec![(Cascade::default(), false)],
+            count: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
         })
         .collect();
     let mut row = rows_before;
@@ -95,7 +117,12 @@ pub fn parse_block(
             let segment = &mut column.segments.last_mut().expect("a segment").0;
             segment.add(token, field, line);
             column.values.push(match token {
-                Token::Number(value, _) => value,
+                Token::Number(value, _) => {
+                    column.count += 1;
+                    column.min = column.min.min(value);
+                    column.max = column.max.max(value);
+                    value
+                }
                 Token::Missing | Token::Text => f64::NAN,
             });
             if let Some(integers) = &mut column.integers {
@@ -177,6 +204,24 @@ impl<'a> ExactReader<'a> {
         }
     }
 
+    /// Takes the next block of the file, read with its lines counted from 1,
+    /// which starts on `line`; returns the line the block after it starts on.
+    ///
+    /// # Errors
+    /// When pandas fails the block (its line placed), or the values cannot
+    /// be spilled (a full disk).
+    pub fn take_unplaced(&mut self, block: UnplacedBlock, line: u64) -> Result<u64, FileError> {
+        let shift = line - 1;
+        let mut parsed = block.parsed.map_err(|error| error.shifted(shift))?;
+        for column in &mut parsed.columns {
+            for (segment, _) in &mut column.segments {
+                segment.shift_lines(shift);
+            }
+        }
+        self.take(parsed)?;
+        Ok(line + block.line_ends)
+    }
+
     /// Takes the next block of the file.
     ///
     /// # Errors
@@ -186,11 +231,9 @@ impl<'a> ExactReader<'a> {
             if column.not_numeric.is_some() {
                 continue;
             }
-            for &value in read.values.iter().filter(|v| !v.is_nan()) {
-                column.count += 1;
-                column.min = column.min.min(value);
-                column.max = column.max.max(value);
-            }
+            column.count += read.count;
+            column.min = column.min.min(read.min);
+            column.max = column.max.max(read.max);
             column.values.extend(&read.values)?;
             match (&mut column.integers, read.integers) {
                 (Some(spool), Some(integers)) => spool.extend(&integers)?,

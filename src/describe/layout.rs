@@ -93,6 +93,18 @@ impl LayoutError {
         }
     }
 
+    /// The same error `lines` lines further down (found in a block read
+    /// with its lines counted from 1).
+    pub fn shifted(mut self, lines: u64) -> Self {
+        match &mut self {
+            LayoutError::Empty => {}
+            LayoutError::UnclosedQuote { line }
+            | LayoutError::NotUtf8 { line }
+            | LayoutError::TooManyFields { line, .. } => *line += lines,
+        }
+        self
+    }
+
     /// The line the error is on, when there is one.
     pub fn line(&self) -> Option<u64> {
         match self {

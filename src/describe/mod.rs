@@ -9,7 +9,9 @@
 //! - the exact path (`exact`): pandas' tokenizer and number rule, token by
 //!   token, for every other file.
 //!
-//! The statistics of the values are the same code either way (`stats`).
+//! The statistics of the values are the same code either way (`stats`). A
+//! file larger than one block is read on every core in bounded memory
+//! (`large`), with the same numbers.
 
 pub mod body;
 pub mod decompress;

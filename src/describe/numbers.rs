@@ -324,6 +324,17 @@ impl Cascade {
         self.first_wide = self.first_wide.or(later.first_wide);
     }
 
+    /// The same cascade, its tokens `lines` lines further down (read in a
+    /// block with its lines counted from 1).
+    pub fn shift_lines(&mut self, lines: u64) {
+        if let Some((line, _)) = &mut self.text {
+            *line += lines;
+        }
+        if let Some(line) = &mut self.first_wide {
+            *line += lines;
+        }
+    }
+
     /// Whether a token was an integer too wide for int64: only then does
     /// pandas' type depend on how its rows are cut into blocks.
     pub fn saw_wide_integers(&self) -> bool {

@@ -12,7 +12,7 @@
 //! block not plain. Such a block is read by pandas' own rules instead
 //! (`describe::exact`).
 
-use memchr::{memchr, memchr2_iter, memchr3_iter};
+use memchr::{memchr, memchr2_iter, memchr3, memchr3_iter};
 
 use super::tokenizer::{self, FieldCount, Next, Position, QUOTE};
 
@@ -38,11 +38,14 @@ pub fn check(block: &[u8], separator: u8, numeric: &[bool]) -> Option<Plain> {
     let newlines = if quoted {
         (has_only_plain_blanks(block, separator) && quoted_rows_fit(block, separator, width))
             .then(|| memchr::memchr_iter(b'\n', block).count())?
+    } else if memchr3(b' ', b'\t', b'\r', block).is_none() {
+        // The common block, no blank at all: one scan for fields and lines.
+        newlines_if_rows_fit(block, separator, numeric.len())?
     } else {
         if !has_no_tab_or_lone_return(block, separator) {
             return None;
         }
-        newlines_if_rows_fit(block, separator, numeric)?
+        newlines_if_spaced_rows_fit(block, separator, numeric)?
     };
     Some(Plain {
         lines: newlines + usize::from(!block.is_empty() && !block.ends_with(b"\n")),
@@ -70,11 +73,31 @@ fn is_utf8(block: &[u8]) -> bool {
     block.is_ascii() || std::str::from_utf8(block).is_ok()
 }
 
+/// The number of line ends, if no line has more than `width` fields (no
+/// quotes and no blanks in the block): one pass for both.
+fn newlines_if_rows_fit(block: &[u8], separator: u8, width: usize) -> Option<usize> {
+    let most = width.saturating_sub(1);
+    let mut separators = 0;
+    let mut newlines = 0;
+    for at in memchr2_iter(separator, b'\n', block) {
+        if block[at] == b'\n' {
+            newlines += 1;
+            separators = 0;
+        } else {
+            separators += 1;
+            if separators > most {
+                return None;
+            }
+        }
+    }
+    Some(newlines)
+}
+
 /// The number of line ends, if no line has more than `numeric.len()`
 /// fields and no space stands where pandas reads it differently (no quotes
 /// in the block): in a numeric column, or on a line with no separator (a
 /// line of blanks, which pandas skips). One pass for all of it.
-fn newlines_if_rows_fit(block: &[u8], separator: u8, numeric: &[bool]) -> Option<usize> {
+fn newlines_if_spaced_rows_fit(block: &[u8], separator: u8, numeric: &[bool]) -> Option<usize> {
     let most = numeric.len().saturating_sub(1);
     let mut separators = 0;
     let mut newlines = 0;

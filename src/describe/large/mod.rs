@@ -118,7 +118,7 @@ fn read_fast(
     });
     let [plain, with_nulls] = parsers;
     let parsers = [plain?, with_nulls?];
-    let parse = |block: &[u8], _line: u64| -> Option<Vec<FastBlock>> {
+    let parse = |block: &[u8]| -> Option<Vec<FastBlock>> {
         for (attempt, parser) in parsers.iter().enumerate() {
             let Ok(frame) = parser.parse(block) else {
                 continue;
@@ -164,7 +164,6 @@ fn read_fast(
     };
     let folded = file.fold_blocks(
         layout.header_len,
-        None,
         spare,
         options.memory.window(),
         parse,
@@ -203,14 +202,16 @@ fn read_exact(
 ) -> Result<ReadColumns, FileError> {
     let allowance = options.memory.held_values() * 8;
     let mut reader = exact::ExactReader::new(layout, allowance);
+    // Lines are counted on the cores that read the blocks, not by the one
+    // that hands them out.
+    let mut line = layout.body_line;
     file.fold_blocks(
         layout.header_len,
-        Some(layout.body_line),
         spare,
         options.memory.window(),
-        |block, line| exact::parse_block(block, line, layout, None),
-        |parsed| -> Result<(), FileError> {
-            reader.take(parsed?)?;
+        |block| exact::parse_unplaced(block, layout),
+        |block| -> Result<(), FileError> {
+            line = reader.take_unplaced(block, line)?;
             Ok(())
         },
     )?;
