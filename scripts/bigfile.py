@@ -93,6 +93,9 @@ def timed(command):
 
 
 def main():
+    if sys.argv[1:2] == ["--make-data"]:
+        make_data(sys.argv[2], [int(s) for s in sys.argv[4].split(",")])
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
     parser.add_argument("--polarsdesc", required=True)
@@ -103,7 +106,11 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     skip = set(filter(None, args.skip.split(",")))
     os.makedirs(args.data, exist_ok=True)
-    make_data(args.data, sizes)
+    # In a child process: the peak memory of a command (`ru_maxrss`) counts
+    # the pages of the process it was forked from, and making the data takes
+    # hundreds of MB.
+    subprocess.run([sys.executable, __file__, "--make-data", args.data, "--sizes", args.sizes],
+                   check=True)
     out = os.path.join(args.data, "out.csv")
     for size in sizes:
         path = os.path.join(args.data, f"big{size}.csv")
