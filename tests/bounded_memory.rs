@@ -241,3 +241,20 @@ fn a_decompression_bomb_fails_alone_within_the_ceiling() {
     let table = std::fs::read_to_string(env.join("out.csv")).unwrap();
     assert!(table.contains("good,in/good.csv,x,2,1.5"), "{table}");
 }
+
+#[test]
+fn a_ceiling_too_small_or_misspelt_is_refused_before_any_work() {
+    let env = TestEnv::new();
+    env.write("a.csv", "x\n1\n");
+    for (ceiling, message) in [
+        ("10M", "--max-memory 10M is below 64 MiB, the least a run needs"),
+        ("lots", "--max-memory must be a size such as 512M or 2G, got 'lots'"),
+    ] {
+        env.cmd()
+            .args(["run", "a.csv", "-o", "out.csv", "--max-memory", ceiling])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(message));
+    }
+    assert!(!env.join("out.csv").exists());
+}
