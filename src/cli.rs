@@ -21,7 +21,7 @@ use polarsdesc::thresholds::{Thresholds, DEFAULT_STAT};
 /// for every numeric column of every file, computed with Polars in parallel,
 /// collected into one tidy table.
 #[derive(Debug, Parser)]
-#[command(name = "polarsdesc", version, max_term_width = 100)]
+#[command(name = "polarsdesc", version, long_version = long_version(), max_term_width = 100)]
 #[command(
     after_help = "Exit codes: 0 all inputs summarized; 1 some inputs failed (named on \
                         stderr, the rest written); 2 usage error or nothing could be done; \
@@ -57,6 +57,35 @@ pub enum Command {
     /// Runs are real `run`s (Parquet written to a temporary folder, no cache).
     /// The table goes to stdout.
     Bench(BenchArgs),
+    /// Print a completion script for SHELL to stdout (bash, zsh, fish,
+    /// powershell, elvish); README's "Shell completions" says where it goes.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: `polarsdesc man > polarsdesc.1`.
+    Man,
+}
+
+/// Options of `polarsdesc completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// What `--version` says, for bug reports: the version, the Polars it is
+/// built on, what it reads, and the machine it was built for.
+fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nPolars {} (csv, parquet, lazy)\ninputs: local files, s3:// (object_store); \
+             .gz .bz2 .xz .zst .zip\nbuilt for {}-{}",
+            env!("CARGO_PKG_VERSION"),
+            polarsdesc::POLARS_VERSION,
+            std::env::consts::ARCH,
+            std::env::consts::OS,
+        )
+    })
 }
 
 /// Options of `polarsdesc run`.
@@ -304,6 +333,33 @@ pub enum Config {
     Generate(GenerateConfig),
     Bench(BenchConfig),
     Merge(MergeConfig),
+    Completions(clap_complete::Shell),
+    Man,
+}
+
+/// Writes the completion script of `shell`, generated from the clap definitions.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "polarsdesc", out);
+}
+
+/// Writes the man page (roff), generated from the clap definitions, with a
+/// section for each command.
+///
+/// # Errors
+/// When `out` cannot be written.
+pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let command = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(command.clone()).render(out)?;
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        let man = clap_mangen::Man::new(sub.clone());
+        out.write_all(b".SH \"")?;
+        out.write_all(sub.get_name().to_uppercase().as_bytes())?;
+        out.write_all(b"\"\n")?;
+        man.render_description_section(out)?;
+        man.render_options_section(out)?;
+    }
+    Ok(())
 }
 
 impl Command {
@@ -318,6 +374,8 @@ impl Command {
             Command::Generate(args) => args.into_config().map(Config::Generate),
             Command::Bench(args) => args.into_config().map(Config::Bench),
             Command::Merge(args) => args.into_config().map(Config::Merge),
+            Command::Completions(args) => Ok(Config::Completions(args.shell)),
+            Command::Man => Ok(Config::Man),
         }
     }
 }

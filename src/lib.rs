@@ -34,3 +34,6 @@ pub use error::{Error, ExitCode, Result};
 pub use generate::{generate, GenerateReport};
 pub use merge::{merge, MergeReport};
 pub use summary::{run, RunReport};
+
+/// The version of Polars this polarsdesc is built on (for `--version`).
+pub const POLARS_VERSION: &str = polars::VERSION;

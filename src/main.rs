@@ -36,6 +36,15 @@ fn try_main(cli: cli::Cli, console: &Console) -> anyhow::Result<ExitCode> {
             console.info(&report.to_string());
             Ok(ExitCode::Success)
         }
+        cli::Config::Completions(shell) => {
+            cli::write_completions(shell, &mut io::stdout().lock());
+            Ok(ExitCode::Success)
+        }
+        cli::Config::Man => {
+            cli::write_man(&mut io::stdout().lock())
+                .map_err(|err| polarsdesc::Error::write("<stdout>".as_ref(), err))?;
+            Ok(ExitCode::Success)
+        }
         cli::Config::Bench(config) => {
             let report = polarsdesc::bench(&config, console)?;
             // The table first: a JSON or chart that cannot be written must

@@ -31,7 +31,7 @@ fn help_lists_commands_and_exit_codes() {
         .stdout(predicate::str::contains("--seed"))
         .stdout(predicate::str::contains("--label-length"));
     env.cmd()
-        .arg("--version")
+        .arg("-V")
         .assert()
         .success()
         .stdout(format!("polarsdesc {}\n", env!("CARGO_PKG_VERSION")));
@@ -178,4 +178,121 @@ fn json_writes_null_for_undefined_and_nan() {
             predicate::str::contains("\"std\": null")
                 .and(predicate::str::contains("\"max\": null")),
         );
+}
+
+#[test]
+fn version_says_what_a_bug_report_needs() {
+    let env = TestEnv::new();
+    let out = env.cmd().arg("--version").assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("polarsdesc {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(lines[1].starts_with("Polars 0.55."), "{text}");
+    assert!(text.contains("s3://") && text.contains(".zst"), "{text}");
+    // -V stays one line.
+    let out = env.cmd().arg("-V").assert().success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout)
+            .lines()
+            .count(),
+        1
+    );
+}
+
+/// Runs `script` in bash with the completion script of polarsdesc loaded.
+fn in_bash_with_completions(env: &TestEnv, script: &str) -> Option<String> {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        common::say_skipped("bash completions: no bash on this machine");
+        return None;
+    }
+    let out = env.cmd().args(["completions", "bash"]).assert().success();
+    env.write("polarsdesc.bash", &out.get_output().stdout);
+    let output = std::process::Command::new("bash")
+        .current_dir(env.path())
+        .args(["--noprofile", "--norc", "-c"])
+        .arg(format!("source ./polarsdesc.bash && {script}"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    Some(String::from_utf8(output.stdout).unwrap())
+}
+
+#[test]
+fn bash_completes_commands_and_options() {
+    let env = TestEnv::new();
+    let complete = |words: &str, current: usize| {
+        in_bash_with_completions(
+            &env,
+            &format!(
+                "COMP_WORDS=({words}); COMP_CWORD={current}; COMP_LINE='{words}'; \
+                 COMP_POINT=${{#COMP_LINE}}; \
+                 _polarsdesc polarsdesc \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+                 echo \"${{COMPREPLY[@]}}\""
+            ),
+        )
+    };
+    let Some(commands) = complete("polarsdesc ru", 1) else {
+        return;
+    };
+    assert_eq!(commands.trim(), "run");
+    let options = complete("polarsdesc run --max", 2).unwrap();
+    assert_eq!(options.trim(), "--max-memory");
+    let formats = complete("polarsdesc run --format ", 3).unwrap();
+    assert_eq!(formats.trim(), "parquet csv json");
+}
+
+#[test]
+fn every_shell_gets_a_completion_script() {
+    let env = TestEnv::new();
+    for (shell, marker) in [
+        ("zsh", "#compdef polarsdesc"),
+        ("fish", "complete -c polarsdesc"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[polarsdesc]"),
+    ] {
+        let out = env.cmd().args(["completions", shell]).assert().success();
+        let script = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            script.contains(marker) && script.contains("max-memory"),
+            "{shell}"
+        );
+    }
+    env.cmd().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_man_page_documents_every_command_and_renders() {
+    let env = TestEnv::new();
+    let out = env.cmd().arg("man").assert().success();
+    let page = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(page.starts_with(".ie \\n(.g") && page.contains(".TH polarsdesc 1"));
+    for section in ["RUN", "GENERATE", "MERGE", "BENCH"] {
+        assert!(page.contains(&format!(".SH \"{section}\"")), "{section}");
+    }
+    assert!(page.contains("max\\-memory"));
+    // Rendered by man itself where the machine has it.
+    env.write("polarsdesc.1", &page);
+    match std::process::Command::new("man")
+        .env("MANWIDTH", "80")
+        .args(["-l", "polarsdesc.1"])
+        .current_dir(env.path())
+        .output()
+    {
+        Ok(rendered) => {
+            assert!(rendered.status.success(), "{rendered:?}");
+            let text = String::from_utf8_lossy(&rendered.stdout);
+            assert!(
+                text.contains("polarsdesc(1)") && text.contains("--max-memory"),
+                "{text}"
+            );
+        }
+        Err(_) => common::say_skipped("man page: no man on this machine to render it"),
+    }
 }
