@@ -6,7 +6,8 @@ use common::TestEnv;
 
 const FILES: usize = 12;
 
-/// One row of the table: workers, median, min, max, speedup, efficiency.
+/// One row of the table: workers, median, min, max, speedup, efficiency (and
+/// its mark when above 100%); the rows end at a blank line or the end.
 fn table_rows(table: &str) -> Vec<Vec<String>> {
     let header = table
         .lines()
@@ -15,6 +16,7 @@ fn table_rows(table: &str) -> Vec<Vec<String>> {
     table
         .lines()
         .skip(header + 1)
+        .take_while(|line| !line.is_empty())
         .map(|line| {
             // "      2     225 ms     200 ms     250 ms     2.00x        100%"
             let words: Vec<&str> = line.split_whitespace().collect();
@@ -78,7 +80,7 @@ fn bench_prints_a_table_and_writes_json_and_charts() {
         ("1.00x", "100%")
     );
     let speedup: f64 = rows[1][4].trim_end_matches('x').parse().unwrap();
-    let efficiency: f64 = rows[1][5].trim_end_matches('%').parse().unwrap();
+    let efficiency: f64 = rows[1][5].trim_end_matches(['%', '*']).parse().unwrap();
     assert!((efficiency - 100.0 * speedup / 2.0).abs() <= 1.0, "{table}");
 
     let json: serde_json::Value =
@@ -150,11 +152,21 @@ fn bench_draws_a_png_chart_and_warns_of_failing_files() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");
-    // Said once, not once per run.
+    // Said once, not once per run (then perhaps that the runs of tiny files
+    // vary widely, as they may on a busy machine).
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let mut lines = stderr.lines();
     assert_eq!(
-        String::from_utf8(output.stderr).unwrap(),
-        "polarsdesc: warning: 1 of 4 files fail (`polarsdesc run` names them); \
-         the times include trying them\n"
+        lines.next(),
+        Some(
+            "polarsdesc: warning: 1 of 4 files fail (`polarsdesc run` names them); \
+             the times include trying them"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        lines.all(|line| line.starts_with("polarsdesc: warning: the timings of -j 1 vary widely")),
+        "{stderr}"
     );
     let png = std::fs::read(env.join("speedup.png")).unwrap();
     // (the table on stdout names the file timed)
@@ -224,4 +236,71 @@ fn an_unwritable_json_still_prints_the_measurements() {
         "{stderr}"
     );
     assert_eq!(env.files_in("."), ["in"]);
+}
+
+#[test]
+fn bench_says_which_figures_are_noise() {
+    let env = TestEnv::new();
+    env.generate_small("in", FILES, 7);
+    let output = env
+        .cmd()
+        .args(["bench", "in", "--jobs-list", "1,2,4", "--repeat", "3"])
+        .args(["--json", "bench.json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let table = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.join("bench.json")).unwrap()).unwrap();
+
+    // Each row's noise in the JSON, from its times.
+    let runs = json["runs"].as_array().unwrap();
+    let mut noisy = Vec::new();
+    for (run, row) in runs.iter().zip(table_rows(&table)) {
+        let field = |name: &str| run[name].as_f64().unwrap();
+        let spread = (field("max_s") - field("min_s")) / field("median_s");
+        assert_close(field("spread"), spread);
+        assert!(run["outliers"].as_u64().unwrap() < 3, "{run}");
+        if field("spread") > 0.25 {
+            noisy.push(format!("-j {} vary widely", run["workers"]));
+        }
+        // Above 100% is marked in the table, and only then.
+        let above = field("speedup") > field("workers");
+        assert_eq!(run["above_ideal"], above, "{run}");
+        assert_eq!(row[5].ends_with('*'), above, "{table}");
+    }
+    let any_above = runs.iter().any(|run| run["above_ideal"] == true);
+    assert_eq!(
+        table.ends_with(
+            "\n\n* above 100% (a speedup above the number of workers): \
+             noise in the timings, not a real gain; read it as 100%\n"
+        ),
+        any_above,
+        "{table}"
+    );
+
+    // The rows whose spread is wide are warned of on stderr, as in the JSON.
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), noisy.len(), "{warnings:?}");
+    for (warning, row) in warnings.iter().zip(&noisy) {
+        assert!(
+            warning.starts_with(&format!("the timings of {row} (")),
+            "{warning}"
+        );
+        assert!(
+            warning.ends_with("close other programs, or use --repeat 9"),
+            "{warning}"
+        );
+    }
+    let expected: String = warnings
+        .iter()
+        .map(|w| format!("polarsdesc: warning: {w}\n"))
+        .collect();
+    assert_eq!(stderr, expected);
 }

@@ -4,8 +4,10 @@
 //! (repeated, mean ± std), predict the sequential time of all files from it,
 //! then time whole runs with 1, 2, 4, ... workers, several times each. Runs
 //! are the real `run` (Parquet written, no cache), in this process: our
-//! workers own the cores, so `-j` is honoured run by run.
+//! workers own the cores, so `-j` is honoured run by run. Rows whose times
+//! disagree are warned of ([`noise`]).
 
+pub mod noise;
 pub mod plot;
 pub mod report;
 pub mod timing;
@@ -116,11 +118,19 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
     Ok(report)
 }
 
-/// Writes the JSON and the chart `config` asks for, each atomically.
+/// What follows the table: a warning on stderr for each row whose times vary
+/// too widely to be trusted, then the JSON and the chart `config` asks for,
+/// each written atomically.
 ///
 /// # Errors
-/// When either cannot be written.
+/// When the JSON or the chart cannot be written.
 pub fn write_outputs(report: &BenchReport, config: &BenchConfig) -> Result<()> {
+    // The binary prints the table between `bench` and this; warnings print
+    // even under --quiet, so this console says them as the binary's would.
+    let console = Console::stderr(false);
+    for warning in report.warnings() {
+        console.warn(&warning);
+    }
     if let Some(path) = &config.json {
         let text =
             serde_json::to_string_pretty(&report.json()).expect("JSON values serialize") + "\n";
