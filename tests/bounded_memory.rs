@@ -247,8 +247,14 @@ fn a_ceiling_too_small_or_misspelt_is_refused_before_any_work() {
     let env = TestEnv::new();
     env.write("a.csv", "x\n1\n");
     for (ceiling, message) in [
-        ("10M", "--max-memory 10M is below 64 MiB, the least a run needs"),
-        ("lots", "--max-memory must be a size such as 512M or 2G, got 'lots'"),
+        (
+            "10M",
+            "--max-memory 10M is below 64 MiB, the least a run needs",
+        ),
+        (
+            "lots",
+            "--max-memory must be a size such as 512M or 2G, got 'lots'",
+        ),
     ] {
         env.cmd()
             .args(["run", "a.csv", "-o", "out.csv", "--max-memory", ceiling])
