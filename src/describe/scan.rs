@@ -10,8 +10,9 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use polars::io::csv::read::_csv_read_internal::{read_chunk, NullValuesCompiled};
 use polars::prelude::*;
+use polars_io::csv::read::_csv_read_internal::{read_chunk, NullValuesCompiled};
+use polars_io::prelude::{CsvParseOptions, NullValues};
 
 use super::body::CsvFile;
 use super::layout::Layout;

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, SerReader};
 
 use super::{a_few, refused, Part};
 use crate::error::{Error, Result};
@@ -126,7 +126,7 @@ fn read_part(path: &Path, shard: Shard) -> Result<Part> {
 /// A part's bytes: a local file is mapped, an object fetched whole.
 fn part_bytes(
     path: &Path,
-) -> std::result::Result<Box<dyn polars::io::mmap::MmapBytesReader>, String> {
+) -> std::result::Result<Box<dyn polars_io::mmap::MmapBytesReader>, String> {
     if s3::is_s3(path) {
         let url = s3::S3Url::parse(&path.to_string_lossy()).map_err(|err| err.reason)?;
         let bytes = s3::client()

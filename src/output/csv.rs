@@ -1,6 +1,7 @@
 //! CSV encoding of the result: a header line, then one line per row; missing values are empty.
 
 use polars::prelude::*;
+use polars_io::prelude::{CsvWriter, SerWriter};
 
 use super::{Encoder, Provenance};
 

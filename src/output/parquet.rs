@@ -1,7 +1,8 @@
 //! Parquet encoding of the result (zstd-compressed, with column statistics), strings as plain UTF-8, provenance in the metadata.
 
-use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
+use polars_io::parquet::write::KeyValueMetadata;
+use polars_io::prelude::ParquetWriter;
 use polars_parquet::write::schema_to_metadata_key;
 
 use super::{Encoder, Provenance};

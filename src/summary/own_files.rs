@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, SerReader};
 
 use crate::destination::{Destination, FileId, Sink};
 use crate::error::{Error, Result};
@@ -285,7 +285,7 @@ fn object_bytes(path: &Path, limit: Option<u64>) -> Option<Vec<u8>> {
 }
 
 /// The column names of a Parquet table.
-fn parquet_names(reader: impl polars::io::mmap::MmapBytesReader) -> Option<Vec<String>> {
+fn parquet_names(reader: impl polars_io::mmap::MmapBytesReader) -> Option<Vec<String>> {
     let schema = ParquetReader::new(reader).schema().ok()?;
     Some(schema.iter_names().map(|name| name.to_string()).collect())
 }

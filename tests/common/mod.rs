@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, SerReader};
 
 /// Says that a test is skipped, and why, where the person running the tests
 /// sees it: written to stderr directly, as the test harness captures (and
