@@ -13,6 +13,7 @@
 //! file larger than one block is read on every core in bounded memory
 //! (`large`), with the same numbers.
 
+mod blocks;
 pub mod body;
 pub mod decompress;
 mod exact;
