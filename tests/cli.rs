@@ -204,12 +204,7 @@ fn version_says_what_a_bug_report_needs() {
 
 /// Runs `script` in bash with the completion script of polarsdesc loaded.
 fn in_bash_with_completions(env: &TestEnv, script: &str) -> Option<String> {
-    if std::process::Command::new("bash")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        common::say_skipped("bash completions: no bash on this machine");
+    if !shell_exists("bash") {
         return None;
     }
     let out = env.cmd().args(["completions", "bash"]).assert().success();
@@ -246,6 +241,81 @@ fn bash_completes_commands_and_options() {
     assert_eq!(options.trim(), "--max-memory");
     let formats = complete("polarsdesc run --format ", 3).unwrap();
     assert_eq!(formats.trim(), "parquet csv json");
+}
+
+/// Whether `shell` runs here; a visible skip when it does not (a failure
+/// under `POLARSDESC_REQUIRE_SHELLS`, which CI sets).
+fn shell_exists(shell: &str) -> bool {
+    let found = std::process::Command::new(shell)
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !found {
+        let message = format!("{shell} completions: no {shell} on this machine");
+        if std::env::var_os("POLARSDESC_REQUIRE_SHELLS").is_some() {
+            panic!("{message} (POLARSDESC_REQUIRE_SHELLS is set, so this is a failure)");
+        }
+        common::say_skipped(&message);
+    }
+    found
+}
+
+#[test]
+fn fish_completes_commands_and_options() {
+    if !shell_exists("fish") {
+        return;
+    }
+    let env = TestEnv::new();
+    let out = env.cmd().args(["completions", "fish"]).assert().success();
+    env.write("polarsdesc.fish", &out.get_output().stdout);
+    let complete = |line: &str| {
+        let output = std::process::Command::new("fish")
+            .current_dir(env.path())
+            .args(["--no-config", "-c"])
+            .arg(format!("source polarsdesc.fish; and complete -C '{line}'"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        // Each candidate is a word, then a tab and its description.
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let words: Vec<String> = stdout
+            .lines()
+            .map(|line| line.split('\t').next().unwrap_or_default().to_string())
+            .collect();
+        words
+    };
+    assert_eq!(complete("polarsdesc ru"), ["run"]);
+    assert_eq!(complete("polarsdesc run --max"), ["--max-memory"]);
+    assert_eq!(
+        complete("polarsdesc run --format "),
+        ["csv", "json", "parquet"]
+    );
+}
+
+#[test]
+fn zsh_loads_the_completion_function() {
+    if !shell_exists("zsh") {
+        return;
+    }
+    let env = TestEnv::new();
+    let out = env.cmd().args(["completions", "zsh"]).assert().success();
+    env.write("_polarsdesc", &out.get_output().stdout);
+    // compinit, then the script: it registers _polarsdesc for polarsdesc.
+    let output = std::process::Command::new("zsh")
+        .current_dir(env.path())
+        .args([
+            "-f",
+            "-c",
+            "autoload -U compinit && compinit -u -D && source ./_polarsdesc \
+             && print -r -- ${_comps[polarsdesc]}",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().trim(),
+        "_polarsdesc"
+    );
 }
 
 #[test]
