@@ -146,6 +146,41 @@ fn wide_integers_deep_in_a_large_file_follow_pandas_blocks_of_rows() {
     assert!(!described(&verdicts[0]) && described(&verdicts[1]));
 }
 
+/// A first data record longer than a block (8 MiB) leaves the header alone
+/// in the first block: the file is still read from that record on, its
+/// width (an implicit index column here) fixed by it, as pandas reads it;
+/// plain, compressed, and with the long record a quoted text.
+#[test]
+fn a_first_record_longer_than_a_block_is_a_row_like_any_other() {
+    let Some(pandas) = Pandas::find("a_first_record_longer_than_a_block") else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let long_zeros = "0".repeat(9 << 20);
+    let mut indexed = format!("a,b\nr0,{long_zeros}5,-1\n");
+    for row in 1..1000 {
+        indexed.push_str(&format!("r{row},{row}.5,{}\n", row % 7));
+    }
+    std::fs::write(data.path().join("indexed.csv"), &indexed).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(indexed.as_bytes()).unwrap();
+    std::fs::write(data.path().join("indexed.csv.gz"), gz.finish().unwrap()).unwrap();
+    let mut quoted = format!("x,y\n\"{}\",1\n", "z\n".repeat(5 << 20));
+    for row in 0..100 {
+        quoted.push_str(&format!("t,{row}\n"));
+    }
+    std::fs::write(data.path().join("quoted.csv"), quoted).unwrap();
+
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink(data.path(), env.join("in")).unwrap();
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "out.parquet", "-p", "0.1,0.9"])
+        .assert()
+        .success();
+    let found = against_pandas(&pandas, &env, data.path(), "out.parquet");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 /// A CSV of `rows` rows: a time stamp and three numeric columns.
 fn numbers_csv(rows: usize) -> Vec<u8> {
     let mut text = Vec::with_capacity(rows * 56);

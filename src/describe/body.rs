@@ -230,6 +230,33 @@ impl CsvFile {
         }
     }
 
+    /// The same file with one more block of records in its head, or `None`
+    /// when the head already reaches the end of the file. A large file whose
+    /// first data record is longer than a block has a head of the header
+    /// alone; the layout reads on with this to its first row, which fixes
+    /// the file's width and index columns.
+    ///
+    /// # Errors
+    /// When the file cannot be read again, or the record is longer than the
+    /// limit.
+    pub fn with_longer_head(&self) -> io::Result<Option<CsvFile>> {
+        if self.is_in_memory() {
+            return Ok(None);
+        }
+        let mut more = Vec::new();
+        if !self.block_reader(self.head.len())?.next_block(&mut more)? {
+            return Ok(None);
+        }
+        let mut head = Vec::with_capacity(self.head.len() + more.len());
+        head.extend_from_slice(&self.head);
+        head.extend_from_slice(&more);
+        Ok(Some(CsvFile {
+            source: self.source.clone(),
+            head: Arc::new(head),
+            reading: self.reading,
+        }))
+    }
+
     /// Whether the whole file is in memory (a small one: one block).
     pub fn is_in_memory(&self) -> bool {
         matches!(self.source, Source::Memory(_))

@@ -309,7 +309,19 @@ fn describe_csv(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
-    let layout = layout::inspect(file.head(), options.separator)?;
+    let mut layout = layout::inspect(file.head(), options.separator)?;
+    // A large file whose first data record is longer than a block: its head
+    // is the header alone, so read on to that record (it fixes the width).
+    let mut longer_head;
+    let mut file = file;
+    while layout.sampled_rows == 0 {
+        let Some(longer) = file.with_longer_head()? else {
+            break;
+        };
+        longer_head = longer;
+        file = &longer_head;
+        layout = layout::inspect(file.head(), options.separator)?;
+    }
     let mut warnings: Vec<String> = layout
         .mixed
         .iter()
