@@ -325,14 +325,15 @@ pub fn jobs_list(requested: &[usize]) -> Result<Vec<usize>> {
 
 /// A memory ceiling written as people write sizes: bytes, or a number with
 /// a K, M, G or T suffix (powers of 1,024; `MB`, `MiB` alike): `512M`, `1.5G`.
+/// `option` names it in messages (`--max-memory`, or Python's `max_memory`).
 ///
 /// # Errors
 /// When the text is not such a size, or it is below the smallest ceiling
 /// ([`MemoryShare::SMALLEST_CEILING`](crate::describe::MemoryShare::SMALLEST_CEILING)).
-pub fn memory_ceiling(text: &str) -> Result<u64> {
+pub fn memory_ceiling(option: &str, text: &str) -> Result<u64> {
     let invalid = || {
         Error::InvalidConfig(format!(
-            "--max-memory must be a size such as 512M or 2G, got '{text}'"
+            "{option} must be a size such as 512M or 2G, got '{text}'"
         ))
     };
     let trimmed = text.trim();
@@ -356,7 +357,7 @@ pub fn memory_ceiling(text: &str) -> Result<u64> {
     let smallest = crate::describe::MemoryShare::SMALLEST_CEILING;
     if bytes < smallest {
         return Err(Error::InvalidConfig(format!(
-            "--max-memory {trimmed} is below {} MiB, the least a run needs (a few blocks of 8 MiB)",
+            "{option} {trimmed} is below {} MiB, the least a run needs (a few blocks of 8 MiB)",
             smallest >> 20
         )));
     }
@@ -369,15 +370,18 @@ mod tests {
 
     #[test]
     fn memory_ceilings_as_people_write_them() {
-        assert_eq!(memory_ceiling("512M").unwrap(), 512 << 20);
-        assert_eq!(memory_ceiling("1.5G").unwrap(), 3 << 29);
-        assert_eq!(memory_ceiling("2GiB").unwrap(), 2 << 30);
-        assert_eq!(memory_ceiling("100mb").unwrap(), 100 << 20);
-        assert_eq!(memory_ceiling("67108864").unwrap(), 64 << 20);
+        assert_eq!(memory_ceiling("--max-memory", "512M").unwrap(), 512 << 20);
+        assert_eq!(memory_ceiling("--max-memory", "1.5G").unwrap(), 3 << 29);
+        assert_eq!(memory_ceiling("--max-memory", "2GiB").unwrap(), 2 << 30);
+        assert_eq!(memory_ceiling("--max-memory", "100mb").unwrap(), 100 << 20);
+        assert_eq!(
+            memory_ceiling("--max-memory", "67108864").unwrap(),
+            64 << 20
+        );
         for bad in ["", "lots", "-1G", "1Q", "nanG"] {
-            assert!(memory_ceiling(bad).is_err(), "{bad}");
+            assert!(memory_ceiling("--max-memory", bad).is_err(), "{bad}");
         }
-        assert!(memory_ceiling("10M")
+        assert!(memory_ceiling("--max-memory", "10M")
             .unwrap_err()
             .to_string()
             .contains("below 64 MiB"));

@@ -124,6 +124,7 @@ def summarize(
     sep: str = ",",
     as_polars: bool = False,
     progress: bool = False,
+    max_memory: Union[int, str, None] = None,
 ) -> Summary:
     """Describe the CSV files ``paths`` name; return the table with the failures beside it.
 
@@ -150,6 +151,7 @@ def summarize(
         stat=_arguments.text("stat", stat),
         sep=_arguments.separator(sep),
         progress=_arguments.flag("progress", progress),
+        max_memory=_arguments.memory(max_memory),
     )
     columns = found["columns"]
     table = _polars_table(columns) if as_polars else _pandas_table(columns)
@@ -171,6 +173,7 @@ def describe(
     sep: str = ",",
     as_polars: bool = False,
     progress: bool = False,
+    max_memory: Union[int, str, None] = None,
 ) -> Any:
     """Describe every CSV file ``paths`` name: one row per file and numeric column.
 
@@ -203,6 +206,12 @@ def describe(
             in the Parquet of ``polarsdesc run``) instead of a pandas one
             (NaN, as pandas).
         progress: draw a progress bar on stderr when it is a terminal.
+        max_memory: the most memory the call may take, shared by its workers:
+            a number of bytes or a size such as ``"512M"`` or ``"2G"`` (the
+            CLI's ``--max-memory``; default 1 GiB, at least 64 MiB). A large
+            file is read in blocks within its share whatever its size; one
+            that needs more (a record longer than a quarter of its share)
+            fails alone.
 
     Returns:
         A ``pandas.DataFrame`` (or ``polars.DataFrame``).
@@ -216,7 +225,8 @@ def describe(
             cannot be listed.
         TypeError: an argument is of the wrong type (``jobs=2.5``).
         ValueError: an argument is out of range (``jobs=0``,
-            ``percentiles=[1.5]``, ``stat`` not a column of the table).
+            ``percentiles=[1.5]``, ``stat`` not a column of the table,
+            ``max_memory="10M"``).
         PolarsdescError: the run cannot be done (a bucket refuses access, ...).
         KeyboardInterrupt: on Ctrl-C; the run stops between files and the
             interpreter stays usable. Calls made meanwhile by other threads
@@ -239,6 +249,7 @@ def describe(
         sep=sep,
         as_polars=as_polars,
         progress=progress,
+        max_memory=max_memory,
     )
     _report(summary, errors)
     return summary.table
@@ -251,6 +262,7 @@ def describe_wide(
     recursive: bool = False,
     errors: str = "warn",
     sep: str = ",",
+    max_memory: Union[int, str, None] = None,
 ) -> "pandas.DataFrame":
     """pandas' own shape: each label's ``describe()`` frame, side by side under its label.
 
@@ -271,7 +283,13 @@ def describe_wide(
         ValueError: two files have the same label; or as :func:`describe`.
     """
     table = describe(
-        paths, percentiles=percentiles, jobs=jobs, recursive=recursive, errors=errors, sep=sep
+        paths,
+        percentiles=percentiles,
+        jobs=jobs,
+        recursive=recursive,
+        errors=errors,
+        sep=sep,
+        max_memory=max_memory,
     )
     stats = [name for name in table.columns if name not in _KEYS + _THRESHOLD_COLUMNS]
     return _wide.wide_frame(table, stats)

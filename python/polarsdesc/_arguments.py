@@ -90,6 +90,17 @@ def separator(value: Any) -> str:
     return value
 
 
+def memory(value: Any) -> Optional[str]:
+    """``None``, or the memory ceiling as the CLI's ``--max-memory`` takes it:
+    a number of bytes, or a size such as ``"512M"`` (its form and its least
+    value are checked by the extension)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(operator.index(value))
+    raise TypeError(f"max_memory must be a number of bytes or a size such as '512M', got {value!r}")
+
+
 def date(name: str, value: Any) -> Optional[str]:
     """``None``, or the date as ``YYYY-MM-DD`` (its form is checked by the extension)."""
     if value is None or isinstance(value, str):

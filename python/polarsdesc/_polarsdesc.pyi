@@ -31,6 +31,7 @@ def describe_table(
     stat: str = "mean",
     sep: str = ",",
     progress: bool = False,
+    max_memory: Optional[str] = None,
 ) -> _Table: ...
 def generate(
     dir: str,

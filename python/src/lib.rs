@@ -36,7 +36,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// Describes the inputs; returns the table as columns of Python values and
 /// what went wrong per file.
 #[pyfunction]
-#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat=DEFAULT_STAT, sep=",", progress=false))]
+#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat=DEFAULT_STAT, sep=",", progress=false, max_memory=None))]
 #[allow(clippy::too_many_arguments)]
 fn describe_table(
     py: Python<'_>,
@@ -49,6 +49,7 @@ fn describe_table(
     stat: &str,
     sep: &str,
     progress: bool,
+    max_memory: Option<&str>,
 ) -> PyResult<Py<PyDict>> {
     let config = run_config(
         paths,
@@ -59,6 +60,7 @@ fn describe_table(
         thresholds,
         stat,
         sep,
+        max_memory,
     )
     .map_err(to_python)?;
     let console = if progress {
@@ -103,6 +105,7 @@ fn run_config(
     thresholds: Option<PathBuf>,
     stat: &str,
     sep: &str,
+    max_memory: Option<&str>,
 ) -> polarsdesc::Result<RunConfig> {
     if paths.is_empty() {
         return Err(Error::InvalidConfig("no paths given".into()));
@@ -134,10 +137,14 @@ fn run_config(
         Some(jobs) => jobs,
         None => parallel::available_cores(),
     };
+    let ceiling = match max_memory {
+        Some(text) => polarsdesc::config::memory_ceiling("max_memory", text)?,
+        None => MemoryShare::DEFAULT_CEILING,
+    };
     let describe = Options {
         percentiles,
         separator,
-        memory: MemoryShare::of(MemoryShare::DEFAULT_CEILING, jobs),
+        memory: MemoryShare::of(ceiling, jobs),
     };
     Ok(RunConfig::in_memory(
         paths,

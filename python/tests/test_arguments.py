@@ -76,6 +76,11 @@ BAD_ARGUMENTS = [
     (dict(recursive="no"), TypeError, "recursive must be True or False, got 'no'"),
     (dict(progress=1), TypeError, "progress must be True or False, got 1"),
     (dict(as_polars=None), TypeError, "as_polars must be True or False, got None"),
+    (dict(max_memory="lots"), ValueError, "max_memory must be a size such as 512M or 2G, got 'lots'"),
+    (dict(max_memory="10M"), ValueError, "max_memory 10M is below 64 MiB, the least a run needs"),
+    (dict(max_memory=2**20), ValueError, "max_memory 1048576 is below 64 MiB"),
+    (dict(max_memory=1.5e9), TypeError, "max_memory must be a number of bytes or a size such as '512M', got 1500000000.0"),
+    (dict(max_memory=True), TypeError, "max_memory must be a number of bytes or a size such as '512M', got True"),
 ]
 
 
@@ -99,6 +104,23 @@ def test_good_arguments_of_other_types_are_taken(folder):
     )
     assert list(table.columns[3:]) == ["count", "mean", "std", "min", "10%", "50%", "90%", "max", "threshold", "above_threshold"]
     assert len(polarsdesc.describe([folder], percentiles=(0, 1), jobs=1)) == 3
+    assert len(polarsdesc.describe(folder, max_memory=np.int64(2**30))) == 3
+
+
+def test_max_memory_bounds_a_file_as_in_the_cli(tmp_path):
+    # One record of 24 MiB (a zero written long): within a worker's share of
+    # the default ceiling, longer than a quarter of the share of
+    # max_memory="64M" (16 MiB, one worker), where it fails alone, saying so,
+    # as under --max-memory 64M.
+    (tmp_path / "good.csv").write_text("x\n1\n2\n")
+    (tmp_path / "long.csv").write_text("x\n" + "0" * (24 << 20) + "\n")
+    bounded = polarsdesc.summarize(tmp_path, jobs=1, max_memory="64M")
+    assert [failure.path for failure in bounded.failures] == [str(tmp_path / "long.csv")]
+    assert "a record (a line) longer than 16 MiB" in bounded.failures[0].reason
+    assert list(bounded.table["label"]) == ["good"]
+    unbounded = polarsdesc.summarize(tmp_path, jobs=1)
+    assert unbounded.failures == []
+    assert list(unbounded.table["label"]) == ["good", "long"]
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,7 @@ impl RunArgs {
         let jobs = self.jobs.resolve();
         let percentiles = percentiles(self.percentiles.as_deref())?;
         let ceiling = match self.max_memory.as_deref() {
-            Some(text) => polarsdesc::config::memory_ceiling(text)?,
+            Some(text) => polarsdesc::config::memory_ceiling("--max-memory", text)?,
             None => polarsdesc::describe::MemoryShare::DEFAULT_CEILING,
         };
         let describe = polarsdesc::describe::Options {

@@ -247,7 +247,9 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N,...", value_delimiter = ',')]
     pub jobs_list: Option<Vec<usize>>,
 
-    /// Runs per number of workers.
+    /// Rounds of runs: each round runs every number of workers once, in
+    /// turn (1, 2, 4, then 1, 2, 4 again), so a slow spell of the machine
+    /// falls on every row alike; more rounds, steadier medians.
     #[arg(long, value_name = "N", default_value_t = NonZeroUsize::MIN.saturating_add(2))]
     pub repeat: NonZeroUsize,
 
