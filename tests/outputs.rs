@@ -82,7 +82,8 @@ fn csv_json_and_parquet_hold_the_same_table() {
     assert_eq!(rows[0]["above_threshold"], serde_json::Value::Bool(true));
     assert_eq!(rows[1]["above_threshold"], serde_json::Value::Bool(false));
     assert_eq!(rows[0]["count"], 2);
-    assert_eq!(rows[0]["std"], 1.4142135623730951);
+    // The std of 1 and 3: sqrt(2), written in full.
+    assert_eq!(rows[0]["std"], std::f64::consts::SQRT_2);
     // JSON has no NaN or infinity: null, as for an undefined statistic.
     assert!(rows[1]["mean"].is_null() && rows[1]["max"].is_null() && rows[2]["std"].is_null());
     assert_eq!(rows[2]["threshold"], 1.0);

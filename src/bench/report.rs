@@ -277,6 +277,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::approx_constant)] // 0.318 s is a timing, not 1/pi
     fn noisy_rows_are_named_in_warnings() {
         let r = with_runs(&[
             // Widely spread, by one outlier.

@@ -299,7 +299,9 @@ impl PairwiseSum {
                     return;
                 }
                 Some((_, Some(left))) => {
-                    sum = *left + sum;
+                    // The left half's sum plus the right's, as numpy adds them
+                    // (IEEE addition commutes, so the order of operands is free).
+                    sum += *left;
                     self.path.pop();
                 }
             }

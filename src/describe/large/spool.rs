@@ -58,6 +58,11 @@ impl<T: Scalar> Spool<T> {
         self.len
     }
 
+    /// Whether no value was added.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// The bytes held in memory.
     pub fn held_bytes(&self) -> usize {
         self.held.capacity() * 8
@@ -124,11 +129,17 @@ pub enum Spooled<T> {
 }
 
 impl<T: Scalar> Spooled<T> {
+    /// The number of values.
     pub fn len(&self) -> usize {
         match self {
             Spooled::Held(values) => values.len(),
             Spooled::Spilled { len, .. } => *len,
         }
+    }
+
+    /// Whether there is no value.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Calls `visit` with the values in row order, a piece at a time.
