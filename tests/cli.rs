@@ -202,13 +202,18 @@ fn version_says_what_a_bug_report_needs() {
     );
 }
 
+/// Writes polarsdesc's completion script for `shell` into `env` as `name`.
+fn write_completions(env: &TestEnv, shell: &str, name: &str) {
+    let out = env.cmd().args(["completions", shell]).assert().success();
+    env.write(name, &out.get_output().stdout);
+}
+
 /// Runs `script` in bash with the completion script of polarsdesc loaded.
 fn in_bash_with_completions(env: &TestEnv, script: &str) -> Option<String> {
     if !shell_exists("bash") {
         return None;
     }
-    let out = env.cmd().args(["completions", "bash"]).assert().success();
-    env.write("polarsdesc.bash", &out.get_output().stdout);
+    write_completions(env, "bash", "polarsdesc.bash");
     let output = std::process::Command::new("bash")
         .current_dir(env.path())
         .args(["--noprofile", "--norc", "-c"])
@@ -266,8 +271,7 @@ fn fish_completes_commands_and_options() {
         return;
     }
     let env = TestEnv::new();
-    let out = env.cmd().args(["completions", "fish"]).assert().success();
-    env.write("polarsdesc.fish", &out.get_output().stdout);
+    write_completions(&env, "fish", "polarsdesc.fish");
     let complete = |line: &str| {
         let output = std::process::Command::new("fish")
             .current_dir(env.path())
@@ -298,8 +302,7 @@ fn zsh_loads_the_completion_function() {
         return;
     }
     let env = TestEnv::new();
-    let out = env.cmd().args(["completions", "zsh"]).assert().success();
-    env.write("_polarsdesc", &out.get_output().stdout);
+    write_completions(&env, "zsh", "_polarsdesc");
     // compinit, then the script: it registers _polarsdesc for polarsdesc.
     let output = std::process::Command::new("zsh")
         .current_dir(env.path())
