@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use glob::Pattern;
 use polars::prelude::*;
 
-use crate::describe::Percentiles;
+use crate::describe::{Include, Percentiles};
 use crate::error::{Error, Result};
 
 /// The column compared when `--stat` is not given.
@@ -42,8 +42,8 @@ impl Thresholds {
     ///
     /// # Errors
     /// When `threshold` is NaN, or `stat` is not a column of the result.
-    pub fn fixed(threshold: f64, stat: &str, percentiles: &Percentiles) -> Result<Self> {
-        Self::build(stat, Vec::new(), Some(threshold), percentiles)
+    pub fn fixed(threshold: f64, stat: &str, columns: &StatColumns) -> Result<Self> {
+        Self::build(stat, Vec::new(), Some(threshold), columns)
     }
 
     /// Per-label thresholds read from the CSV at `path` (header
@@ -59,7 +59,7 @@ impl Thresholds {
         path: &Path,
         fallback: Option<f64>,
         stat: &str,
-        percentiles: &Percentiles,
+        columns: &StatColumns,
     ) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|cause| Error::Input {
             path: path.to_path_buf(),
@@ -68,7 +68,7 @@ impl Thresholds {
         let rules = parse_rules(&text).map_err(|problem| {
             Error::InvalidConfig(format!("thresholds file {}: {problem}", path.display()))
         })?;
-        let mut thresholds = Self::build(stat, rules, fallback, percentiles)?;
+        let mut thresholds = Self::build(stat, rules, fallback, columns)?;
         thresholds.file = Some(path.to_path_buf());
         Ok(thresholds)
     }
@@ -82,12 +82,12 @@ impl Thresholds {
         stat: &str,
         rules: Vec<Rule>,
         fallback: Option<f64>,
-        percentiles: &Percentiles,
+        columns: &StatColumns,
     ) -> Result<Self> {
         if fallback.is_some_and(f64::is_nan) {
             return Err(Error::InvalidConfig("--threshold cannot be NaN".into()));
         }
-        let stats = stat_columns(percentiles);
+        let stats = columns.names();
         if !stats.iter().any(|s| s == stat) {
             return Err(Error::InvalidConfig(format!(
                 "--stat '{stat}' is not a statistic of the result; choose one of {}",
@@ -174,12 +174,26 @@ impl fmt::Display for Thresholds {
     }
 }
 
-/// The statistic columns of the result, in order.
-fn stat_columns(percentiles: &Percentiles) -> Vec<String> {
-    let mut stats: Vec<String> = ["count", "mean", "std", "min"].map(String::from).to_vec();
-    stats.extend(percentiles.names().iter().cloned());
-    stats.push("max".into());
-    stats
+/// What decides the statistic columns of a result: its percentiles, and
+/// whether it has pandas' `unique` and `freq` (`--include` text or bool).
+#[derive(Debug, Clone, Copy)]
+pub struct StatColumns<'a> {
+    pub percentiles: &'a Percentiles,
+    pub include: Include,
+}
+
+impl StatColumns<'_> {
+    /// The numeric statistic columns of the result, in order.
+    pub fn names(&self) -> Vec<String> {
+        let mut stats: Vec<String> = vec!["count".into()];
+        if self.include.categorical() {
+            stats.extend(["unique", "freq"].map(String::from));
+        }
+        stats.extend(["mean", "std", "min"].map(String::from));
+        stats.extend(self.percentiles.names().iter().cloned());
+        stats.push("max".into());
+        stats
+    }
 }
 
 /// The rules of a thresholds file, or what is wrong with it (naming the line).
@@ -245,8 +259,12 @@ mod tests {
 
     fn rules(text: &str, fallback: Option<f64>) -> std::result::Result<Thresholds, String> {
         let rules = parse_rules(text)?;
-        Thresholds::build("mean", rules, fallback, &Percentiles::default())
-            .map_err(|e| e.to_string())
+        let percentiles = Percentiles::default();
+        let columns = StatColumns {
+            percentiles: &percentiles,
+            include: Include::NUMBERS,
+        };
+        Thresholds::build("mean", rules, fallback, &columns).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -327,8 +345,19 @@ mod tests {
     #[test]
     fn stat_must_be_a_result_column() {
         let p = Percentiles::new(&[0.1]).unwrap();
-        assert!(Thresholds::fixed(0.5, "10%", &p).is_ok());
-        let err = Thresholds::fixed(0.5, "median", &p)
+        let numbers = StatColumns {
+            percentiles: &p,
+            include: Include::NUMBERS,
+        };
+        assert!(Thresholds::fixed(0.5, "10%", &numbers).is_ok());
+        assert!(Thresholds::fixed(0.5, "freq", &numbers).is_err());
+        let all = StatColumns {
+            percentiles: &p,
+            include: Include::ALL,
+        };
+        assert!(Thresholds::fixed(0.5, "freq", &all).is_ok());
+        assert!(Thresholds::fixed(0.5, "unique", &all).is_ok());
+        let err = Thresholds::fixed(0.5, "median", &numbers)
             .unwrap_err()
             .to_string();
         assert_eq!(

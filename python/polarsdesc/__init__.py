@@ -56,6 +56,8 @@ Paths = Union[PathLike, Iterable[PathLike]]
 
 #: The columns of the table that are not statistics.
 _KEYS = ("label", "path", "column")
+#: What ``include`` and ``exclude`` take: a kind of column, or a list of them.
+Kinds = Union[str, type, Sequence[Union[str, type]], None]
 _THRESHOLD_COLUMNS = ("threshold", "above_threshold")
 _ERRORS = ("warn", "raise", "ignore")
 
@@ -125,6 +127,8 @@ def summarize(
     as_polars: bool = False,
     progress: bool = False,
     max_memory: Union[int, str, None] = None,
+    include: Kinds = None,
+    exclude: Kinds = None,
 ) -> Summary:
     """Describe the CSV files ``paths`` name; return the table with the failures beside it.
 
@@ -140,6 +144,41 @@ def summarize(
         PolarsdescError: the run cannot be done (a bucket refuses access, ...).
         KeyboardInterrupt: on Ctrl-C; the run stops between files.
     """
+    summary, _ = _summarize(
+        paths,
+        percentiles=percentiles,
+        jobs=jobs,
+        recursive=recursive,
+        threshold=threshold,
+        thresholds=thresholds,
+        stat=stat,
+        sep=sep,
+        as_polars=as_polars,
+        progress=progress,
+        max_memory=max_memory,
+        include=include,
+        exclude=exclude,
+    )
+    return summary
+
+
+def _summarize(
+    paths: Paths,
+    percentiles: Optional[Sequence[float]],
+    jobs: Optional[int],
+    recursive: bool,
+    threshold: Optional[float],
+    thresholds: Optional[PathLike],
+    stat: str,
+    sep: str,
+    as_polars: bool,
+    progress: bool,
+    max_memory: Union[int, str, None],
+    include: Kinds,
+    exclude: Kinds,
+) -> Tuple[Summary, Optional[List[bool]]]:
+    """:func:`summarize`, and which rows' ``top`` is a boolean (``None``
+    without text or bool columns)."""
     as_polars = _arguments.flag("as_polars", as_polars)
     found = _polarsdesc.describe_table(
         _path_list(paths),
@@ -152,13 +191,16 @@ def summarize(
         sep=_arguments.separator(sep),
         progress=_arguments.flag("progress", progress),
         max_memory=_arguments.memory(max_memory),
+        include=_arguments.kinds("include", include),
+        exclude=_arguments.kinds("exclude", exclude),
     )
     columns = found["columns"]
     table = _polars_table(columns) if as_polars else _pandas_table(columns)
     failures = [Failure(path, line, reason) for path, line, reason in found["failures"]]
     if not as_polars:
         table.attrs["failures"] = failures
-    return Summary(table, failures, list(found["warnings"]), list(found["notes"]), found["files"])
+    summary = Summary(table, failures, list(found["warnings"]), list(found["notes"]), found["files"])
+    return summary, found["boolean_tops"]
 
 
 def describe(
@@ -174,6 +216,8 @@ def describe(
     as_polars: bool = False,
     progress: bool = False,
     max_memory: Union[int, str, None] = None,
+    include: Kinds = None,
+    exclude: Kinds = None,
 ) -> Any:
     """Describe every CSV file ``paths`` name: one row per file and numeric column.
 
@@ -212,6 +256,15 @@ def describe(
             file is read in blocks within its share whatever its size; one
             that needs more (a record longer than a quarter of its share)
             fails alone.
+        include: the kinds of column described, as pandas'
+            ``describe(include=...)``: ``"all"``, or one or a list of
+            ``"number"``, ``"object"`` (text: pandas' ``object`` and ``str``
+            columns; ``"text"`` and ``str`` say the same) and ``"bool"``
+            (default: the numbers). With text or bool columns the table gains
+            ``unique``, ``top`` (text; ``"True"``/``"False"`` for booleans)
+            and ``freq``.
+        exclude: kinds of column not described, as pandas'
+            ``describe(exclude=...)``.
 
     Returns:
         A ``pandas.DataFrame`` (or ``polars.DataFrame``).
@@ -250,6 +303,8 @@ def describe(
         as_polars=as_polars,
         progress=progress,
         max_memory=max_memory,
+        include=include,
+        exclude=exclude,
     )
     _report(summary, errors)
     return summary.table
@@ -263,6 +318,8 @@ def describe_wide(
     errors: str = "warn",
     sep: str = ",",
     max_memory: Union[int, str, None] = None,
+    include: Kinds = None,
+    exclude: Kinds = None,
 ) -> "pandas.DataFrame":
     """pandas' own shape: each label's ``describe()`` frame, side by side under its label.
 
@@ -277,21 +334,39 @@ def describe_wide(
     and two files with the same label are refused, since one would hide the
     other.
 
+    With ``include``/``exclude``, each file's frame is pandas'
+    ``describe(include=..., exclude=...)``: text and bool columns with
+    ``count``, ``unique``, ``top`` and ``freq`` (object columns; ``top`` a
+    boolean for booleans), numeric ones with their statistics, the rows
+    those pandas gives (a file without numeric columns has no ``mean``).
+
     Takes the arguments of :func:`describe` that apply.
 
     Raises:
         ValueError: two files have the same label; or as :func:`describe`.
     """
-    table = describe(
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(_ERRORS)}, got {errors!r}")
+    summary, boolean_tops = _summarize(
         paths,
         percentiles=percentiles,
         jobs=jobs,
         recursive=recursive,
-        errors=errors,
+        threshold=None,
+        thresholds=None,
+        stat="mean",
         sep=sep,
+        as_polars=False,
+        progress=False,
         max_memory=max_memory,
+        include=include,
+        exclude=exclude,
     )
+    _report(summary, errors)
+    table = summary.table
     stats = [name for name in table.columns if name not in _KEYS + _THRESHOLD_COLUMNS]
+    if boolean_tops is not None:
+        return _wide.pandas_frames(table, stats, boolean_tops)
     return _wide.wide_frame(table, stats)
 
 
@@ -350,6 +425,8 @@ def _pandas_table(columns: List[Tuple[str, list]]) -> "pandas.DataFrame":
             return text
         if name == "count":
             return "int64"
+        if name == "top":
+            return text
         if name == "above_threshold":
             return "boolean" if None in values else "bool"
         return "float64"
@@ -363,7 +440,10 @@ def _polars_table(columns: List[Tuple[str, list]]) -> "polars.DataFrame":
     def dtype(name: str) -> Any:
         if name in _KEYS:
             return pl.String
-        return {"count": pl.UInt64, "above_threshold": pl.Boolean}.get(name, pl.Float64)
+        if name == "top":
+            return pl.String
+        integers = {"count": pl.UInt64, "unique": pl.UInt64, "freq": pl.UInt64}
+        return {**integers, "above_threshold": pl.Boolean}.get(name, pl.Float64)
 
     return pl.DataFrame(
         {name: values for name, values in columns},

@@ -108,3 +108,38 @@ def date(name: str, value: Any) -> Optional[str]:
     if isinstance(value, _dt.date):
         return value.isoformat()[:10]
     raise TypeError(f"{name} must be a date or a string 'YYYY-MM-DD', got {value!r}")
+
+
+#: pandas' names of the kinds of column ``describe(include=...)`` takes.
+_KIND_NAMES = {"all": "all", "number": "number", "object": "object", "O": "object",
+               "text": "object", "str": "object", "string": "object", "bool": "bool"}
+
+
+def kinds(name: str, value: Any) -> List[str]:
+    """The kinds of column of ``include`` or ``exclude``: ``None``, a name
+    (``"all"``, ``"number"``, ``"object"``, ``"bool"``), a type (``bool``,
+    ``object``, ``str``, ``numpy.number``), or a list of them."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, (str, type)) else value
+    try:
+        items = list(items)
+    except TypeError:
+        raise TypeError(f"{name} must be a kind of column or a list of them, got {value!r}") from None
+    return [_kind(name, item) for item in items]
+
+
+def _kind(name: str, item: Any) -> str:
+    if isinstance(item, str):
+        if item in _KIND_NAMES:
+            return _KIND_NAMES[item]
+        raise ValueError(
+            f"{name} must name kinds of column among 'all', 'number', 'object' and 'bool', got {item!r}"
+        )
+    if item is bool:
+        return "bool"
+    if item in (object, str):
+        return "object"
+    if isinstance(item, type) and item.__module__ == "numpy" and item.__name__ in ("number", "integer", "floating"):
+        return "number"
+    raise TypeError(f"{name} must name kinds of column ('number', 'object', 'bool'), got {item!r}")

@@ -13,6 +13,7 @@ class _Table(TypedDict):
     failures: List[Tuple[str, Optional[int], str]]
     warnings: List[Tuple[str, str]]
     notes: List[str]
+    boolean_tops: Optional[List[bool]]
 
 class _Generated(TypedDict):
     files: int
@@ -32,6 +33,8 @@ def describe_table(
     sep: str = ",",
     progress: bool = False,
     max_memory: Optional[str] = None,
+    include: List[str] = ...,
+    exclude: List[str] = ...,
 ) -> _Table: ...
 def generate(
     dir: str,

@@ -76,3 +76,67 @@ def _column_level(
     # Otherwise it factorizes all of them, sorted (Categorical's categories).
     every = pd.Categorical(pd.Index(names), ordered=False)
     return every.categories, every.codes
+
+
+#: The rows pandas gives a column that is not numeric.
+_CATEGORICAL_ROWS = ["count", "unique", "top", "freq"]
+
+
+def pandas_frames(
+    table: "pandas.DataFrame", stats: List[str], boolean_tops: List[bool]
+) -> "pandas.DataFrame":
+    """``pd.concat({label: frame, ...}, axis=1)`` of each file's
+    ``describe(include=...)`` frame, each built as pandas' ``describe_frame``
+    builds it: one Series per column (an object Series of count, unique, top
+    and freq for text and booleans, a float64 one for numbers), reindexed to
+    the union of their rows, shortest first, and put side by side.
+
+    Raises:
+        ValueError: two files have the same label.
+    """
+    import pandas as pd
+
+    if table.empty:
+        return pd.DataFrame(index=pd.Index(stats))
+    numeric_rows = ["count"] + [name for name in stats if name not in _CATEGORICAL_ROWS]
+    records = table.to_dict("records")
+    files = {}
+    for record, boolean_top in zip(records, boolean_tops):
+        files.setdefault((record["label"], record["path"]), []).append((record, boolean_top))
+    keys = [label for label, _ in files]
+    _refuse_shared_labels(keys, [path for _, path in files])
+    frames = {
+        label: _file_frame(rows, numeric_rows) for (label, _), rows in files.items()
+    }
+    return pd.concat(frames, axis=1)
+
+
+def _file_frame(rows: list, numeric_rows: List[str]) -> "pandas.DataFrame":
+    import pandas as pd
+
+    described = [_column_series(record, boolean_top, numeric_rows) for record, boolean_top in rows]
+    # pandas' reorder_columns: every Series' rows once, the shortest Series first.
+    names: List[str] = []
+    for index in sorted((series.index for series in described), key=len):
+        names.extend(name for name in index if name not in names)
+    frame = pd.concat([series.reindex(names) for series in described], axis=1, sort=False)
+    frame.columns = pd.Index([record["column"] for record, _ in rows])
+    return frame
+
+
+def _column_series(record: dict, boolean_top: bool, numeric_rows: List[str]) -> "pandas.Series":
+    """One column's describe() Series, as pandas' describe_1d functions build it."""
+    import numpy as np
+    import pandas as pd
+
+    unique = record.get("unique")
+    if unique is None or np.isnan(unique):
+        values = [record[name] for name in numeric_rows]
+        return pd.Series(values, index=numeric_rows, dtype="float64", name=record["column"])
+    count = np.int64(record["count"])
+    if unique == 0:
+        values = [count, 0, np.nan, np.nan]
+        return pd.Series(values, index=_CATEGORICAL_ROWS, dtype="object", name=record["column"])
+    top = record["top"] == "True" if boolean_top else record["top"]
+    values = [count, int(unique), top, np.int64(record["freq"])]
+    return pd.Series(values, index=_CATEGORICAL_ROWS, name=record["column"])

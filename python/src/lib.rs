@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use polars::prelude::{Column, DataType};
 use polarsdesc::config::{DiscoverOptions, GenerateConfig, RunConfig};
-use polarsdesc::describe::{MemoryShare, Options, Percentiles};
+use polarsdesc::describe::{Include, Kind, MemoryShare, Options, Percentiles};
 use polarsdesc::progress::Console;
-use polarsdesc::thresholds::{Thresholds, DEFAULT_STAT};
+use polarsdesc::thresholds::{StatColumns, Thresholds, DEFAULT_STAT};
 use polarsdesc::{interrupt, parallel, Error};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyRuntimeError, PyValueError};
@@ -36,7 +36,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// Describes the inputs; returns the table as columns of Python values and
 /// what went wrong per file.
 #[pyfunction]
-#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat=DEFAULT_STAT, sep=",", progress=false, max_memory=None))]
+#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat=DEFAULT_STAT, sep=",", progress=false, max_memory=None, include=Vec::new(), exclude=Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn describe_table(
     py: Python<'_>,
@@ -50,6 +50,8 @@ fn describe_table(
     sep: &str,
     progress: bool,
     max_memory: Option<&str>,
+    include: Vec<String>,
+    exclude: Vec<String>,
 ) -> PyResult<Py<PyDict>> {
     let config = run_config(
         paths,
@@ -61,6 +63,7 @@ fn describe_table(
         stat,
         sep,
         max_memory,
+        (&include, &exclude),
     )
     .map_err(to_python)?;
     let console = if progress {
@@ -90,6 +93,7 @@ fn describe_table(
     }
     result.set_item("warnings", warnings)?;
     result.set_item("notes", collected.notes)?;
+    result.set_item("boolean_tops", collected.boolean_tops)?;
     Ok(result.unbind())
 }
 
@@ -106,6 +110,7 @@ fn run_config(
     stat: &str,
     sep: &str,
     max_memory: Option<&str>,
+    (include, exclude): (&[String], &[String]),
 ) -> polarsdesc::Result<RunConfig> {
     if paths.is_empty() {
         return Err(Error::InvalidConfig("no paths given".into()));
@@ -122,14 +127,16 @@ fn run_config(
             )))
         }
     };
-    check_stat(
-        stat,
-        &percentiles,
-        threshold.is_some() || thresholds.is_some(),
-    )?;
+    let include = Include::resolve(&kinds("include", include)?, &kinds("exclude", exclude)?)
+        .map_err(|problem| Error::InvalidConfig(problem.replace("--", "")))?;
+    let columns = StatColumns {
+        percentiles: &percentiles,
+        include,
+    };
+    check_stat(stat, &columns, threshold.is_some() || thresholds.is_some())?;
     let thresholds = match (thresholds, threshold) {
-        (Some(file), fallback) => Some(Thresholds::from_file(&file, fallback, stat, &percentiles)?),
-        (None, Some(threshold)) => Some(Thresholds::fixed(threshold, stat, &percentiles)?),
+        (Some(file), fallback) => Some(Thresholds::from_file(&file, fallback, stat, &columns)?),
+        (None, Some(threshold)) => Some(Thresholds::fixed(threshold, stat, &columns)?),
         (None, None) => None,
     };
     let jobs = match jobs {
@@ -144,6 +151,7 @@ fn run_config(
     let describe = Options {
         percentiles,
         separator,
+        include,
         memory: MemoryShare::of(ceiling, jobs),
     };
     Ok(RunConfig::in_memory(
@@ -155,14 +163,27 @@ fn run_config(
     ))
 }
 
+/// The kinds of column named by `include` or `exclude` (the argument `name`).
+fn kinds(name: &str, names: &[String]) -> polarsdesc::Result<Vec<Kind>> {
+    names
+        .iter()
+        .map(|kind| {
+            Kind::parse(kind).ok_or_else(|| {
+                Error::InvalidConfig(format!(
+                    "{name} must name kinds of column among 'all', 'number', 'object' (or \
+                     'text', 'str') and 'bool', got {kind:?}"
+                ))
+            })
+        })
+        .collect()
+}
+
 /// Refuses a `stat` that is not a statistic of the table, whatever the
 /// thresholds, and one other than the default without a threshold to
 /// compare it with (as the CLI refuses `--stat` alone).
-fn check_stat(stat: &str, percentiles: &Percentiles, compared: bool) -> polarsdesc::Result<()> {
-    let mut stats = vec!["count", "mean", "std", "min"];
-    stats.extend(percentiles.names().iter().map(String::as_str));
-    stats.push("max");
-    if !stats.contains(&stat) {
+fn check_stat(stat: &str, columns: &StatColumns, compared: bool) -> polarsdesc::Result<()> {
+    let stats = columns.names();
+    if !stats.iter().any(|name| name == stat) {
         return Err(Error::InvalidConfig(format!(
             "stat must be one of {}, got '{stat}'",
             stats.join(", ")

@@ -8,13 +8,13 @@ use polarsdesc::config::{
     default_jobs_list, jobs_list, BenchConfig, DiscoverOptions, GenerateConfig, OutputFormat,
     OutputTarget, RunConfig, StoreOptions, DEFAULT_DATA_DIR,
 };
-use polarsdesc::describe::Percentiles;
+use polarsdesc::describe::{Include, Kind, Percentiles};
 use polarsdesc::merge::MergeConfig;
 use polarsdesc::parallel::available_cores;
 use polarsdesc::shards::ShardSpec;
-use polarsdesc::thresholds::{Thresholds, DEFAULT_STAT};
+use polarsdesc::thresholds::{StatColumns, Thresholds, DEFAULT_STAT};
 
-use super::{BenchArgs, Command, GenerateArgs, MergeArgs, RunArgs};
+use super::{BenchArgs, Command, GenerateArgs, KindArg, MergeArgs, RunArgs};
 
 /// A parsed command, converted into the library's config.
 pub enum Config {
@@ -52,9 +52,13 @@ impl RunArgs {
             Some(text) => polarsdesc::config::memory_ceiling("--max-memory", text)?,
             None => polarsdesc::describe::MemoryShare::DEFAULT_CEILING,
         };
+        let kinds = |args: &[KindArg]| args.iter().map(|&k| Kind::from(k)).collect::<Vec<_>>();
+        let include = Include::resolve(&kinds(&self.include), &kinds(&self.exclude))
+            .map_err(polarsdesc::Error::InvalidConfig)?;
         let describe = polarsdesc::describe::Options {
             percentiles: percentiles.clone(),
             separator: self.sep.unwrap_or(b','),
+            include,
             memory: polarsdesc::describe::MemoryShare::of(ceiling, jobs),
         };
         let shard = self
@@ -93,16 +97,15 @@ impl RunArgs {
             }
             (None, explicit) => OutputFormat::resolve(explicit, &output)?,
         };
+        let columns = StatColumns {
+            percentiles: &percentiles,
+            include,
+        };
         let thresholds = match (&self.thresholds, self.threshold) {
-            (Some(file), fallback) => Some(Thresholds::from_file(
-                file,
-                fallback,
-                &self.stat,
-                &percentiles,
-            )?),
-            (None, Some(threshold)) => {
-                Some(Thresholds::fixed(threshold, &self.stat, &percentiles)?)
+            (Some(file), fallback) => {
+                Some(Thresholds::from_file(file, fallback, &self.stat, &columns)?)
             }
+            (None, Some(threshold)) => Some(Thresholds::fixed(threshold, &self.stat, &columns)?),
             (None, None) if self.stat != DEFAULT_STAT => {
                 return Err(polarsdesc::Error::InvalidConfig(
                     "--stat needs --threshold or --thresholds".into(),

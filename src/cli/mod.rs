@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use polarsdesc::config::{default_start, CacheCheck, OutputFormat, DEFAULT_DATA_DIR};
+use polarsdesc::describe::Kind;
 use polarsdesc::parallel::available_cores;
 use polarsdesc::thresholds::DEFAULT_STAT;
 
@@ -133,6 +134,18 @@ pub struct RunArgs {
     #[arg(short, long, value_name = "P,...", value_delimiter = ',')]
     pub percentiles: Option<Vec<f64>>,
 
+    /// The kinds of column to describe, as pandas' describe(include=...):
+    /// number, text (pandas' object and str columns), bool, or all;
+    /// comma-separated. Text and bool columns get count, unique, top and
+    /// freq (new columns of the output) [default: number]
+    #[arg(long, value_enum, value_name = "KIND,...", value_delimiter = ',')]
+    pub include: Vec<KindArg>,
+
+    /// Kinds of column not to describe, as pandas' describe(exclude=...):
+    /// alone, every other kind is described.
+    #[arg(long, value_enum, value_name = "KIND,...", value_delimiter = ',')]
+    pub exclude: Vec<KindArg>,
+
     #[command(flatten)]
     pub jobs: JobsArg,
 
@@ -180,7 +193,8 @@ pub struct RunArgs {
     pub thresholds: Option<PathBuf>,
 
     /// The statistic compared with the threshold: count, mean, std, min, a
-    /// percentile (such as 50%) or max.
+    /// percentile (such as 50%) or max; unique or freq with --include text
+    /// or bool.
     #[arg(long, value_name = "NAME", default_value = DEFAULT_STAT)]
     pub stat: String,
 }
@@ -322,6 +336,28 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Parquet => OutputFormat::Parquet,
             FormatArg::Csv => OutputFormat::Csv,
             FormatArg::Json => OutputFormat::Json,
+        }
+    }
+}
+
+/// The kinds of column of --include and --exclude, as spelled on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    All,
+    Number,
+    /// pandas' object and str columns
+    #[value(alias = "object", alias = "str")]
+    Text,
+    Bool,
+}
+
+impl From<KindArg> for Kind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::All => Kind::All,
+            KindArg::Number => Kind::Number,
+            KindArg::Text => Kind::Text,
+            KindArg::Bool => Kind::Bool,
         }
     }
 }

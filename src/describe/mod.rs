@@ -15,8 +15,10 @@
 
 mod blocks;
 pub mod body;
+pub mod categorical;
 pub mod decompress;
 mod exact;
+mod include;
 pub mod large;
 pub mod layout;
 pub mod numbers;
@@ -35,6 +37,7 @@ use crate::parallel::SpareCores;
 use crate::sources::s3::{ObjectInfo, RemoteError};
 use body::CsvFile;
 pub use decompress::Compression;
+pub use include::{Include, Kind};
 pub use layout::LayoutError;
 use numbers::NotNumeric;
 pub use percentiles::Percentiles;
@@ -48,6 +51,8 @@ pub struct Options {
     pub percentiles: Percentiles,
     /// The field separator (pandas' `sep`, a comma by default).
     pub separator: u8,
+    /// The kinds of column described (numbers by default).
+    pub include: Include,
     /// The memory one file may take.
     pub memory: MemoryShare,
 }
@@ -59,6 +64,7 @@ impl Default for Options {
         Options {
             percentiles: Percentiles::default(),
             separator: b',',
+            include: Include::default(),
             memory: MemoryShare::of(
                 MemoryShare::DEFAULT_CEILING,
                 crate::parallel::available_cores(),
@@ -117,6 +123,12 @@ impl MemoryShare {
             .unwrap_or(self.bytes / 8 / 8)
     }
 
+    /// The distinct values of a file's text columns held at once: half the
+    /// share (the numeric columns' values are gone by then).
+    pub fn distinct_bytes(&self) -> usize {
+        self.bytes / 2
+    }
+
     /// Blocks of a large file read ahead of the statistics: a quarter of
     /// the share, three blocks' worth each (the block, its carry, its values).
     pub fn window(&self) -> usize {
@@ -151,6 +163,14 @@ pub enum FileError {
     /// Polars failed on a file that parsed (a bug, not bad input).
     #[error("internal error while computing the statistics (please report this as a bug)")]
     Polars(#[from] PolarsError),
+    /// The text columns hold more distinct values than the file's share of
+    /// `--max-memory` can keep (they are counted exactly, never estimated).
+    #[error(
+        "the text columns hold more distinct values than this file's share of the memory \
+         ceiling keeps ({} MiB); raise --max-memory, or leave text columns out (--include number)",
+        .limit >> 20
+    )]
+    TooManyDistinct { limit: usize },
     /// The work on this file panicked (a bug, in polarsdesc or a dependency).
     #[error("internal error (panic) while reading: {0}")]
     Panic(String),
@@ -303,7 +323,8 @@ pub fn describe_bytes(
     )
 }
 
-/// The statistics of `file`'s numeric columns, with warnings for columns left out.
+/// The statistics of `file`'s columns that `options.include` selects, in
+/// file order, with warnings for columns left out.
 fn describe_csv(
     file: &CsvFile,
     options: &Options,
@@ -322,48 +343,51 @@ fn describe_csv(
         file = &longer_head;
         layout = layout::inspect(file.head(), options.separator)?;
     }
-    let mut warnings: Vec<String> = layout
-        .mixed
-        .iter()
-        .map(|(index, line, text)| text_among_numbers(&layout.names[*index], *line, text))
-        .collect();
-    let columns = if layout.numeric.is_empty() {
-        Vec::new()
-    } else if !file.is_in_memory() {
-        described(
-            large::read_columns(file, &layout, options, spare)?,
-            &layout,
-            options,
-            spare,
-            &mut warnings,
-        )?
-    } else if let Some(columns) = describe_fast(file, &layout, options, spare)? {
-        columns
-    } else {
-        let read = exact::read_in_order(file, &layout, usize::MAX)?;
-        described(read, &layout, options, spare, &mut warnings)?
-    };
-    if columns.is_empty() {
-        warnings.push(nothing_to_describe(&layout).into());
-    }
-    Ok((columns, warnings))
+    // The numeric columns are read even when they are not included: the
+    // other columns are the ones pandas does not read as numbers.
+    let numeric = numeric_columns(file, &layout, options, spare)?;
+    include::combine(file, &layout, numeric, options, spare)
 }
 
-/// The statistics of the numeric columns read, with a warning for each
-/// candidate that turned out not numeric.
-fn described(
-    read: exact::ReadColumns,
+/// The numeric columns of a file, and the candidates left out because pandas
+/// reads them as something else.
+struct NumericColumns {
+    columns: Vec<ColumnStats>,
+    left_out: Vec<(usize, NotNumeric)>,
+}
+
+/// Reads and describes `layout`'s candidate columns.
+fn numeric_columns(
+    file: &CsvFile,
     layout: &layout::Layout,
     options: &Options,
     spare: &SpareCores,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<ColumnStats>, FileError> {
-    warnings.extend(
-        read.not_numeric
-            .iter()
-            .map(|(position, reason)| not_numeric_warning(&layout.names[*position], reason)),
-    );
-    Ok(large::describe_columns(&read.numeric, options, spare)?)
+) -> Result<NumericColumns, FileError> {
+    let mut left_out: Vec<(usize, NotNumeric)> = layout
+        .mixed
+        .iter()
+        .map(|(position, line, value)| {
+            let (line, value) = (*line, value.clone());
+            (*position, NotNumeric::Text { line, value })
+        })
+        .collect();
+    let read = if layout.numeric.is_empty() {
+        return Ok(NumericColumns {
+            columns: Vec::new(),
+            left_out,
+        });
+    } else if !file.is_in_memory() {
+        large::read_columns(file, layout, options, spare)?
+    } else if let Some(columns) = describe_fast(file, layout, options, spare)? {
+        return Ok(NumericColumns { columns, left_out });
+    } else {
+        exact::read_in_order(file, layout, usize::MAX)?
+    };
+    left_out.extend(read.not_numeric);
+    Ok(NumericColumns {
+        columns: large::describe_columns(&read.numeric, options, spare)?,
+        left_out,
+    })
 }
 
 /// The fast path: Polars parses the numeric columns, first without pandas'
@@ -470,42 +494,4 @@ fn unusual(values: &[f64]) -> Option<Ordinary> {
     } else {
         Ordinary::Unusual
     })
-}
-
-/// Why a file gives no rows.
-fn nothing_to_describe(layout: &layout::Layout) -> &'static str {
-    if layout.sampled_rows == 0 {
-        "no data rows (only a header): nothing to describe"
-    } else {
-        "no numeric column: nothing to describe"
-    }
-}
-
-/// The warning for a column pandas does not describe, found past the sample.
-fn not_numeric_warning(column: &str, reason: &NotNumeric) -> String {
-    match reason {
-        NotNumeric::Text { line, value } => text_among_numbers(column, *line, value),
-        NotNumeric::WideIntegers { line } => format!(
-            "line {line}: column '{column}' holds integers too wide for 64 bits; \
-             pandas keeps them as Python integers or text, so it is left out"
-        ),
-    }
-}
-
-/// The warning for a column of numbers that holds text, which pandas reads as text.
-fn text_among_numbers(column: &str, line: u64, text: &str) -> String {
-    format!(
-        "line {line}: column '{column}' holds the text {} among numbers; \
-         pandas reads it as text, so it is left out",
-        quoted(text)
-    )
-}
-
-/// `value` for a message: quoted, and cut short if long.
-fn quoted(value: &str) -> String {
-    const SHOWN: usize = 40;
-    match value.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("{:?}... ({} bytes)", &value[..cut], value.len()),
-        None => format!("{value:?}"),
-    }
 }

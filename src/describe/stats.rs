@@ -17,6 +17,7 @@
 //! only needs two order statistics per percentile, so we select those (O(n)
 //! each, moving right) instead of sorting the column (O(n log n)).
 
+use super::categorical::Categorical;
 use super::Percentiles;
 
 /// The describe statistics of one column. `None` where pandas shows NaN because
@@ -34,6 +35,31 @@ pub struct ColumnStats {
     /// One value per requested percentile, in [`Percentiles::fractions`] order.
     pub percentiles: Vec<Option<f64>>,
     pub max: Option<f64>,
+    /// unique, top and freq, for a column that is not numeric (whose
+    /// numeric statistics are then all `None`).
+    pub categorical: Option<Categorical>,
+}
+
+impl ColumnStats {
+    /// The row of a column that is not numeric: `count` values, and
+    /// `percentiles` statistics that do not apply.
+    pub fn categorical(
+        name: &str,
+        count: u64,
+        categorical: Categorical,
+        percentiles: &Percentiles,
+    ) -> Self {
+        ColumnStats {
+            column: name.to_string(),
+            count,
+            mean: None,
+            std: None,
+            min: None,
+            percentiles: vec![None; percentiles.fractions().len()],
+            max: None,
+            categorical: Some(categorical),
+        }
+    }
 }
 
 /// The type of a column's values, where pandas' arithmetic depends on it.
@@ -102,6 +128,7 @@ pub fn describe_column(
         min: defined(min, 1),
         percentiles,
         max: defined(max, 1),
+        categorical: None,
     }
 }
 

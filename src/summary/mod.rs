@@ -112,6 +112,9 @@ pub struct Collected {
     pub warnings: Vec<(PathBuf, Vec<String>)>,
     /// What the user may not expect (subfolders not searched).
     pub notes: Vec<String>,
+    /// Which rows' `top` is a boolean, when text or bool columns are included
+    /// (see [`table::Table`]).
+    pub boolean_tops: Option<Vec<bool>>,
 }
 
 /// Finds the inputs of `config`, describes them on its workers and combines
@@ -145,13 +148,14 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     let mut warnings = described.warnings;
     warnings.sort_by(|a, b| a.0.cmp(&b.0));
-    let frame = table_of(described.rows, config)?;
+    let table = table_of(described.rows, config)?;
     Ok(Collected {
-        frame,
+        frame: table.frame,
         files: inputs.len(),
         failures,
         warnings,
         notes,
+        boolean_tops: table.boolean_tops,
     })
 }
 
@@ -221,7 +225,7 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
         }
     }
 
-    let mut frame = table_of(described.rows, config)?;
+    let mut frame = table_of(described.rows, config)?.frame;
     let above = match &config.thresholds {
         Some(thresholds) => {
             let count = frame
@@ -274,12 +278,12 @@ fn check_threshold_labels(config: &RunConfig, inputs: &[Input]) -> Result<()> {
 
 /// The result table: the collected rows in order, with the thresholds'
 /// columns when there are thresholds.
-fn table_of(rows: table::Collector, config: &RunConfig) -> Result<DataFrame> {
-    let frame = rows.finish().map_err(combine_error)?;
-    match &config.thresholds {
-        Some(thresholds) => thresholds.apply(frame).map_err(combine_error),
-        None => Ok(frame),
+fn table_of(rows: table::Collector, config: &RunConfig) -> Result<table::Table> {
+    let mut table = rows.finish().map_err(combine_error)?;
+    if let Some(thresholds) = &config.thresholds {
+        table.frame = thresholds.apply(table.frame).map_err(combine_error)?;
     }
+    Ok(table)
 }
 
 fn combine_error(cause: polars::prelude::PolarsError) -> Error {
@@ -305,6 +309,7 @@ fn run_provenance(plan: &Plan, config: &RunConfig, failures: &[FileFailure]) -> 
     let options = serde_json::json!({
         "percentiles": percentiles,
         "separator": char::from(config.describe.separator).to_string(),
+        "include": config.describe.include.names(),
         "recursive": config.discover.recursive,
         "thresholds": config.thresholds.as_ref().map(ToString::to_string),
         "inputs": inputs,

@@ -12,6 +12,7 @@ use std::time::UNIX_EPOCH;
 
 use serde_json::{json, Value};
 
+use crate::describe::categorical::{Categorical, TextKind};
 use crate::describe::{self, label_of, ColumnStats, FileSummary};
 
 /// What identifies a file's content for reuse: its path, size, modification
@@ -182,6 +183,7 @@ pub fn header(options: &describe::Options) -> String {
         "polarsdesc": env!("CARGO_PKG_VERSION"),
         "percentiles": fractions,
         "separator": options.separator,
+        "include": options.include.names(),
     });
     format!("{header}\n")
 }
@@ -207,7 +209,17 @@ fn encode_column(column: &ColumnStats) -> Value {
     let stats: Vec<Value> = stat_values(column)
         .map(|value| value.map_or(Value::Null, |v| Value::from(v.to_bits())))
         .collect();
-    json!({ "column": column.column, "count": column.count, "stats": stats })
+    let mut record = json!({ "column": column.column, "count": column.count, "stats": stats });
+    if let Some(categorical) = &column.categorical {
+        record["categorical"] = json!({
+            "bool": categorical.kind == TextKind::Bool,
+            "booleans": categorical.booleans,
+            "unique": categorical.unique,
+            "top": categorical.top,
+            "freq": categorical.freq,
+        });
+    }
+    record
 }
 
 /// mean, std, min, the percentiles, max: the order of a record's `stats`.
@@ -273,6 +285,30 @@ fn decode_column(value: &Value) -> Option<ColumnStats> {
         min: fixed[2],
         percentiles: percentiles.to_vec(),
         max,
+        categorical: match &value["categorical"] {
+            Value::Null => None,
+            categorical => Some(decode_categorical(categorical)?),
+        },
+    })
+}
+
+fn decode_categorical(value: &Value) -> Option<Categorical> {
+    Some(Categorical {
+        kind: if value["bool"].as_bool()? {
+            TextKind::Bool
+        } else {
+            TextKind::Text
+        },
+        booleans: value["booleans"].as_bool()?,
+        unique: value["unique"].as_u64()?,
+        top: match &value["top"] {
+            Value::Null => None,
+            top => Some(top.as_str()?.to_string()),
+        },
+        freq: match &value["freq"] {
+            Value::Null => None,
+            freq => Some(freq.as_u64()?),
+        },
     })
 }
 
@@ -284,15 +320,42 @@ mod tests {
         FileSummary {
             path: "data/ab.csv".into(),
             label: "ab".into(),
-            columns: vec![ColumnStats {
-                column: "x, \"y\"".into(),
-                count: 3,
-                mean: Some(f64::NAN),
-                std: None,
-                min: Some(f64::NEG_INFINITY),
-                percentiles: vec![Some(0.1 + 0.2), Some(-0.0), Some(5e-324)],
-                max: Some(f64::INFINITY),
-            }],
+            columns: vec![
+                ColumnStats {
+                    column: "x, \"y\"".into(),
+                    count: 3,
+                    mean: Some(f64::NAN),
+                    std: None,
+                    min: Some(f64::NEG_INFINITY),
+                    percentiles: vec![Some(0.1 + 0.2), Some(-0.0), Some(5e-324)],
+                    max: Some(f64::INFINITY),
+                    categorical: None,
+                },
+                ColumnStats::categorical(
+                    "flag",
+                    4,
+                    Categorical {
+                        kind: TextKind::Bool,
+                        booleans: true,
+                        unique: 2,
+                        top: Some("True".into()),
+                        freq: Some(3),
+                    },
+                    &describe::Percentiles::default(),
+                ),
+                ColumnStats::categorical(
+                    "empty",
+                    0,
+                    Categorical {
+                        kind: TextKind::Text,
+                        booleans: false,
+                        unique: 0,
+                        top: None,
+                        freq: None,
+                    },
+                    &describe::Percentiles::default(),
+                ),
+            ],
             warnings: vec!["line 7: text".into()],
         }
     }

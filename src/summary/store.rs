@@ -315,6 +315,7 @@ mod tests {
                 min: Some(0.0),
                 percentiles: vec![Some(0.5); 3],
                 max: Some(1.0),
+                categorical: None,
             }],
             warnings: vec![],
         }

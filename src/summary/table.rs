@@ -2,10 +2,22 @@
 
 use polars::prelude::*;
 
-use crate::describe::{FileSummary, Percentiles};
+use crate::describe::{FileSummary, Include, Percentiles};
 
 /// The name of the sort key column, dropped before the frame is returned.
 const POSITION: &str = "position";
+/// The name of the column that says which `top` values are booleans (the
+/// text "True" or "False" of a column pandas reads as booleans), taken out
+/// of the frame by [`Collector::finish`].
+const BOOLEAN_TOP: &str = "boolean top";
+
+/// The collected rows in order: the tidy frame, and for each row whether its
+/// `top` is a boolean (pandas' `True` rather than the text "True"), when
+/// text or bool columns are included.
+pub struct Table {
+    pub frame: DataFrame,
+    pub boolean_tops: Option<Vec<bool>>,
+}
 
 /// The result's columns, filled one file at a time as results arrive.
 ///
@@ -18,15 +30,28 @@ pub struct Collector {
     /// Each row's column position in its file (for the order; not written).
     position: Vec<u32>,
     count: Vec<u64>,
+    /// unique, top and freq, when text or bool columns are included.
+    categorical: Option<CategoricalColumns>,
     /// mean, std, min, one per percentile, max; each a column of values.
     stats: Vec<Vec<Option<f64>>>,
     /// Their column names, in the same order.
     stat_names: Vec<String>,
 }
 
+/// pandas' statistics of columns that are not numeric, one entry per row.
+#[derive(Default)]
+struct CategoricalColumns {
+    unique: Vec<Option<u64>>,
+    top: Vec<Option<String>>,
+    freq: Vec<Option<u64>>,
+    boolean_top: Vec<bool>,
+}
+
 impl Collector {
-    /// An empty result with the columns for `percentiles`.
-    pub fn new(percentiles: &Percentiles) -> Self {
+    /// An empty result with the columns for `percentiles`, and pandas'
+    /// `unique`, `top` and `freq` if `include` selects columns that are not
+    /// numeric.
+    pub fn new(percentiles: &Percentiles, include: Include) -> Self {
         let mut stat_names: Vec<String> = ["mean", "std", "min"].map(String::from).to_vec();
         stat_names.extend(percentiles.names().iter().cloned());
         stat_names.push("max".into());
@@ -36,6 +61,7 @@ impl Collector {
             column: StringChunkedBuilder::new("column".into(), 0),
             position: Vec::new(),
             count: Vec::new(),
+            categorical: include.categorical().then(CategoricalColumns::default),
             stats: vec![Vec::new(); stat_names.len()],
             stat_names,
         }
@@ -51,6 +77,15 @@ impl Collector {
             self.position
                 .push(u32::try_from(position).unwrap_or(u32::MAX));
             self.count.push(column.count);
+            if let Some(categorical) = &mut self.categorical {
+                let stats = column.categorical.as_ref();
+                categorical.unique.push(stats.map(|s| s.unique));
+                categorical.top.push(stats.and_then(|s| s.top.clone()));
+                categorical.freq.push(stats.and_then(|s| s.freq));
+                categorical
+                    .boolean_top
+                    .push(stats.is_some_and(|s| s.booleans && s.top.is_some()));
+            }
             let values = [column.mean, column.std, column.min]
                 .into_iter()
                 .chain(column.percentiles.iter().copied())
@@ -61,14 +96,15 @@ impl Collector {
         }
     }
 
-    /// The frame: columns `label`, `path`, `column`, `count`, `mean`, `std`,
+    /// The frame: columns `label`, `path`, `column`, `count`, (`unique`,
+    /// `top`, `freq` when text or bool columns are included), `mean`, `std`,
     /// `min`, one per percentile, `max`; rows sorted by label, then path, then
     /// the column's position in its file (pandas' order), whatever order the
     /// files finished in.
     ///
     /// # Errors
     /// Never for well-formed rows; Polars errors are passed on.
-    pub fn finish(self) -> PolarsResult<DataFrame> {
+    pub fn finish(self) -> PolarsResult<Table> {
         let height = self.count.len();
         let mut columns = vec![
             self.label.finish().into_column(),
@@ -77,6 +113,18 @@ impl Collector {
             UInt32Chunked::from_vec(POSITION.into(), self.position).into_column(),
             UInt64Chunked::from_vec("count".into(), self.count).into_column(),
         ];
+        if let Some(categorical) = self.categorical {
+            columns.extend([
+                UInt64Chunked::from_iter_options("unique".into(), categorical.unique.into_iter())
+                    .into_column(),
+                StringChunked::from_iter_options("top".into(), categorical.top.into_iter())
+                    .into_column(),
+                UInt64Chunked::from_iter_options("freq".into(), categorical.freq.into_iter())
+                    .into_column(),
+                BooleanChunked::from_slice(BOOLEAN_TOP.into(), &categorical.boolean_top)
+                    .into_column(),
+            ]);
+        }
         for (name, values) in self.stat_names.iter().zip(self.stats) {
             columns.push(
                 Float64Chunked::from_iter_options(name.into(), values.into_iter()).into_column(),
@@ -85,6 +133,13 @@ impl Collector {
         let mut frame = DataFrame::new(height, columns)?
             .sort(["label", "path", POSITION], SortMultipleOptions::default())?;
         frame.drop_in_place(POSITION)?;
-        Ok(frame)
+        let boolean_tops = match frame.drop_in_place(BOOLEAN_TOP) {
+            Ok(column) => Some(column.bool()?.iter().map(|top| top == Some(true)).collect()),
+            Err(_) => None,
+        };
+        Ok(Table {
+            frame,
+            boolean_tops,
+        })
     }
 }

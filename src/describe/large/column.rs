@@ -148,6 +148,7 @@ impl SpooledColumn {
             min: defined(self.min, 1),
             percentiles,
             max: defined(self.max, 1),
+            categorical: None,
         })
     }
 

@@ -1,0 +1,172 @@
+"""pandas' describe(include=...) against polarsdesc's --include, file for file.
+
+    include_differential.py make DIR SEED COUNT [--large]
+        writes COUNT random CSV files into DIR: text, boolean, mixed, empty,
+        numeric columns; ties of every kind for `top`; NA spellings; quoted
+        values; numbers in text columns. With --large, one more file past
+        polarsdesc's 8 MiB block, read on every core.
+    include_differential.py compare DIR RESULT.parquet INCLUDE
+        runs pandas.read_csv(f).describe(include=INCLUDE) on every file of DIR
+        and compares it with polarsdesc's table (columns, order, count,
+        unique, top, freq; the numbers at 1e-12). Prints each difference and
+        exits 1 if there is one.
+
+INCLUDE is "all", or kinds separated by commas (number, object, bool).
+"""
+
+import math
+import random
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+warnings.simplefilter("ignore")
+
+NA = ["", "NA", "nan", "NaN", "null", "NULL", "None", "n/a", "#N/A", "<NA>", "-NaN"]
+TRUE = ["True", "TRUE", "true", "tRuE"]
+FALSE = ["False", "FALSE", "false", "fAlSe"]
+
+
+def quoted(value):
+    if any(c in value for c in ',"\n') or (value and random.random() < 0.1):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def column_values(kind, rows):
+    """A column of `rows` fields of one kind (as written in the file)."""
+    if kind == "text":
+        alphabet = random.choice([["a", "b"], ["x", "y", "z", "w"], ["α", "b,c", 'q"t', " a", "a "]])
+        return [random.choice(alphabet + [random.choice(NA)] * (random.random() < 0.2)) for _ in range(rows)]
+    if kind == "ties":
+        # Every value equally often, in a shuffled order: top is the first seen.
+        values = [random.choice(["p", "q", "r", "s"]) for _ in range(2)] * (rows // 2 + 1)
+        random.shuffle(values)
+        return values[:rows]
+    if kind == "bool":
+        return [random.choice(TRUE + FALSE) for _ in range(rows)]
+    if kind == "bool_na":
+        return [random.choice(TRUE + FALSE + NA[:3]) for _ in range(rows)]
+    if kind == "bool_text":
+        values = [random.choice(TRUE + FALSE) for _ in range(rows)]
+        values[random.randrange(rows)] = random.choice(["yes", "True ", "1"])
+        return values
+    if kind == "mixed":
+        values = [random.choice(["1", "2.50", "007", "-3"]) for _ in range(rows)]
+        values[random.randrange(rows)] = random.choice(["x", "1,5", "inf_"])
+        return values
+    if kind == "numbers":
+        return [random.choice(["1", "2", "3.5", "", "-0.25", "1e3"]) for _ in range(rows)]
+    if kind == "empty":
+        return [random.choice(NA[:2]) for _ in range(rows)]
+    raise ValueError(kind)
+
+
+KINDS = ["text", "ties", "bool", "bool_na", "bool_text", "mixed", "numbers", "empty"]
+
+
+def write_file(path, rows, width):
+    kinds = [random.choice(KINDS) for _ in range(width)]
+    columns = [column_values(kind, max(rows, 1)) for kind in kinds]
+    lines = [",".join(f"c{i}" for i in range(width))]
+    for row in range(rows):
+        lines.append(",".join(quoted(column[row]) for column in columns))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def make(folder, seed, count, large):
+    random.seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        rows = random.choice([0, 1, 2, 3, 5, 17, 200])
+        write_file(folder / f"f{index:03}.csv", rows, random.randint(1, 6))
+    if large:
+        # Past one 8 MiB block: the blocks' tallies are combined in order,
+        # with the most frequent values tied across the blocks.
+        lines = ["word,flag,maybe,number"]
+        words = [f"w{i}" for i in range(5000)]
+        for row in range(600_000):
+            word = words[row % len(words)] if row % 7 else random.choice(words)
+            flag = random.choice(TRUE + FALSE)
+            maybe = random.choice(TRUE + NA[:2])
+            lines.append(f"{word},{flag},{maybe},{row % 1000}")
+        (folder / "large.csv").write_text("\n".join(lines) + "\n")
+
+
+def pandas_include(spec):
+    if spec == "all":
+        return "all"
+    kinds = {"number": "number", "text": "object", "object": "object", "bool": "bool"}
+    return [kinds[kind] for kind in spec.split(",")]
+
+
+def same_number(ours, theirs):
+    if theirs is None or (isinstance(theirs, float) and math.isnan(theirs)):
+        return ours is None or (isinstance(ours, float) and math.isnan(ours))
+    if ours is None:
+        return False
+    return ours == theirs or abs(ours - theirs) <= 1e-12 * max(abs(theirs), 1e-300)
+
+
+def compare(folder, result, spec):
+    table = pq.read_table(result).to_pylist()
+    ours = {}
+    for row in table:
+        ours.setdefault(Path(row["path"]).name, []).append(row)
+    differences = []
+    files = sorted(folder.glob("*.csv"))
+    for file in files:
+        try:
+            frame = pd.read_csv(file)
+            described = frame.describe(include=pandas_include(spec))
+        except ValueError as error:
+            # No column of the kinds asked for: polarsdesc gives no rows.
+            described = pd.DataFrame()
+            if "No objects to concatenate" not in str(error) and "No " not in str(error):
+                differences.append(f"{file.name}: pandas failed: {error}")
+        rows = ours.get(file.name, [])
+        if list(described.columns) != [row["column"] for row in rows]:
+            differences.append(
+                f"{file.name}: pandas describes {list(described.columns)}, "
+                f"polarsdesc {[row['column'] for row in rows]}"
+            )
+            continue
+        for row in rows:
+            theirs = described[row["column"]]
+            for stat in described.index:
+                value = theirs[stat]
+                mine = row.get(stat)
+                if stat == "top":
+                    expected = None if (isinstance(value, float) and math.isnan(value)) else str(value)
+                    ok = mine == expected
+                elif stat in ("count", "unique", "freq"):
+                    expected = None if pd.isna(value) else int(value)
+                    ok = mine == expected
+                else:
+                    expected = None if pd.isna(value) else float(value)
+                    ok = same_number(mine, expected)
+                if not ok:
+                    differences.append(
+                        f"{file.name} {row['column']!r} {stat}: pandas {expected!r}, polarsdesc {mine!r}"
+                    )
+    for difference in differences:
+        print(difference)
+    print(f"{len(files)} files compared, {len(differences)} differences", file=sys.stderr)
+    return 1 if differences else 0
+
+
+def main(argv):
+    if argv[0] == "make":
+        make(Path(argv[1]), int(argv[2]), int(argv[3]), "--large" in argv)
+        return 0
+    if argv[0] == "compare":
+        return compare(Path(argv[1]), argv[2], argv[3])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
