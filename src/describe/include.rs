@@ -194,7 +194,10 @@ pub(super) fn combine(
         let positions: Vec<usize> = (layout.index_columns..layout.width)
             .filter(|p| !numeric_positions.contains(p) && !wide.contains(p))
             .collect();
-        let tallied = categorical::describe_columns(file, layout, &positions, options, spare)?;
+        // Reading candidate columns checks every block; otherwise the tallies do.
+        let checked = !layout.numeric.is_empty();
+        let tallied =
+            categorical::describe_columns(file, layout, &positions, options, spare, checked)?;
         for (position, (count, categorical)) in positions.into_iter().zip(tallied) {
             if include.selects(categorical.kind) {
                 let name = &layout.names[position];

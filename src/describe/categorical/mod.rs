@@ -1,0 +1,305 @@
+//! pandas' `describe()` of the columns that are not numbers: count, unique, top and freq of text and boolean columns.
+//!
+//! pandas 3.1 reads a column as `bool` when every field is a spelling of
+//! true or false (any case: `True`, `TRUE`, `tRuE`), as `object` holding
+//! booleans when some are missing too, and as text (`str`) otherwise; a
+//! missing value (pandas' list: empty, `NA`, `nan`, ...) is left out of
+//! every statistic. `describe_categorical_1d` then takes `value_counts()`:
+//! the distinct values in order of first appearance, sorted by count with a
+//! stable sort, so `top` is the most frequent value and, among equally
+//! frequent ones, the one that appeared first.
+//!
+//! The distinct values of a column are held exactly (never estimated); a
+//! file whose text columns hold more distinct bytes than its share of
+//! `--max-memory` allows fails with a message saying so.
+
+mod tally;
+
+use super::body::CsvFile;
+use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
+use super::tokenizer::{self, Fields, Next, Position};
+use super::{FileError, Options};
+use crate::parallel::SpareCores;
+use tally::{Tally, MOST_ROOM};
+
+/// count, unique, top and freq of a column that is not numeric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Categorical {
+    /// pandas' type of the column: which `--include` selects it.
+    pub kind: TextKind,
+    /// Whether the values are pandas' booleans, `top` then `"True"` or
+    /// `"False"` (a `bool` column, or an `object` one with missing values).
+    pub booleans: bool,
+    /// Distinct values, missing ones left out.
+    pub unique: u64,
+    /// The most frequent value (`None` when there are no values).
+    pub top: Option<String>,
+    /// How often `top` appears.
+    pub freq: Option<u64>,
+}
+
+/// pandas' type of a column that is not numeric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// `bool`: every value a spelling of true or false, none missing.
+    Bool,
+    /// `object` or `str`: text, or booleans with missing values among them
+    /// (`describe(include="object")` selects both).
+    Text,
+}
+
+/// The tallies of one block's columns, and its line ends (to place the
+/// lines of an error found in it).
+struct BlockTallies {
+    tallies: Result<Vec<Tally>, LayoutError>,
+    line_ends: u64,
+}
+
+/// Tallies the fields at `positions` of every record of `block`, whose
+/// lines are counted from 1. `checked`: the numeric columns' reading already
+/// checked every block as pandas would (UTF-8, no row too wide, every quote
+/// closed), so no error can come and line ends need not be counted.
+fn tally_block(block: &[u8], layout: &Layout, positions: &[usize], checked: bool) -> BlockTallies {
+    BlockTallies {
+        tallies: tally_records(block, layout, positions, checked),
+        line_ends: if checked {
+            0
+        } else {
+            tokenizer::count_line_ends(block)
+        },
+    }
+}
+
+fn tally_records(
+    block: &[u8],
+    layout: &Layout,
+    positions: &[usize],
+    checked: bool,
+) -> Result<Vec<Tally>, LayoutError> {
+    if !checked {
+        if let Some(line) = first_invalid_utf8_line(block, 1) {
+            return Err(LayoutError::NotUtf8 { line });
+        }
+    }
+    // Room for a value per line (of 16 bytes or more), instead of growing
+    // the table step by step.
+    let room = (block.len() / 16).min(MOST_ROOM);
+    let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::with_room(room)).collect();
+    if is_simple(block, layout.separator) {
+        tally_simple(block, layout, positions, &mut tallies, checked)?;
+    } else {
+        read_tokens(block, layout, positions, &mut tallies)?;
+    }
+    Ok(tallies)
+}
+
+/// Tallies `block` record by record with pandas' tokenizer.
+fn read_tokens(
+    block: &[u8],
+    layout: &Layout,
+    positions: &[usize],
+    tallies: &mut [Tally],
+) -> Result<(), LayoutError> {
+    let mut fields = Fields::default();
+    let mut at = Position::start(1);
+    loop {
+        fields.clear();
+        let record = tokenizer::next_record(block, layout.separator, &mut at, &mut fields)
+            .map_err(|open| LayoutError::UnclosedQuote { line: open.line })?;
+        let Next::Record { line } = record else {
+            return Ok(());
+        };
+        if fields.len() > layout.width {
+            return Err(LayoutError::TooManyFields {
+                line,
+                found: fields.len(),
+                expected: layout.width,
+                header: layout.width == layout.header_fields,
+            });
+        }
+        for (tally, &position) in tallies.iter_mut().zip(positions) {
+            tally.add(fields.get(position).unwrap_or_default());
+        }
+    }
+}
+
+/// Whether `block` has no quote, blank or `\r`: then its records are its
+/// lines that are not empty, and its fields what the separators cut them
+/// into, as pandas' tokenizer reads them (see [`tally_simple`]).
+fn is_simple(block: &[u8], separator: u8) -> bool {
+    !matches!(separator, b' ' | b'\t' | b'\r' | tokenizer::QUOTE)
+        && memchr::memchr(tokenizer::QUOTE, block).is_none()
+        && memchr::memchr3(b' ', b'\t', b'\r', block).is_none()
+}
+
+/// Tallies a simple block (see [`is_simple`]) line by line: pandas'
+/// tokenizer, for such a block, does no more (an empty line is skipped, a
+/// short row's missing fields are missing). Unless `checked`, a row wider
+/// than the table fails the block.
+fn tally_simple(
+    block: &[u8],
+    layout: &Layout,
+    positions: &[usize],
+    tallies: &mut [Tally],
+    checked: bool,
+) -> Result<(), LayoutError> {
+    let separator = layout.separator;
+    // Fields are short: a plain search beats memchr's setup.
+    let next_separator = |line: &[u8], from: usize| {
+        (line[from..].iter())
+            .position(|&byte| byte == separator)
+            .map(|at| from + at)
+    };
+    let mut start = 0;
+    for line_number in 1.. {
+        if start >= block.len() {
+            break;
+        }
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |at| start + at);
+        let line = &block[start..end];
+        start = end + 1;
+        if line.is_empty() {
+            continue;
+        }
+        if !checked {
+            let fields = 1 + memchr::memchr_iter(separator, line).count();
+            if fields > layout.width {
+                return Err(LayoutError::TooManyFields {
+                    line: line_number,
+                    found: fields,
+                    expected: layout.width,
+                    header: layout.width == layout.header_fields,
+                });
+            }
+        }
+        let (mut field, mut field_start) = (0, 0);
+        for (tally, &position) in tallies.iter_mut().zip(positions) {
+            while field < position {
+                match next_separator(line, field_start) {
+                    Some(at) => (field, field_start) = (field + 1, at + 1),
+                    None => break, // a short row
+                }
+            }
+            if field < position {
+                tally.add(b""); // missing, as pandas pads a short row
+                continue;
+            }
+            let field_end = next_separator(line, field_start).unwrap_or(line.len());
+            tally.add(&line[field_start..field_end]);
+        }
+    }
+    Ok(())
+}
+
+/// The columns at `positions` of `file`, tallied: their count and
+/// [`Categorical`], in the order of `positions`. A large file's blocks are
+/// tallied on the cores `spare` lends and combined in order. `checked`: the
+/// file's numeric columns were read, which checks every block as pandas
+/// would, so the tallies need not check again.
+///
+/// # Errors
+/// When the file cannot be read, pandas would fail it (a row too wide, a
+/// quote never closed, bytes that are not UTF-8), or its distinct values
+/// need more memory than the file's share of `--max-memory`.
+pub fn describe_columns(
+    file: &CsvFile,
+    layout: &Layout,
+    positions: &[usize],
+    options: &Options,
+    spare: &SpareCores,
+    checked: bool,
+) -> Result<Vec<(u64, Categorical)>, FileError> {
+    let limit = options.memory.distinct_bytes();
+    let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
+    let mut line = layout.body_line;
+    file.fold_blocks(
+        layout.header_len,
+        spare,
+        options.memory.window(),
+        |block| tally_block(block, layout, positions, checked),
+        |block: BlockTallies| -> Result<(), FileError> {
+            let block_tallies = block.tallies.map_err(|error| error.shifted(line - 1))?;
+            line += block.line_ends;
+            for (tally, later) in tallies.iter_mut().zip(block_tallies) {
+                tally.merge(later);
+            }
+            let held: usize = tallies.iter().map(Tally::held_bytes).sum();
+            if held > limit {
+                return Err(FileError::TooManyDistinct { limit });
+            }
+            Ok(())
+        },
+    )?;
+    Ok(tallies.into_iter().map(Tally::finish).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A layout of `width` columns named by position, separated by commas.
+    fn layout(width: usize) -> Layout {
+        let header: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+        super::super::layout::inspect(format!("{}\n", header.join(",")).as_bytes(), b',')
+            .expect("a header")
+    }
+
+    /// What a tally finds: the fields it read, and its count and statistics, per column.
+    fn outcome(tallies: Vec<Tally>) -> Vec<(u64, u64, Categorical)> {
+        tallies
+            .into_iter()
+            .map(|tally| {
+                let rows = tally.rows();
+                let (count, stats) = tally.finish();
+                (rows, count, stats)
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// The one-search reading of a simple block is the tokenizer's.
+        #[test]
+        fn simple_blocks_are_read_as_the_tokenizer_reads_them(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("a"), Just("b"), Just("True"), Just("false"), Just("NA"),
+                    Just(","), Just(","), Just("\n"), Just("\n"),
+                ],
+                0..40,
+            ),
+            width in 1usize..4,
+        ) {
+            let block = pieces.concat().into_bytes();
+            let layout = layout(width);
+            let positions: Vec<usize> = (0..width).collect();
+            prop_assume!(is_simple(&block, b','));
+            let mut simple: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
+            let simple =
+                tally_simple(&block, &layout, &positions, &mut simple, false).map(|()| simple);
+            if simple.is_ok() {
+                // A checked block (no row too wide) is read the same without the check.
+                let mut unchecked: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
+                tally_simple(&block, &layout, &positions, &mut unchecked, true).unwrap();
+                let again = tally_with_tokenizer(&block, &layout, &positions).unwrap();
+                prop_assert_eq!(outcome(unchecked), outcome(again));
+            }
+            let tokenized = tally_with_tokenizer(&block, &layout, &positions);
+            match (simple, tokenized) {
+                (Ok(simple), Ok(tokenized)) => prop_assert_eq!(outcome(simple), outcome(tokenized)),
+                (simple, tokenized) => prop_assert_eq!(simple.err(), tokenized.err()),
+            }
+        }
+    }
+
+    /// [`tally_records`] with the tokenizer, whatever the block.
+    fn tally_with_tokenizer(
+        block: &[u8],
+        layout: &Layout,
+        positions: &[usize],
+    ) -> Result<Vec<Tally>, LayoutError> {
+        let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
+        read_tokens(block, layout, positions, &mut tallies)?;
+        Ok(tallies)
+    }
+}

@@ -1,0 +1,278 @@
+//! One column's distinct values and how often each appears, in order of first appearance; `top` as pandas picks it.
+
+use hashbrown::hash_table::Entry;
+use hashbrown::HashTable;
+
+use super::{Categorical, TextKind};
+use crate::describe::numbers::is_missing;
+
+/// The distinct values of one column as it is read, in order of first
+/// appearance, with how often each appears.
+///
+/// The values are kept one after another in one buffer (no allocation per
+/// value), found by their hash in a table of their places; the buffers of
+/// a finished tally serve the next one on the same thread (one file after
+/// another), so memory is not asked of the system again for every file.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Each distinct value's place (its index in `ends` and `counts`).
+    places: HashTable<u32>,
+    /// Where each distinct value ends in `bytes` (it starts where the one
+    /// before it ends), in order of first appearance.
+    ends: Vec<usize>,
+    /// How often each appears.
+    counts: Vec<u64>,
+    /// Their bytes, one after another.
+    bytes: Vec<u8>,
+    /// Values that are not missing.
+    present: u64,
+    /// Fields read, missing ones included.
+    rows: u64,
+}
+
+/// What one distinct value costs beyond its bytes: its end, count and place.
+const ENTRY_BYTES: usize = 8 + 8 + 2 * 4;
+
+/// The hash of a value (the same in every tally, so that tallies combine).
+fn hash_of(value: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x5eed).hash_one(value)
+}
+
+/// The most distinct values a block's tally makes room for up front.
+pub(super) const MOST_ROOM: usize = 1 << 16;
+/// Finished tallies' buffers kept for the next ones, per thread.
+const SPARE_TALLIES: usize = 16;
+/// The largest buffers kept (bytes held).
+const LARGEST_SPARE: usize = 16 << 20;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<Tally>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Tally {
+    /// An empty tally with room for `values` distinct values (buffers of
+    /// an earlier tally of this thread, when there is one).
+    pub(super) fn with_room(values: usize) -> Self {
+        let mut tally = SPARE
+            .with(|spare| spare.borrow_mut().pop())
+            .unwrap_or_default();
+        tally
+            .places
+            .reserve(values, |_| unreachable!("the table is empty"));
+        tally
+    }
+
+    /// Gives the buffers back for the next tally of this thread.
+    fn recycle(mut self) {
+        // An empty tally has no buffers to give; a huge one keeps its memory.
+        if self.bytes.capacity() == 0 || self.held_bytes() > LARGEST_SPARE {
+            return;
+        }
+        self.places.clear();
+        self.ends.clear();
+        self.counts.clear();
+        self.bytes.clear();
+        (self.present, self.rows) = (0, 0);
+        SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < SPARE_TALLIES {
+                spare.push(self);
+            }
+        });
+    }
+
+    /// Counts one field.
+    pub fn add(&mut self, field: &[u8]) {
+        self.rows += 1;
+        if is_missing(field) {
+            return;
+        }
+        self.present += 1;
+        self.count(field, 1);
+    }
+
+    fn count(&mut self, value: &[u8], times: u64) {
+        let Tally {
+            places,
+            ends,
+            counts,
+            bytes,
+            ..
+        } = self;
+        let value_at = |place: u32| {
+            let place = place as usize;
+            let start = if place == 0 { 0 } else { ends[place - 1] };
+            &bytes[start..ends[place]]
+        };
+        let rehash = |&place: &u32| hash_of(value_at(place));
+        match places.entry(hash_of(value), |&place| value_at(place) == value, rehash) {
+            Entry::Occupied(place) => counts[*place.get() as usize] += times,
+            Entry::Vacant(vacant) => {
+                vacant.insert(u32::try_from(ends.len()).expect("fewer distinct values than 2^32"));
+                // Values are short: a loop the compiler inlines beats a call to memcpy.
+                bytes.extend(value.iter().copied());
+                ends.push(bytes.len());
+                counts.push(times);
+            }
+        }
+    }
+
+    /// Adds the fields of the rows that follow this tally's.
+    pub fn merge(&mut self, later: Tally) {
+        if self.rows == 0 {
+            // The first block (a small file's only one): nothing to combine.
+            std::mem::replace(self, later).recycle();
+            return;
+        }
+        self.rows += later.rows;
+        self.present += later.present;
+        for (value, times) in later.values() {
+            self.count(value, times);
+        }
+        later.recycle();
+    }
+
+    /// Fields read, missing ones included.
+    #[cfg(test)]
+    pub(super) fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Bytes held for the distinct values.
+    pub fn held_bytes(&self) -> usize {
+        self.bytes.len() + self.ends.len() * ENTRY_BYTES
+    }
+
+    /// The distinct values and their counts, in order of first appearance.
+    fn values(&self) -> impl Iterator<Item = (&[u8], u64)> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .zip(&self.counts)
+            .map(|((start, &end), &times)| (&self.bytes[start..end], times))
+    }
+
+    /// The column's statistics: its count and [`Categorical`].
+    pub fn finish(self) -> (u64, Categorical) {
+        let booleans = self.booleans();
+        let kind = match booleans {
+            Some(_) if self.present == self.rows => TextKind::Bool,
+            _ => TextKind::Text,
+        };
+        let (unique, top) = match &booleans {
+            Some(booleans) => (
+                booleans.len(),
+                first_most_frequent(booleans.iter().map(|&(name, times)| (name.into(), times))),
+            ),
+            None => (
+                self.ends.len(),
+                first_most_frequent(self.values())
+                    .map(|(value, times)| (String::from_utf8_lossy(value).into_owned(), times)),
+            ),
+        };
+        let categorical = Categorical {
+            kind,
+            booleans: booleans.is_some(),
+            unique: unique as u64,
+            top: top.as_ref().map(|(value, _)| value.clone()),
+            freq: top.map(|(_, times)| times),
+        };
+        let present = self.present;
+        self.recycle();
+        (present, categorical)
+    }
+
+    /// The values as pandas' booleans (`"True"`, `"False"`, in order of
+    /// first appearance), if every one is a spelling of true or false;
+    /// `None` for a column with no values (pandas reads it as float, or as
+    /// text when the file has no rows).
+    fn booleans(&self) -> Option<Vec<(&'static str, u64)>> {
+        let mut folded: Vec<(&'static str, u64)> = Vec::new();
+        for (value, times) in self.values() {
+            let name = if value.eq_ignore_ascii_case(b"true") {
+                "True"
+            } else if value.eq_ignore_ascii_case(b"false") {
+                "False"
+            } else {
+                return None;
+            };
+            match folded.iter_mut().find(|(seen, _)| *seen == name) {
+                Some((_, count)) => *count += times,
+                None => folded.push((name, times)),
+            }
+        }
+        (!folded.is_empty()).then_some(folded)
+    }
+}
+
+/// The first of the most frequent values (pandas' stable sort by count):
+/// `max_by_key` would take the last.
+fn first_most_frequent<T>(values: impl Iterator<Item = (T, u64)>) -> Option<(T, u64)> {
+    values.fold(None, |best, (value, times)| match best {
+        Some((_, best_times)) if best_times >= times => best,
+        _ => Some((value, times)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(fields: &[&str]) -> (u64, Categorical) {
+        let mut tally = Tally::default();
+        for field in fields {
+            tally.add(field.as_bytes());
+        }
+        tally.finish()
+    }
+
+    #[test]
+    fn ties_go_to_the_value_seen_first() {
+        let (count, stats) = tally(&["b", "a", "a", "b", ""]);
+        assert_eq!(count, 4);
+        assert_eq!(stats.unique, 2);
+        assert_eq!(stats.top.as_deref(), Some("b"));
+        assert_eq!(stats.freq, Some(2));
+        assert_eq!(stats.kind, TextKind::Text);
+    }
+
+    #[test]
+    fn spellings_of_true_and_false_are_booleans() {
+        let (_, stats) = tally(&["false", "tRuE", "TRUE", "False"]);
+        assert_eq!(stats.kind, TextKind::Bool);
+        assert_eq!((stats.unique, stats.top.as_deref()), (2, Some("False")));
+        let (count, with_missing) = tally(&["True", "NA", "true"]);
+        assert_eq!(count, 2);
+        assert_eq!(with_missing.kind, TextKind::Text);
+        assert_eq!(
+            (with_missing.top.as_deref(), with_missing.freq),
+            (Some("True"), Some(2))
+        );
+        let (_, spaced) = tally(&["True ", "False"]);
+        assert_eq!((spaced.unique, spaced.top.as_deref()), (2, Some("True ")));
+    }
+
+    #[test]
+    fn merging_keeps_the_order_of_first_appearance() {
+        let mut first = Tally::default();
+        first.add(b"x");
+        let mut later = Tally::default();
+        for field in ["y", "y", "x"] {
+            later.add(field.as_bytes());
+        }
+        first.merge(later);
+        let (count, stats) = first.finish();
+        assert_eq!((count, stats.unique), (4, 2));
+        assert_eq!((stats.top.as_deref(), stats.freq), (Some("x"), Some(2)));
+    }
+
+    #[test]
+    fn a_column_without_values_has_no_top() {
+        let (count, stats) = tally(&["", "NA"]);
+        assert_eq!(
+            (count, stats.unique, stats.top, stats.freq),
+            (0, 0, None, None)
+        );
+    }
+}

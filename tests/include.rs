@@ -1,0 +1,227 @@
+//! `--include`/`--exclude`: text and bool columns described as pandas' `describe(include=...)` describes them.
+//!
+//! pandas judges: `scripts/include_differential.py` writes random files
+//! (text, booleans in every spelling, booleans with missing values, numbers
+//! among text, empty columns, ties for `top`, a file past one block) and
+//! compares each file's `describe(include=...)` with polarsdesc's rows.
+
+mod common;
+
+use common::pandas::Pandas;
+use common::{counts, read_parquet, strings, TestEnv};
+use predicates::prelude::*;
+
+/// A file with a column of each kind pandas distinguishes.
+const MIXED: &str = "flag,name,n,maybe,code,empty\n\
+                     True,x,1,true,1.50,\n\
+                     false,y,2,,x,\n\
+                     TRUE,x,3,False,2,\n\
+                     False,\"a,b\",4,true,1.50,\n";
+
+#[test]
+fn include_all_gives_pandas_rows_for_every_kind_of_column() {
+    let env = TestEnv::new();
+    env.write("m.csv", MIXED);
+    env.cmd()
+        .args([
+            "run",
+            "m.csv",
+            "--include",
+            "all",
+            "-o",
+            "-",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            "label,path,column,count,unique,top,freq,mean,std,min,25%,50%,75%,max\n\
+             m,m.csv,flag,4,2,True,2,,,,,,,\n\
+             m,m.csv,name,4,3,x,2,,,,,,,\n\
+             m,m.csv,n,4,,,,2.5,1.2909944487358056,1.0,1.75,2.5,3.25,4.0\n\
+             m,m.csv,maybe,3,2,True,2,,,,,,,\n\
+             m,m.csv,code,4,3,1.50,2,,,,,,,\n\
+             m,m.csv,empty,0,,,,,,,,,,\n",
+        );
+}
+
+#[test]
+fn include_and_exclude_choose_kinds_as_pandas_does() {
+    let env = TestEnv::new();
+    env.write("m.csv", MIXED);
+    let columns = |args: &[&str]| {
+        let output = env
+            .cmd()
+            .args(["-q", "run", "m.csv", "-o", "out.parquet", "--no-cache"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        strings(&read_parquet(&env.join("out.parquet")), "column")
+    };
+    // `maybe` holds booleans and a missing value: pandas' object, so text.
+    assert_eq!(columns(&["--include", "bool"]), ["flag"]);
+    assert_eq!(columns(&["--include", "text"]), ["name", "maybe", "code"]);
+    assert_eq!(columns(&["--include", "object"]), ["name", "maybe", "code"]);
+    assert_eq!(
+        columns(&["--exclude", "number"]),
+        ["flag", "name", "maybe", "code"]
+    );
+    assert_eq!(
+        columns(&["--include", "number,bool"]),
+        ["flag", "n", "empty"]
+    );
+    assert_eq!(columns(&[]), ["n", "empty"]);
+    // Today's schema unless text or bool columns are asked for.
+    let frame = read_parquet(&env.join("out.parquet"));
+    assert!(frame.column("top").is_err());
+}
+
+#[test]
+fn include_and_exclude_that_contradict_are_refused() {
+    let env = TestEnv::new();
+    env.write("m.csv", MIXED);
+    for (args, message) in [
+        (
+            &["--include", "all", "--exclude", "text"][..],
+            "--exclude cannot be combined with --include all",
+        ),
+        (
+            &["--include", "text", "--exclude", "text"][..],
+            "'text' is both included and excluded",
+        ),
+        (
+            &["--exclude", "number,text,bool"][..],
+            "--exclude leaves no kind of column to describe",
+        ),
+        (
+            &["--threshold", "1", "--stat", "freq"][..],
+            "--stat 'freq' is not a statistic of the result",
+        ),
+    ] {
+        env.cmd()
+            .args(["run", "m.csv"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn thresholds_compare_freq_and_unique_like_any_statistic() {
+    let env = TestEnv::new();
+    env.write("m.csv", MIXED);
+    env.cmd()
+        .args(["run", "m.csv", "--include", "text", "--threshold", "2"])
+        .args(["--stat", "unique", "-o", "-", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "m,m.csv,name,4,3,x,2,,,,,,,,2.0,true\n\
+             m,m.csv,maybe,3,2,True,2,,,,,,,,2.0,false\n\
+             m,m.csv,code,4,3,1.50,2,,,,,,,,2.0,true\n",
+        ));
+}
+
+#[test]
+fn a_cached_result_is_not_reused_for_other_kinds_of_column() {
+    let env = TestEnv::new();
+    env.write("data/m.csv", MIXED);
+    env.cmd().args(["-q", "run"]).assert().success();
+    assert_eq!(counts(&read_parquet(&env.join("summary.parquet"))), [4, 0]);
+    env.cmd()
+        .args(["-q", "run", "--include", "all"])
+        .assert()
+        .success();
+    let frame = read_parquet(&env.join("summary.parquet"));
+    assert_eq!(
+        strings(&frame, "top"),
+        ["True", "x", "", "True", "1.50", ""]
+    );
+    // And a rerun with the same kinds reuses its own results.
+    env.cmd()
+        .args(["run", "--include", "all"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 unchanged, reused"));
+}
+
+#[test]
+fn more_distinct_values_than_memory_allows_fails_the_file_alone() {
+    let env = TestEnv::new();
+    let mut big = String::from("key\n");
+    for row in 0..1_300_000 {
+        big.push_str(&format!("k{row:07}\n"));
+    }
+    env.write("data/big.csv", big);
+    env.write("data/m.csv", MIXED);
+    env.cmd()
+        .args(["run", "--include", "all", "-j", "1", "--max-memory", "64M"])
+        .args(["-o", "out.parquet", "--errors", "failed.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "data/big.csv: the text columns hold more distinct values than this file's share \
+             of the memory ceiling keeps (32 MiB)",
+        ));
+    let frame = read_parquet(&env.join("out.parquet"));
+    assert_eq!(strings(&frame, "label"), ["m"; 6]);
+    let failed = std::fs::read_to_string(env.join("failed.csv")).unwrap();
+    assert!(failed.contains("data/big.csv"), "{failed}");
+}
+
+/// Random files and a large one, described by polarsdesc with `include`,
+/// compared with pandas by the script.
+fn differential(seed: u64, include: &str) {
+    let Some(pandas) = Pandas::find("include_differential") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/include_differential.py");
+    let make = pandas
+        .python_command()
+        .arg(&script)
+        .args(["make", "files", &seed.to_string(), "200", "--large"])
+        .current_dir(env.path())
+        .output()
+        .unwrap();
+    assert!(make.status.success(), "{make:?}");
+    env.cmd()
+        .args(["-q", "run", "files", "--include", include, "--no-cache"])
+        .args(["-o", "out.parquet"])
+        .assert()
+        .code(predicate::in_iter([0, 1]));
+    let compare = pandas
+        .python_command()
+        .arg(&script)
+        .args(["compare", "files", "out.parquet", include])
+        .current_dir(env.path())
+        .output()
+        .unwrap();
+    assert!(
+        compare.status.success(),
+        "pandas disagrees:\n{}{}",
+        String::from_utf8_lossy(&compare.stdout),
+        String::from_utf8_lossy(&compare.stderr)
+    );
+    let said = String::from_utf8_lossy(&compare.stderr);
+    assert!(said.contains("201 files compared, 0 differences"), "{said}");
+}
+
+#[test]
+fn include_all_equals_pandas_on_random_files() {
+    differential(1, "all");
+}
+
+#[test]
+fn include_text_equals_pandas_on_random_files() {
+    differential(2, "text");
+}
+
+#[test]
+fn include_bool_and_numbers_equal_pandas_on_random_files() {
+    differential(3, "number,bool");
+}
