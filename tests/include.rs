@@ -225,3 +225,32 @@ fn include_text_equals_pandas_on_random_files() {
 fn include_bool_and_numbers_equal_pandas_on_random_files() {
     differential(3, "number,bool");
 }
+
+#[test]
+fn shards_with_include_all_merge_into_the_single_runs_table() {
+    let env = TestEnv::new();
+    env.write("data/m.csv", MIXED);
+    env.write("data/n.csv", "word,x\nb,1\na,2\n");
+    env.write("data/o.csv", "flag\nTrue\n");
+    for shard in ["0/2", "1/2"] {
+        env.cmd()
+            .args(["-q", "run", "data", "--include", "all", "--shard", shard])
+            .args(["-o", "parts"])
+            .assert()
+            .success();
+    }
+    env.cmd()
+        .args(["-q", "merge", "parts", "-o", "merged.csv"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["-q", "run", "data", "--include", "all", "-o", "single.csv"])
+        .assert()
+        .success();
+    let merged = std::fs::read_to_string(env.join("merged.csv")).unwrap();
+    assert_eq!(
+        merged,
+        std::fs::read_to_string(env.join("single.csv")).unwrap()
+    );
+    assert!(merged.contains("o,data/o.csv,flag,1,1,True,1,"), "{merged}");
+}

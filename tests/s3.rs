@@ -188,18 +188,27 @@ fn a_large_object_is_read_in_ranges_and_matches_the_file() {
     env.write("big/large.csv", &text);
     server.create_bucket("big");
     server.upload_folder(&env.join("big"), "big", "");
-    env.cmd()
-        .args(["-q", "run", "big", "-o", "local.csv"])
-        .assert()
-        .success();
-    polarsdesc(&env, &server)
-        .args(["-q", "run", "s3://big/large.csv", "-o", "remote.csv"])
-        .assert()
-        .success();
-    assert_eq!(
-        without_folder(&std::fs::read(env.join("remote.csv")).unwrap(), "s3://big/"),
-        without_folder(&std::fs::read(env.join("local.csv")).unwrap(), "big/")
-    );
+    // Its text column too (`--include all`): tallied block by block, in ranges.
+    for kinds in ["number", "all"] {
+        env.cmd()
+            .args(["-q", "run", "big", "-o", "local.csv", "--include", kinds])
+            .assert()
+            .success();
+        polarsdesc(&env, &server)
+            .args(["-q", "run", "s3://big/large.csv", "-o", "remote.csv"])
+            .args(["--include", kinds])
+            .assert()
+            .success();
+        let local = std::fs::read(env.join("local.csv")).unwrap();
+        assert_eq!(
+            without_folder(&std::fs::read(env.join("remote.csv")).unwrap(), "s3://big/"),
+            without_folder(&local, "big/")
+        );
+        assert_eq!(
+            kinds == "all",
+            String::from_utf8_lossy(&local).contains(",name,900000,13,n0,")
+        );
+    }
 }
 
 #[test]

@@ -132,7 +132,8 @@ def summarize(
 ) -> Summary:
     """Describe the CSV files ``paths`` name; return the table with the failures beside it.
 
-    Takes the arguments of :func:`describe` but ``errors``: nothing is warned
+    Takes the arguments of :func:`describe` (``include`` and ``exclude``
+    too) but ``errors``: nothing is warned
     about or raised for a file that fails; the :class:`Summary` lists them.
 
     Raises:

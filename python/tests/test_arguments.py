@@ -81,6 +81,13 @@ BAD_ARGUMENTS = [
     (dict(max_memory=2**20), ValueError, "max_memory 1048576 is below 64 MiB"),
     (dict(max_memory=1.5e9), TypeError, "max_memory must be a number of bytes or a size such as '512M', got 1500000000.0"),
     (dict(max_memory=True), TypeError, "max_memory must be a number of bytes or a size such as '512M', got True"),
+    (dict(include="nothing"), ValueError, "include must name kinds of column among 'all', 'number', 'object' and 'bool', got 'nothing'"),
+    (dict(include=3), TypeError, "include must be a kind of column or a list of them, got 3"),
+    (dict(exclude=[float]), TypeError, "exclude must name kinds of column ('number', 'object', 'bool'), got <class 'float'>"),
+    (dict(include="all", exclude="object"), ValueError, "exclude cannot be combined with include all"),
+    (dict(include="bool", exclude=bool), ValueError, "'bool' is both included and excluded"),
+    (dict(exclude=["number", "object", "bool"]), ValueError, "exclude leaves no kind of column to describe"),
+    (dict(stat="freq", threshold=1), ValueError, "stat must be one of count, mean, std, min, 25%, 50%, 75%, max, got 'freq'"),
 ]
 
 

@@ -146,6 +146,50 @@ def test_describe_wide_with_files_of_different_columns_and_percentiles(tmp_path)
     assert list(expected.columns.levels[1]) == ["z", "a"]
 
 
+MIXED_FILES = {
+    # text, booleans (every spelling), booleans with a missing value (object),
+    # numbers among text, an empty column, ties for top
+    "a.csv": "flag,name,n,maybe,code,empty\nTrue,x,1,true,1.50,\nfalse,y,2,,x,\n"
+    "TRUE,x,3,False,2,\nFalse,\"a,b\",4,true,1.50,\n",
+    "b.csv": "name,n\nq,1.5\np,\np,2\nq,3\n",
+    "c.csv": "word,flag\nz,True\ny,False\n",
+    "d.csv": "x,y\n1,2\n3,4\n",
+    "e.csv": "only,header\n",
+}
+
+
+@pytest.mark.parametrize("include", ["all", "object", "bool", ["number", "bool"], ["object", "number"]])
+def test_describe_wide_with_include_is_pandas_concat_of_describe_include(tmp_path, include):
+    for name, text in MIXED_FILES.items():
+        (tmp_path / name).write_text(text)
+    expected = {}
+    for path in sorted(tmp_path.glob("*.csv")):
+        try:
+            with warnings.catch_warnings():  # pandas 3: "object" selecting str columns
+                warnings.simplefilter("ignore")
+                expected[path.stem] = pd.read_csv(path).describe(include=include)
+        except ValueError:  # pandas: no column of these kinds; polarsdesc: no rows
+            pass
+    expected = pd.concat(expected, axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", polarsdesc.FileWarning)
+        wide = polarsdesc.describe_wide(tmp_path, include=include)
+    assert_same_wide(wide, expected)
+
+
+def test_describe_with_include_all_adds_unique_top_and_freq(tmp_path):
+    (tmp_path / "a.csv").write_text(MIXED_FILES["a.csv"])
+    table = polarsdesc.describe(tmp_path, include="all")
+    assert list(table.columns[:7]) == ["label", "path", "column", "count", "unique", "top", "freq"]
+    assert table["top"].tolist()[:2] == ["True", "x"]
+    assert table["unique"].dtype == "float64" and table["freq"].dtype == "float64"
+    polars_table = polarsdesc.describe(tmp_path, include="all", as_polars=True)
+    assert str(polars_table.schema["unique"]) == "UInt64"
+    assert polars_table["freq"].to_list() == [2, 2, None, 2, 2, None]
+    # Numbers only: today's columns.
+    assert "top" not in polarsdesc.describe(tmp_path, errors="ignore").columns
+
+
 def test_describe_wide_of_nothing_numeric_is_the_empty_frame(tmp_path):
     (tmp_path / "t.csv").write_text("t\nx\n")
     wide = polarsdesc.describe_wide(tmp_path, errors="ignore")
