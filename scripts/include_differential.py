@@ -3,8 +3,10 @@
     include_differential.py make DIR SEED COUNT [--large]
         writes COUNT random CSV files into DIR: text, boolean, mixed, empty,
         numeric columns; ties of every kind for `top`; NA spellings; quoted
-        values; numbers in text columns. With --large, one more file past
-        polarsdesc's 8 MiB block, read on every core.
+        values (line ends inside); numbers in text columns; CRLF, byte-order
+        marks, repeated and empty names, implicit indexes, blank lines, short
+        rows, gzip. With --large, two more files past polarsdesc's 8 MiB
+        block, read on every core: one with numbers, one of quoted text only.
     include_differential.py compare DIR RESULT.parquet INCLUDE
         runs pandas.read_csv(f).describe(include=INCLUDE) on every file of DIR
         and compares it with polarsdesc's table (columns, order, count,
@@ -14,6 +16,7 @@
 INCLUDE is "all", or kinds separated by commas (number, object, bool).
 """
 
+import gzip
 import math
 import random
 import sys
@@ -31,7 +34,7 @@ FALSE = ["False", "FALSE", "false", "fAlSe"]
 
 
 def quoted(value):
-    if any(c in value for c in ',"\n') or (value and random.random() < 0.1):
+    if any(c in value for c in ',"\n\r') or (value and random.random() < 0.1):
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -39,7 +42,9 @@ def quoted(value):
 def column_values(kind, rows):
     """A column of `rows` fields of one kind (as written in the file)."""
     if kind == "text":
-        alphabet = random.choice([["a", "b"], ["x", "y", "z", "w"], ["α", "b,c", 'q"t', " a", "a "]])
+        alphabet = random.choice(
+            [["a", "b"], ["x", "y", "z", "w"], ["α", "b,c", 'q"t', " a", "a ", "two\nlines", "\t"]]
+        )
         return [random.choice(alphabet + [random.choice(NA)] * (random.random() < 0.2)) for _ in range(rows)]
     if kind == "ties":
         # Every value equally often, in a shuffled order: top is the first seen.
@@ -69,12 +74,31 @@ KINDS = ["text", "ties", "bool", "bool_na", "bool_text", "mixed", "numbers", "em
 
 
 def write_file(path, rows, width):
+    """A file of `rows` rows of `width` random columns, in one of the shapes
+    pandas reads: CRLF line ends, a byte-order mark, repeated or empty
+    header names, an implicit index (rows one field longer than the
+    header), blank lines, short rows; some compressed."""
     kinds = [random.choice(KINDS) for _ in range(width)]
     columns = [column_values(kind, max(rows, 1)) for kind in kinds]
-    lines = [",".join(f"c{i}" for i in range(width))]
+    names = [random.choice([f"c{i}", "c0", ""]) if random.random() < 0.2 else f"c{i}" for i in range(width)]
+    index = random.random() < 0.15
+    lines = [",".join(names)]
     for row in range(rows):
-        lines.append(",".join(quoted(column[row]) for column in columns))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        fields = [quoted(column[row]) for column in columns]
+        if index:
+            fields.insert(0, f"i{row}")
+        elif random.random() < 0.05:
+            fields = fields[: random.randrange(len(fields)) + 1]
+        lines.append(",".join(fields))
+        if random.random() < 0.03:
+            lines.append("")
+    end = "\r\n" if random.random() < 0.2 else "\n"
+    text = ("\ufeff" if random.random() < 0.1 else "") + end.join(lines) + end
+    data = text.encode("utf-8")
+    if random.random() < 0.1:
+        path = path.with_name(path.name + ".gz")
+        data = gzip.compress(data)
+    path.write_bytes(data)
 
 
 def make(folder, seed, count, large):
@@ -84,6 +108,12 @@ def make(folder, seed, count, large):
         rows = random.choice([0, 1, 2, 3, 5, 17, 200])
         write_file(folder / f"f{index:03}.csv", rows, random.randint(1, 6))
     if large:
+        # Text only, quoted, past one block: no numeric column reads the
+        # blocks first, so the tallies check them, with pandas' tokenizer.
+        lines = ["quoted,other"]
+        for row in range(400_000):
+            lines.append(f'"v{row % 3001}, with a comma","{random.choice(TRUE)}"')
+        (folder / "large_text.csv").write_text("\n".join(lines) + "\n")
         # Past one 8 MiB block: the blocks' tallies are combined in order,
         # with the most frequent values tied across the blocks.
         lines = ["word,flag,maybe,number"]
@@ -117,7 +147,7 @@ def compare(folder, result, spec):
     for row in table:
         ours.setdefault(Path(row["path"]).name, []).append(row)
     differences = []
-    files = sorted(folder.glob("*.csv"))
+    files = sorted(folder.glob("*.csv*"))
     for file in files:
         try:
             frame = pd.read_csv(file)

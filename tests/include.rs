@@ -208,7 +208,7 @@ fn differential(seed: u64, include: &str) {
         String::from_utf8_lossy(&compare.stderr)
     );
     let said = String::from_utf8_lossy(&compare.stderr);
-    assert!(said.contains("201 files compared, 0 differences"), "{said}");
+    assert!(said.contains("202 files compared, 0 differences"), "{said}");
 }
 
 #[test]
@@ -253,4 +253,39 @@ fn shards_with_include_all_merge_into_the_single_runs_table() {
         std::fs::read_to_string(env.join("single.csv")).unwrap()
     );
     assert!(merged.contains("o,data/o.csv,flag,1,1,True,1,"), "{merged}");
+}
+
+#[test]
+fn a_text_only_file_pandas_cannot_read_fails_naming_the_line() {
+    // No numeric column reads these files first: the tallies check them.
+    let env = TestEnv::new();
+    env.write("data/wide.csv", "a,b\nx,y\nx,y,z\n");
+    env.write("data/quote.csv", "a,b\nx,\"y\n");
+    let mut large = String::from("a,b\n");
+    for row in 0..900_000 {
+        large.push_str(&format!("w{row},\"q\"\n"));
+    }
+    large.push_str("x,y,z\n");
+    assert!(large.len() > 9 << 20, "past one block");
+    env.write("data/large.csv", large);
+    env.write("data/fine.csv", "a\nx\n");
+    env.cmd()
+        .args(["run", "--include", "all", "-o", "out.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "data/wide.csv: line 3: 3 fields, but the header has 2",
+        ))
+        .stderr(predicate::str::contains(
+            "data/quote.csv: line 2: a quoted field opened in this row is never closed",
+        ))
+        .stderr(predicate::str::contains(
+            "data/large.csv: line 900002: 3 fields, but the header has 2",
+        ));
+    let out = std::fs::read_to_string(env.join("out.csv")).unwrap();
+    assert_eq!(
+        out,
+        "label,path,column,count,unique,top,freq,mean,std,min,25%,50%,75%,max\n\
+         fine,data/fine.csv,a,1,1,x,1,,,,,,,\n"
+    );
 }
