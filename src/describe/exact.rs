@@ -103,14 +103,7 @@ pub fn parse_block(
             return Ok(ExactBlock { columns, rows });
         };
         rows += 1;
-        if fields.len() > layout.width {
-            return Err(LayoutError::TooManyFields {
-                line,
-                found: fields.len(),
-                expected: layout.width,
-                header: layout.width == layout.header_fields,
-            });
-        }
+        layout.check_width(line, fields.len())?;
         for (column, &position) in columns.iter_mut().zip(&layout.numeric) {
             let field = fields.get(position).unwrap_or_default();
             let token = numbers::classify(field);

@@ -45,6 +45,24 @@ pub struct Layout {
     pub mixed: Vec<(usize, u64, String)>,
 }
 
+impl Layout {
+    /// Checks that the record on `line` with `found` fields fits the table.
+    ///
+    /// # Errors
+    /// pandas' "Expected 2 fields in line 3, saw 3" when it is wider.
+    pub fn check_width(&self, line: u64, found: usize) -> Result<(), LayoutError> {
+        if found <= self.width {
+            return Ok(());
+        }
+        Err(LayoutError::TooManyFields {
+            line,
+            found,
+            expected: self.width,
+            header: self.width == self.header_fields,
+        })
+    }
+}
+
 /// Why pandas cannot read a file either (found in its first rows, or later
 /// by the exact path). The message names the line; [`LayoutError::reason`]
 /// is the same without it.

@@ -109,14 +109,7 @@ fn read_tokens(
         let Next::Record { line } = record else {
             return Ok(());
         };
-        if fields.len() > layout.width {
-            return Err(LayoutError::TooManyFields {
-                line,
-                found: fields.len(),
-                expected: layout.width,
-                header: layout.width == layout.header_fields,
-            });
-        }
+        layout.check_width(line, fields.len())?;
         for (tally, &position) in tallies.iter_mut().zip(positions) {
             tally.add(fields.get(position).unwrap_or_default());
         }
@@ -162,15 +155,10 @@ fn tally_simple(
             continue;
         }
         if !checked {
-            let fields = 1 + memchr::memchr_iter(separator, line).count();
-            if fields > layout.width {
-                return Err(LayoutError::TooManyFields {
-                    line: line_number,
-                    found: fields,
-                    expected: layout.width,
-                    header: layout.width == layout.header_fields,
-                });
-            }
+            layout.check_width(
+                line_number,
+                1 + memchr::memchr_iter(separator, line).count(),
+            )?;
         }
         let (mut field, mut field_start) = (0, 0);
         for (tally, &position) in tallies.iter_mut().zip(positions) {
