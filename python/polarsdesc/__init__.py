@@ -177,9 +177,10 @@ def _summarize(
     max_memory: Union[int, str, None],
     include: Kinds,
     exclude: Kinds,
-) -> Tuple[Summary, Optional[List[bool]]]:
-    """:func:`summarize`, and which rows' ``top`` is a boolean (``None``
-    without text or bool columns)."""
+) -> Tuple[Summary, Optional[List[Optional[str]]]]:
+    """:func:`summarize`, and what each row's ``top`` is to pandas:
+    ``"text"``, ``"bool"`` or ``"int"`` (``None`` without text or bool
+    columns)."""
     as_polars = _arguments.flag("as_polars", as_polars)
     found = _polarsdesc.describe_table(
         _path_list(paths),
@@ -201,7 +202,7 @@ def _summarize(
     if not as_polars:
         table.attrs["failures"] = failures
     summary = Summary(table, failures, list(found["warnings"]), list(found["notes"]), found["files"])
-    return summary, found["boolean_tops"]
+    return summary, found["top_values"]
 
 
 def describe(
@@ -348,7 +349,7 @@ def describe_wide(
     """
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {', '.join(_ERRORS)}, got {errors!r}")
-    summary, boolean_tops = _summarize(
+    summary, top_values = _summarize(
         paths,
         percentiles=percentiles,
         jobs=jobs,
@@ -366,8 +367,8 @@ def describe_wide(
     _report(summary, errors)
     table = summary.table
     stats = [name for name in table.columns if name not in _KEYS + _THRESHOLD_COLUMNS]
-    if boolean_tops is not None:
-        return _wide.pandas_frames(table, stats, boolean_tops)
+    if top_values is not None:
+        return _wide.pandas_frames(table, stats, top_values)
     return _wide.wide_frame(table, stats)
 
 

@@ -13,7 +13,7 @@ class _Table(TypedDict):
     failures: List[Tuple[str, Optional[int], str]]
     warnings: List[Tuple[str, str]]
     notes: List[str]
-    boolean_tops: Optional[List[bool]]
+    top_values: Optional[List[Optional[str]]]
 
 class _Generated(TypedDict):
     files: int

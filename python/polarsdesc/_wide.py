@@ -10,7 +10,7 @@ else every column name once, sorted.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy
@@ -83,12 +83,13 @@ _CATEGORICAL_ROWS = ["count", "unique", "top", "freq"]
 
 
 def pandas_frames(
-    table: "pandas.DataFrame", stats: List[str], boolean_tops: List[bool]
+    table: "pandas.DataFrame", stats: List[str], top_values: List[Optional[str]]
 ) -> "pandas.DataFrame":
     """``pd.concat({label: frame, ...}, axis=1)`` of each file's
     ``describe(include=...)`` frame, each built as pandas' ``describe_frame``
     builds it: one Series per column (an object Series of count, unique, top
-    and freq for text and booleans, a float64 one for numbers), reindexed to
+    and freq for text, booleans and Python integers, a float64 one for
+    numbers; ``top_values`` says what each ``top`` is), reindexed to
     the union of their rows, shortest first, and put side by side.
 
     Raises:
@@ -101,8 +102,8 @@ def pandas_frames(
     numeric_rows = ["count"] + [name for name in stats if name not in _CATEGORICAL_ROWS]
     records = table.to_dict("records")
     files = {}
-    for record, boolean_top in zip(records, boolean_tops):
-        files.setdefault((record["label"], record["path"]), []).append((record, boolean_top))
+    for record, values in zip(records, top_values):
+        files.setdefault((record["label"], record["path"]), []).append((record, values))
     keys = [label for label, _ in files]
     _refuse_shared_labels(keys, [path for _, path in files])
     frames = {
@@ -114,7 +115,7 @@ def pandas_frames(
 def _file_frame(rows: list, numeric_rows: List[str]) -> "pandas.DataFrame":
     import pandas as pd
 
-    described = [_column_series(record, boolean_top, numeric_rows) for record, boolean_top in rows]
+    described = [_column_series(record, values, numeric_rows) for record, values in rows]
     # pandas' reorder_columns: every Series' rows once, the shortest Series first.
     names: List[str] = []
     for index in sorted((series.index for series in described), key=len):
@@ -124,7 +125,7 @@ def _file_frame(rows: list, numeric_rows: List[str]) -> "pandas.DataFrame":
     return frame
 
 
-def _column_series(record: dict, boolean_top: bool, numeric_rows: List[str]) -> "pandas.Series":
+def _column_series(record: dict, values: Optional[str], numeric_rows: List[str]) -> "pandas.Series":
     """One column's describe() Series, as pandas' describe_1d functions build it."""
     import numpy as np
     import pandas as pd
@@ -137,6 +138,6 @@ def _column_series(record: dict, boolean_top: bool, numeric_rows: List[str]) -> 
     if unique == 0:
         values = [count, 0, np.nan, np.nan]
         return pd.Series(values, index=_CATEGORICAL_ROWS, dtype="object", name=record["column"])
-    top = record["top"] == "True" if boolean_top else record["top"]
+    top = {"bool": lambda text: text == "True", "int": int}.get(values, str)(record["top"])
     values = [count, int(unique), top, np.int64(record["freq"])]
     return pd.Series(values, index=_CATEGORICAL_ROWS, name=record["column"])

@@ -93,7 +93,7 @@ fn describe_table(
     }
     result.set_item("warnings", warnings)?;
     result.set_item("notes", collected.notes)?;
-    result.set_item("boolean_tops", collected.boolean_tops)?;
+    result.set_item("top_values", collected.top_values)?;
     Ok(result.unbind())
 }
 

@@ -155,6 +155,8 @@ MIXED_FILES = {
     "c.csv": "word,flag\nz,True\ny,False\n",
     "d.csv": "x,y\n1,2\n3,4\n",
     "e.csv": "only,header\n",
+    # integers too wide for 64 bits: pandas' object column of Python integers
+    "f.csv": "big,n\n123456789012345678901234567890,1\n+05,2\n5,3\n",
 }
 
 

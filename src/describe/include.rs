@@ -184,21 +184,20 @@ pub(super) fn combine(
         rows.extend(numeric_positions.iter().copied().zip(numeric.columns));
     }
     if include.categorical() {
-        // pandas keeps integers too wide for 64 bits as Python integers:
-        // left out, with the warning the numbers give.
-        let wide: Vec<usize> = left_out
-            .iter()
-            .filter(|(_, reason)| matches!(reason, NotNumeric::WideIntegers { .. }))
-            .map(|&(position, _)| position)
-            .collect();
-        let positions: Vec<usize> = (layout.index_columns..layout.width)
-            .filter(|p| !numeric_positions.contains(p) && !wide.contains(p))
-            .collect();
-        // Reading candidate columns checks every block; otherwise the tallies do.
-        let checked = !layout.numeric.is_empty();
-        let tallied =
-            categorical::describe_columns(file, layout, &positions, options, spare, checked)?;
-        for (position, (count, categorical)) in positions.into_iter().zip(tallied) {
+        let columns = categorical::Columns {
+            positions: (layout.index_columns..layout.width)
+                .filter(|p| !numeric_positions.contains(p))
+                .collect(),
+            // pandas keeps integers too wide for 64 bits as Python integers.
+            integers: (left_out.iter())
+                .filter(|(_, reason)| matches!(reason, NotNumeric::WideIntegers { .. }))
+                .map(|&(position, _)| position)
+                .collect(),
+            // Reading candidate columns checks every block; otherwise the tallies do.
+            checked: !layout.numeric.is_empty(),
+        };
+        let tallied = categorical::describe_columns(file, layout, &columns, options, spare)?;
+        for (&position, (count, categorical)) in columns.positions.iter().zip(tallied) {
             if include.selects(categorical.kind) {
                 let name = &layout.names[position];
                 let stats =
@@ -207,8 +206,9 @@ pub(super) fn combine(
             }
         }
         if include.text {
-            // Text among numbers is described as the text it is.
-            left_out.retain(|(_, reason)| !matches!(reason, NotNumeric::Text { .. }));
+            // Text among numbers, and integers too wide, are described as
+            // the text or Python integers they are.
+            left_out.clear();
         }
     }
     rows.sort_by_key(|&(position, _)| position);

@@ -105,7 +105,7 @@ fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
-fn trim_ascii_space(token: &[u8]) -> &[u8] {
+pub(crate) fn trim_ascii_space(token: &[u8]) -> &[u8] {
     let start = token
         .iter()
         .position(|&b| !is_space(b))

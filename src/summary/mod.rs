@@ -112,9 +112,9 @@ pub struct Collected {
     pub warnings: Vec<(PathBuf, Vec<String>)>,
     /// What the user may not expect (subfolders not searched).
     pub notes: Vec<String>,
-    /// Which rows' `top` is a boolean, when text or bool columns are included
-    /// (see [`table::Table`]).
-    pub boolean_tops: Option<Vec<bool>>,
+    /// What each row's `top` is to pandas, when text or bool columns are
+    /// included (see [`table::Table`]).
+    pub top_values: Option<Vec<Option<String>>>,
 }
 
 /// Finds the inputs of `config`, describes them on its workers and combines
@@ -155,7 +155,7 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
         failures,
         warnings,
         notes,
-        boolean_tops: table.boolean_tops,
+        top_values: table.top_values,
     })
 }
 

@@ -12,7 +12,7 @@ use std::time::UNIX_EPOCH;
 
 use serde_json::{json, Value};
 
-use crate::describe::categorical::{Categorical, TextKind};
+use crate::describe::categorical::{Categorical, TextKind, Values};
 use crate::describe::{self, label_of, ColumnStats, FileSummary};
 
 /// What identifies a file's content for reuse: its path, size, modification
@@ -213,7 +213,7 @@ fn encode_column(column: &ColumnStats) -> Value {
     if let Some(categorical) = &column.categorical {
         record["categorical"] = json!({
             "bool": categorical.kind == TextKind::Bool,
-            "booleans": categorical.booleans,
+            "values": categorical.values.name(),
             "unique": categorical.unique,
             "top": categorical.top,
             "freq": categorical.freq,
@@ -299,7 +299,7 @@ fn decode_categorical(value: &Value) -> Option<Categorical> {
         } else {
             TextKind::Text
         },
-        booleans: value["booleans"].as_bool()?,
+        values: Values::named(value["values"].as_str()?)?,
         unique: value["unique"].as_u64()?,
         top: match &value["top"] {
             Value::Null => None,
@@ -336,7 +336,7 @@ mod tests {
                     4,
                     Categorical {
                         kind: TextKind::Bool,
-                        booleans: true,
+                        values: Values::Booleans,
                         unique: 2,
                         top: Some("True".into()),
                         freq: Some(3),
@@ -348,7 +348,7 @@ mod tests {
                     0,
                     Categorical {
                         kind: TextKind::Text,
-                        booleans: false,
+                        values: Values::Integers,
                         unique: 0,
                         top: None,
                         freq: None,

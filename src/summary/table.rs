@@ -6,17 +6,17 @@ use crate::describe::{FileSummary, Include, Percentiles};
 
 /// The name of the sort key column, dropped before the frame is returned.
 const POSITION: &str = "position";
-/// The name of the column that says which `top` values are booleans (the
-/// text "True" or "False" of a column pandas reads as booleans), taken out
-/// of the frame by [`Collector::finish`].
-const BOOLEAN_TOP: &str = "boolean top";
+/// The name of the column that says what each `top` is to pandas (see
+/// [`crate::describe::categorical::Values`]), taken out of the frame by [`Collector::finish`].
+const TOP_VALUES: &str = "top values";
 
-/// The collected rows in order: the tidy frame, and for each row whether its
-/// `top` is a boolean (pandas' `True` rather than the text "True"), when
-/// text or bool columns are included.
+/// The collected rows in order: the tidy frame, and for each row what its
+/// `top` is to pandas (text, a boolean, a Python integer:
+/// [`crate::describe::categorical::Values::name`]),
+/// when text or bool columns are included.
 pub struct Table {
     pub frame: DataFrame,
-    pub boolean_tops: Option<Vec<bool>>,
+    pub top_values: Option<Vec<Option<String>>>,
 }
 
 /// The result's columns, filled one file at a time as results arrive.
@@ -44,7 +44,7 @@ struct CategoricalColumns {
     unique: Vec<Option<u64>>,
     top: Vec<Option<String>>,
     freq: Vec<Option<u64>>,
-    boolean_top: Vec<bool>,
+    top_values: Vec<Option<&'static str>>,
 }
 
 impl Collector {
@@ -82,9 +82,8 @@ impl Collector {
                 categorical.unique.push(stats.map(|s| s.unique));
                 categorical.top.push(stats.and_then(|s| s.top.clone()));
                 categorical.freq.push(stats.and_then(|s| s.freq));
-                categorical
-                    .boolean_top
-                    .push(stats.is_some_and(|s| s.booleans && s.top.is_some()));
+                (categorical.top_values)
+                    .push(stats.filter(|s| s.top.is_some()).map(|s| s.values.name()));
             }
             let values = [column.mean, column.std, column.min]
                 .into_iter()
@@ -121,8 +120,11 @@ impl Collector {
                     .into_column(),
                 UInt64Chunked::from_iter_options("freq".into(), categorical.freq.into_iter())
                     .into_column(),
-                BooleanChunked::from_slice(BOOLEAN_TOP.into(), &categorical.boolean_top)
-                    .into_column(),
+                StringChunked::from_iter_options(
+                    TOP_VALUES.into(),
+                    categorical.top_values.into_iter(),
+                )
+                .into_column(),
             ]);
         }
         for (name, values) in self.stat_names.iter().zip(self.stats) {
@@ -133,13 +135,10 @@ impl Collector {
         let mut frame = DataFrame::new(height, columns)?
             .sort(["label", "path", POSITION], SortMultipleOptions::default())?;
         frame.drop_in_place(POSITION)?;
-        let boolean_tops = match frame.drop_in_place(BOOLEAN_TOP) {
-            Ok(column) => Some(column.bool()?.iter().map(|top| top == Some(true)).collect()),
+        let top_values = match frame.drop_in_place(TOP_VALUES) {
+            Ok(column) => Some(column.str()?.iter().map(|v| v.map(String::from)).collect()),
             Err(_) => None,
         };
-        Ok(Table {
-            frame,
-            boolean_tops,
-        })
+        Ok(Table { frame, top_values })
     }
 }

@@ -27,15 +27,45 @@ use tally::{Tally, MOST_ROOM};
 pub struct Categorical {
     /// pandas' type of the column: which `--include` selects it.
     pub kind: TextKind,
-    /// Whether the values are pandas' booleans, `top` then `"True"` or
-    /// `"False"` (a `bool` column, or an `object` one with missing values).
-    pub booleans: bool,
+    /// What the values are to pandas, and so `top`.
+    pub values: Values,
     /// Distinct values, missing ones left out.
     pub unique: u64,
     /// The most frequent value (`None` when there are no values).
     pub top: Option<String>,
     /// How often `top` appears.
     pub freq: Option<u64>,
+}
+
+/// What pandas holds in a column that is not numeric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    /// Text (`str`): `top` as written.
+    Text,
+    /// Booleans (a `bool` column, or an `object` one with missing values):
+    /// `top` is `"True"` or `"False"`.
+    Booleans,
+    /// Python integers (an `object` column of integers too wide for 64
+    /// bits): `top` is the integer, written as Python writes it.
+    Integers,
+}
+
+impl Values {
+    /// Its name in records and for the Python package: `text`, `bool`, `int`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Values::Text => "text",
+            Values::Booleans => "bool",
+            Values::Integers => "int",
+        }
+    }
+
+    /// The values called `name` (see [`Values::name`]).
+    pub fn named(name: &str) -> Option<Values> {
+        [Values::Text, Values::Booleans, Values::Integers]
+            .into_iter()
+            .find(|values| values.name() == name)
+    }
 }
 
 /// pandas' type of a column that is not numeric.
@@ -55,14 +85,41 @@ struct BlockTallies {
     line_ends: u64,
 }
 
-/// Tallies the fields at `positions` of every record of `block`, whose
-/// lines are counted from 1. `checked`: the numeric columns' reading already
-/// checked every block as pandas would (UTF-8, no row too wide, every quote
-/// closed), so no error can come and line ends need not be counted.
-fn tally_block(block: &[u8], layout: &Layout, positions: &[usize], checked: bool) -> BlockTallies {
+/// The columns of a file that are tallied, and how.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// Their positions in the record, ascending.
+    pub positions: Vec<usize>,
+    /// Those whose values are Python integers to pandas (see
+    /// [`Values::Integers`]).
+    pub integers: Vec<usize>,
+    /// Whether reading the numeric columns checked every block already as
+    /// pandas would (UTF-8, no row too wide, every quote closed): then no
+    /// error can come, and line ends need not be counted.
+    pub checked: bool,
+}
+
+impl Columns {
+    /// An empty tally for each column, with room for `room` distinct values.
+    fn tallies(&self, room: usize) -> Vec<Tally> {
+        (self.positions.iter())
+            .map(|position| {
+                let tally = Tally::with_room(room);
+                match self.integers.contains(position) {
+                    true => tally.of_integers(),
+                    false => tally,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Tallies the fields of `columns` in every record of `block`, whose lines
+/// are counted from 1.
+fn tally_block(block: &[u8], layout: &Layout, columns: &Columns) -> BlockTallies {
     BlockTallies {
-        tallies: tally_records(block, layout, positions, checked),
-        line_ends: if checked {
+        tallies: tally_records(block, layout, columns),
+        line_ends: if columns.checked {
             0
         } else {
             tokenizer::count_line_ends(block)
@@ -73,9 +130,9 @@ fn tally_block(block: &[u8], layout: &Layout, positions: &[usize], checked: bool
 fn tally_records(
     block: &[u8],
     layout: &Layout,
-    positions: &[usize],
-    checked: bool,
+    columns: &Columns,
 ) -> Result<Vec<Tally>, LayoutError> {
+    let (positions, checked) = (&columns.positions, columns.checked);
     if !checked {
         if let Some(line) = first_invalid_utf8_line(block, 1) {
             return Err(LayoutError::NotUtf8 { line });
@@ -84,7 +141,7 @@ fn tally_records(
     // Room for a value per line (of 16 bytes or more), instead of growing
     // the table step by step.
     let room = (block.len() / 16).min(MOST_ROOM);
-    let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::with_room(room)).collect();
+    let mut tallies = columns.tallies(room);
     if is_simple(block, layout.separator) {
         tally_simple(block, layout, positions, &mut tallies, checked)?;
     } else {
@@ -179,11 +236,9 @@ fn tally_simple(
     Ok(())
 }
 
-/// The columns at `positions` of `file`, tallied: their count and
-/// [`Categorical`], in the order of `positions`. A large file's blocks are
-/// tallied on the cores `spare` lends and combined in order. `checked`: the
-/// file's numeric columns were read, which checks every block as pandas
-/// would, so the tallies need not check again.
+/// The `columns` of `file`, tallied: their count and [`Categorical`], in
+/// the order of their positions. A large file's blocks are tallied on the
+/// cores `spare` lends and combined in order.
 ///
 /// # Errors
 /// When the file cannot be read, pandas would fail it (a row too wide, a
@@ -192,19 +247,18 @@ fn tally_simple(
 pub fn describe_columns(
     file: &CsvFile,
     layout: &Layout,
-    positions: &[usize],
+    columns: &Columns,
     options: &Options,
     spare: &SpareCores,
-    checked: bool,
 ) -> Result<Vec<(u64, Categorical)>, FileError> {
     let limit = options.memory.distinct_bytes();
-    let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
+    let mut tallies = columns.tallies(0);
     let mut line = layout.body_line;
     file.fold_blocks(
         layout.header_len,
         spare,
         options.memory.window(),
-        |block| tally_block(block, layout, positions, checked),
+        |block| tally_block(block, layout, columns),
         |block: BlockTallies| -> Result<(), FileError> {
             let block_tallies = block.tallies.map_err(|error| error.shifted(line - 1))?;
             line += block.line_ends;

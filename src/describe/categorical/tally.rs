@@ -3,8 +3,8 @@
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
-use super::{Categorical, TextKind};
-use crate::describe::numbers::is_missing;
+use super::{Categorical, TextKind, Values};
+use crate::describe::numbers::{is_missing, trim_ascii_space};
 
 /// The distinct values of one column as it is read, in order of first
 /// appearance, with how often each appears.
@@ -28,6 +28,11 @@ pub struct Tally {
     present: u64,
     /// Fields read, missing ones included.
     rows: u64,
+    /// Whether the values are integers pandas keeps as Python integers,
+    /// counted by their value (`+05` and `5` are one).
+    integers: bool,
+    /// An integer's digits, written as Python writes it.
+    scratch: Vec<u8>,
 }
 
 /// What one distinct value costs beyond its bytes: its end, count and place.
@@ -73,13 +78,20 @@ impl Tally {
         self.ends.clear();
         self.counts.clear();
         self.bytes.clear();
-        (self.present, self.rows) = (0, 0);
+        (self.present, self.rows, self.integers) = (0, 0, false);
         SPARE.with(|spare| {
             let mut spare = spare.borrow_mut();
             if spare.len() < SPARE_TALLIES {
                 spare.push(self);
             }
         });
+    }
+
+    /// A tally of integers pandas keeps as Python integers (see
+    /// [`Values::Integers`]).
+    pub(super) fn of_integers(mut self) -> Self {
+        self.integers = true;
+        self
     }
 
     /// Counts one field.
@@ -89,7 +101,14 @@ impl Tally {
             return;
         }
         self.present += 1;
-        self.count(field, 1);
+        if self.integers {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            python_integer(field, &mut scratch);
+            self.count(&scratch, 1);
+            self.scratch = scratch;
+        } else {
+            self.count(field, 1);
+        }
     }
 
     fn count(&mut self, value: &[u8], times: u64) {
@@ -173,7 +192,11 @@ impl Tally {
         };
         let categorical = Categorical {
             kind,
-            booleans: booleans.is_some(),
+            values: match booleans {
+                Some(_) => Values::Booleans,
+                None if self.integers => Values::Integers,
+                None => Values::Text,
+            },
             unique: unique as u64,
             top: top.as_ref().map(|(value, _)| value.clone()),
             freq: top.map(|(_, times)| times),
@@ -188,6 +211,9 @@ impl Tally {
     /// `None` for a column with no values (pandas reads it as float, or as
     /// text when the file has no rows).
     fn booleans(&self) -> Option<Vec<(&'static str, u64)>> {
+        if self.integers {
+            return None;
+        }
         let mut folded: Vec<(&'static str, u64)> = Vec::new();
         for (value, times) in self.values() {
             let name = if value.eq_ignore_ascii_case(b"true") {
@@ -204,6 +230,27 @@ impl Tally {
         }
         (!folded.is_empty()).then_some(folded)
     }
+}
+
+/// The integer `token` (pandas' number rule said it is one: blanks around
+/// it, a sign, digits) written as Python writes it: no blanks, no `+`, no
+/// leading zeros, `0` for `-0`.
+fn python_integer(token: &[u8], digits: &mut Vec<u8>) {
+    let token = trim_ascii_space(token);
+    let (negative, unsigned) = match token.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, token),
+    };
+    let significant = match unsigned.iter().position(|&digit| digit != b'0') {
+        Some(first) => &unsigned[first..],
+        None => b"0".as_slice(),
+    };
+    digits.clear();
+    if negative && significant != b"0" {
+        digits.push(b'-');
+    }
+    digits.extend_from_slice(significant);
 }
 
 /// The first of the most frequent values (pandas' stable sort by count):
@@ -265,6 +312,21 @@ mod tests {
         let (count, stats) = first.finish();
         assert_eq!((count, stats.unique), (4, 2));
         assert_eq!((stats.top.as_deref(), stats.freq), (Some("x"), Some(2)));
+    }
+
+    #[test]
+    fn python_integers_are_counted_by_value() {
+        let mut tally = Tally::default().of_integers();
+        for field in ["+05", " 5 ", "-0", "0", "-00012", "", "123456789012345678901234567890"] {
+            tally.add(field.as_bytes());
+        }
+        let (count, stats) = tally.finish();
+        assert_eq!((count, stats.unique), (6, 4));
+        assert_eq!((stats.top.as_deref(), stats.freq), (Some("5"), Some(2)));
+        assert_eq!(stats.values, Values::Integers);
+        let mut digits = Vec::new();
+        python_integer(b"-00012", &mut digits);
+        assert_eq!(digits, b"-12");
     }
 
     #[test]
