@@ -64,6 +64,44 @@ impl SpareCores {
 #[derive(Debug)]
 pub struct BorrowedCore(SpareCores);
 
+/// `work` applied to every item, on the calling thread and on any cores
+/// `spare` lends meanwhile (a thread each, up to one per item); results in
+/// the items' order.
+pub fn map_on_spare_cores<T: Sync, R: Send>(
+    items: &[T],
+    spare: &SpareCores,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<R>>> =
+        std::sync::Mutex::new(items.iter().map(|_| None).collect());
+    let take_items = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = items.get(index) else {
+            break;
+        };
+        let result = work(item);
+        results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(result);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..items.len() {
+            let Some(core) = spare.borrow() else { break };
+            let take_items = &take_items;
+            scope.spawn(crate::interrupt::in_current_scope(move || {
+                take_items();
+                drop(core);
+            }));
+        }
+        take_items();
+    });
+    (results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter())
+    .map(|result| result.expect("every item taken"))
+    .collect()
+}
+
 impl Drop for BorrowedCore {
     fn drop(&mut self) {
         self.0.give();

@@ -163,11 +163,14 @@ pub enum FileError {
     /// Polars failed on a file that parsed (a bug, not bad input).
     #[error("internal error while computing the statistics (please report this as a bug)")]
     Polars(#[from] PolarsError),
-    /// The text columns hold more distinct values than the file's share of
-    /// `--max-memory` can keep (they are counted exactly, never estimated).
+    /// A text column holds more distinct values than the file's share of
+    /// `--max-memory` can count, even spilled in parts (they are counted
+    /// exactly, never estimated).
     #[error(
-        "the text columns hold more distinct values than this file's share of the memory \
-         ceiling keeps ({} MiB); raise --max-memory, or leave text columns out (--include number)",
+        "a text column holds more distinct values than this file's share of the memory \
+         ceiling can count, even spilled to disk in {} parts of {} MiB; raise --max-memory, \
+         or leave text columns out (--include number)",
+        categorical::SPILL_PARTS,
         .limit >> 20
     )]
     TooManyDistinct { limit: usize },

@@ -13,13 +13,17 @@
 //! file whose text columns hold more distinct bytes than its share of
 //! `--max-memory` allows fails with a message saying so.
 
+mod spill;
 mod tally;
+
+pub use spill::PARTS as SPILL_PARTS;
 
 use super::body::CsvFile;
 use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
 use super::tokenizer::{self, Fields, Next, Position};
 use super::{FileError, Options};
 use crate::parallel::SpareCores;
+use spill::Spilled;
 use tally::{Tally, MOST_ROOM};
 
 /// count, unique, top and freq of a column that is not numeric.
@@ -236,14 +240,55 @@ fn tally_simple(
     Ok(())
 }
 
+/// One column's tally as the blocks come: in memory, or spilled once the
+/// file's tallies outgrow their share.
+enum ColumnTally {
+    Held(Tally),
+    Spilled(Spilled),
+}
+
+impl ColumnTally {
+    fn held_bytes(&self) -> usize {
+        match self {
+            ColumnTally::Held(tally) => tally.held_bytes(),
+            ColumnTally::Spilled(_) => 0,
+        }
+    }
+}
+
+/// The bytes a file's tallies hold before the largest is spilled, within its
+/// share: past this, combining each block into one table costs more (its
+/// memory no longer in the caches, on one core) than writing the blocks'
+/// values out and counting them in parts, on every core.
+const SPILL_AT: usize = 32 << 20;
+
+/// Spills the largest held tallies until those left hold at most `limit`
+/// bytes between them.
+fn spill_largest(tallies: &mut [ColumnTally], limit: usize) -> std::io::Result<()> {
+    while tallies.iter().map(ColumnTally::held_bytes).sum::<usize>() > limit {
+        let largest = (tallies.iter_mut())
+            .max_by_key(|tally| tally.held_bytes())
+            .expect("a held tally");
+        let ColumnTally::Held(tally) =
+            std::mem::replace(largest, ColumnTally::Held(Tally::default()))
+        else {
+            unreachable!("only held tallies hold bytes");
+        };
+        *largest = ColumnTally::Spilled(Spilled::new(tally)?);
+    }
+    Ok(())
+}
+
 /// The `columns` of `file`, tallied: their count and [`Categorical`], in
 /// the order of their positions. A large file's blocks are tallied on the
-/// cores `spare` lends and combined in order.
+/// cores `spare` lends and combined in order. Tallies that outgrow
+/// [`SPILL_AT`] (or half the file's memory share, if less) are spilled to
+/// temporary files (`spill`), and still counted exactly.
 ///
 /// # Errors
 /// When the file cannot be read, pandas would fail it (a row too wide, a
-/// quote never closed, bytes that are not UTF-8), or its distinct values
-/// need more memory than the file's share of `--max-memory`.
+/// quote never closed, bytes that are not UTF-8), or a column's distinct
+/// values need more than [`spill::PARTS`] times that memory.
 pub fn describe_columns(
     file: &CsvFile,
     layout: &Layout,
@@ -252,7 +297,11 @@ pub fn describe_columns(
     spare: &SpareCores,
 ) -> Result<Vec<(u64, Categorical)>, FileError> {
     let limit = options.memory.distinct_bytes();
-    let mut tallies = columns.tallies(0);
+    let mut tallies: Vec<ColumnTally> = columns
+        .tallies(0)
+        .into_iter()
+        .map(ColumnTally::Held)
+        .collect();
     let mut line = layout.body_line;
     file.fold_blocks(
         layout.header_len,
@@ -263,16 +312,20 @@ pub fn describe_columns(
             let block_tallies = block.tallies.map_err(|error| error.shifted(line - 1))?;
             line += block.line_ends;
             for (tally, later) in tallies.iter_mut().zip(block_tallies) {
-                tally.merge(later);
+                match tally {
+                    ColumnTally::Held(tally) => tally.merge(later),
+                    ColumnTally::Spilled(spilled) => spilled.add(later)?,
+                }
             }
-            let held: usize = tallies.iter().map(Tally::held_bytes).sum();
-            if held > limit {
-                return Err(FileError::TooManyDistinct { limit });
-            }
-            Ok(())
+            Ok(spill_largest(&mut tallies, limit.min(SPILL_AT))?)
         },
     )?;
-    Ok(tallies.into_iter().map(Tally::finish).collect())
+    (tallies.into_iter())
+        .map(|tally| match tally {
+            ColumnTally::Held(tally) => Ok(tally.finish()),
+            ColumnTally::Spilled(spilled) => spilled.finish(limit, spare),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub struct Tally {
 const ENTRY_BYTES: usize = 8 + 8 + 2 * 4;
 
 /// The hash of a value (the same in every tally, so that tallies combine).
-fn hash_of(value: &[u8]) -> u64 {
+pub(super) fn hash_of(value: &[u8]) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::with_seed(0x5eed).hash_one(value)
 }
@@ -69,7 +69,7 @@ impl Tally {
     }
 
     /// Gives the buffers back for the next tally of this thread.
-    fn recycle(mut self) {
+    pub(super) fn recycle(mut self) {
         // An empty tally has no buffers to give; a huge one keeps its memory.
         if self.bytes.capacity() == 0 || self.held_bytes() > LARGEST_SPARE {
             return;
@@ -109,6 +109,13 @@ impl Tally {
         } else {
             self.count(field, 1);
         }
+    }
+
+    /// Counts `value` `times` times more; whether it is new.
+    pub(super) fn count_new(&mut self, value: &[u8], times: u64) -> bool {
+        let distinct = self.ends.len();
+        self.count(value, times);
+        self.ends.len() > distinct
     }
 
     fn count(&mut self, value: &[u8], times: u64) {
@@ -153,9 +160,18 @@ impl Tally {
     }
 
     /// Fields read, missing ones included.
-    #[cfg(test)]
     pub(super) fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// Values that are not missing.
+    pub(super) fn present(&self) -> u64 {
+        self.present
+    }
+
+    /// Whether the values are Python integers (see [`Values::Integers`]).
+    pub(super) fn is_integers(&self) -> bool {
+        self.integers
     }
 
     /// Bytes held for the distinct values.
@@ -164,7 +180,7 @@ impl Tally {
     }
 
     /// The distinct values and their counts, in order of first appearance.
-    fn values(&self) -> impl Iterator<Item = (&[u8], u64)> + '_ {
+    pub(super) fn values(&self) -> impl Iterator<Item = (&[u8], u64)> + '_ {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts
             .zip(&self.ends)
@@ -255,7 +271,7 @@ fn python_integer(token: &[u8], digits: &mut Vec<u8>) {
 
 /// The first of the most frequent values (pandas' stable sort by count):
 /// `max_by_key` would take the last.
-fn first_most_frequent<T>(values: impl Iterator<Item = (T, u64)>) -> Option<(T, u64)> {
+pub(super) fn first_most_frequent<T>(values: impl Iterator<Item = (T, u64)>) -> Option<(T, u64)> {
     values.fold(None, |best, (value, times)| match best {
         Some((_, best_times)) if best_times >= times => best,
         _ => Some((value, times)),
@@ -317,7 +333,15 @@ mod tests {
     #[test]
     fn python_integers_are_counted_by_value() {
         let mut tally = Tally::default().of_integers();
-        for field in ["+05", " 5 ", "-0", "0", "-00012", "", "123456789012345678901234567890"] {
+        for field in [
+            "+05",
+            " 5 ",
+            "-0",
+            "0",
+            "-00012",
+            "",
+            "123456789012345678901234567890",
+        ] {
             tally.add(field.as_bytes());
         }
         let (count, stats) = tally.finish();

@@ -15,8 +15,6 @@ pub mod select;
 pub mod spool;
 
 use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use super::body::CsvFile;
 use super::exact::{self, ReadColumns};
@@ -234,32 +232,9 @@ pub fn describe_columns(
     spare: &SpareCores,
 ) -> io::Result<Vec<ColumnStats>> {
     let limit = options.memory.selection_limit();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<io::Result<ColumnStats>>>> =
-        Mutex::new(columns.iter().map(|_| None).collect());
-    let work = || loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(column) = columns.get(index) else {
-            break;
-        };
-        let stats = column.describe(&options.percentiles, limit);
-        results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(stats);
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..columns.len() {
-            let Some(core) = spare.borrow() else { break };
-            let work = &work;
-            scope.spawn(crate::interrupt::in_current_scope(move || {
-                work();
-                drop(core);
-            }));
-        }
-        work();
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|stats| stats.expect("every column described"))
-        .collect()
+    crate::parallel::map_on_spare_cores(columns, spare, |column| {
+        column.describe(&options.percentiles, limit)
+    })
+    .into_iter()
+    .collect()
 }
