@@ -183,47 +183,26 @@ fn more_distinct_values_than_memory_holds_are_spilled_and_counted_exactly() {
     assert!(output.status.success(), "{output:?}");
     let frame = read_parquet(&env.join("out.parquet"));
     assert_eq!(strings(&frame, "top")[0], "k0000005");
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/include_differential.py");
-    let compare = pandas
-        .python_command()
-        .arg(&script)
-        .args(["compare", "data", "out.parquet", "all"])
-        .current_dir(env.path())
-        .output()
-        .unwrap();
-    assert!(compare.status.success(), "pandas disagrees: {compare:?}");
-    let said = String::from_utf8_lossy(&compare.stderr);
-    assert!(said.contains("2 files compared, 0 differences"), "{said}");
+    pandas_agrees(&pandas, &env, "data", "all", 2);
 }
 
-/// Random files and a large one, described by polarsdesc with `include`,
-/// compared with pandas by the script.
-fn differential(seed: u64, include: &str) {
-    let Some(pandas) = Pandas::find("include_differential") else {
-        return;
-    };
-    let env = TestEnv::new();
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/include_differential.py");
-    let make = pandas
-        .python_command()
-        .arg(&script)
-        .args(["make", "files", &seed.to_string(), "200", "--large"])
-        .current_dir(env.path())
-        .output()
-        .unwrap();
-    assert!(make.status.success(), "{make:?}");
-    env.cmd()
-        .args(["-q", "run", "files", "--include", include, "--no-cache"])
-        .args(["-o", "out.parquet"])
-        .assert()
-        .code(predicate::in_iter([0, 1]));
-    let compare = pandas
-        .python_command()
-        .arg(&script)
-        .args(["compare", "files", "out.parquet", include])
-        .current_dir(env.path())
+/// The differential script (`scripts/include_differential.py`) run by `pandas` in `env`.
+fn script(pandas: &Pandas, env: &TestEnv) -> std::process::Command {
+    let mut command = pandas.python_command();
+    command
+        .arg(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scripts/include_differential.py"),
+        )
+        .current_dir(env.path());
+    command
+}
+
+/// Asserts that pandas' `describe(include=...)` of each of the `files` files
+/// of `folder` equals polarsdesc's rows in `out.parquet`.
+fn pandas_agrees(pandas: &Pandas, env: &TestEnv, folder: &str, include: &str, files: usize) {
+    let compare = script(pandas, env)
+        .args(["compare", folder, "out.parquet", include])
         .output()
         .unwrap();
     assert!(
@@ -233,7 +212,30 @@ fn differential(seed: u64, include: &str) {
         String::from_utf8_lossy(&compare.stderr)
     );
     let said = String::from_utf8_lossy(&compare.stderr);
-    assert!(said.contains("202 files compared, 0 differences"), "{said}");
+    assert!(
+        said.contains(&format!("{files} files compared, 0 differences")),
+        "{said}"
+    );
+}
+
+/// Random files and a large one, described by polarsdesc with `include`,
+/// compared with pandas by the script.
+fn differential(seed: u64, include: &str) {
+    let Some(pandas) = Pandas::find("include_differential") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let make = script(&pandas, &env)
+        .args(["make", "files", &seed.to_string(), "200", "--large"])
+        .output()
+        .unwrap();
+    assert!(make.status.success(), "{make:?}");
+    env.cmd()
+        .args(["-q", "run", "files", "--include", include, "--no-cache"])
+        .args(["-o", "out.parquet"])
+        .assert()
+        .code(predicate::in_iter([0, 1]));
+    pandas_agrees(&pandas, &env, "files", include, 202);
 }
 
 #[test]
