@@ -316,3 +316,21 @@ fn a_text_only_file_pandas_cannot_read_fails_naming_the_line() {
          fine,data/fine.csv,a,1,1,x,1,,,,,,,\n"
     );
 }
+
+#[test]
+fn the_corpus_of_awkward_files_equals_pandas_with_include_all() {
+    // Every file that ever made polarsdesc and pandas disagree on numbers:
+    // their text columns too.
+    let Some(pandas) = Pandas::find("include corpus") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let corpus = common::fixture("pandas_corpus");
+    let files = std::fs::read_dir(&corpus).unwrap().count();
+    env.cmd()
+        .args(["-q", "run", corpus.to_str().unwrap(), "--include", "all"])
+        .args(["--no-cache", "-o", "out.parquet"])
+        .assert()
+        .code(1); // the files pandas cannot read either fail
+    pandas_agrees(&pandas, &env, corpus.to_str().unwrap(), "all", files);
+}

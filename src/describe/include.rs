@@ -1,7 +1,7 @@
 //! Which columns are described (`--include`, `--exclude`, by pandas' type), and the file's rows in file order.
 
 use super::body::CsvFile;
-use super::categorical::{self, TextKind};
+use super::categorical::{self, Reading, TextKind};
 use super::layout::Layout;
 use super::numbers::NotNumeric;
 use super::{ColumnStats, FileError, NumericColumns, Options};
@@ -184,15 +184,17 @@ pub(super) fn combine(
         rows.extend(numeric_positions.iter().copied().zip(numeric.columns));
     }
     if include.categorical() {
+        let positions: Vec<usize> = (layout.index_columns..layout.width)
+            .filter(|p| !numeric_positions.contains(p))
+            .collect();
+        let reading = |position: &usize| match left_out.iter().find(|(p, _)| p == position) {
+            Some((_, NotNumeric::WideIntegers { as_text: false, .. })) => Reading::Integers,
+            Some((_, NotNumeric::WideIntegers { as_text: true, .. })) => Reading::Literal,
+            _ => Reading::Text,
+        };
         let columns = categorical::Columns {
-            positions: (layout.index_columns..layout.width)
-                .filter(|p| !numeric_positions.contains(p))
-                .collect(),
-            // pandas keeps integers too wide for 64 bits as Python integers.
-            integers: (left_out.iter())
-                .filter(|(_, reason)| matches!(reason, NotNumeric::WideIntegers { .. }))
-                .map(|&(position, _)| position)
-                .collect(),
+            readings: positions.iter().map(reading).collect(),
+            positions,
             // Reading candidate columns checks every block; otherwise the tallies do.
             checked: !layout.numeric.is_empty(),
         };
@@ -238,7 +240,7 @@ fn nothing_to_describe(layout: &Layout, include: Include) -> String {
 fn not_numeric_warning(column: &str, reason: &NotNumeric) -> String {
     match reason {
         NotNumeric::Text { line, value } => text_among_numbers(column, *line, value),
-        NotNumeric::WideIntegers { line } => format!(
+        NotNumeric::WideIntegers { line, .. } => format!(
             "line {line}: column '{column}' holds integers too wide for 64 bits; \
              pandas keeps them as Python integers or text, so it is left out"
         ),

@@ -229,8 +229,9 @@ pub enum NotNumeric {
     /// It holds text: the first text token and its line.
     Text { line: u64, value: String },
     /// Its integers do not fit in 64 bits (with their signs, missing values
-    /// and order): pandas keeps them as Python integers or text.
-    WideIntegers { line: u64 },
+    /// and order): pandas keeps them as Python integers, or (`as_text`) as
+    /// the text of every token, missing ones included.
+    WideIntegers { line: u64, as_text: bool },
 }
 
 /// The column type pandas gives one block of rows of one column, token by
@@ -349,20 +350,26 @@ impl Cascade {
                 value: value.clone(),
             });
         }
-        let wide = || NotNumeric::WideIntegers {
+        let wide = |as_text| NotNumeric::WideIntegers {
             line: self.first_wide.unwrap_or(0),
+            as_text,
         };
         match (self.int64_stop, self.uint64_stop) {
             // int64 with a missing value is float64 (NaN needs a float).
             (None, _) if !self.seen_missing => Ok(Dtype::Int64),
             (None | Some(Stop::Invalid), _) => Ok(Dtype::Float64),
             (Some(Stop::Overflow), Some(Stop::Invalid)) => Ok(Dtype::Float64),
-            (Some(Stop::Overflow), Some(Stop::Overflow)) => Err(wide()),
+            // Beyond uint64: Python integers (pandas' `_try_pylong`).
+            (Some(Stop::Overflow), Some(Stop::Overflow)) => Err(wide(false)),
             (Some(Stop::Overflow), None) => {
-                // Beyond int64, a negative value fits no integer type, nor
-                // does a missing one beside values above it (uint64 has no NaN).
-                if self.seen_negative || (self.above_int64 && self.seen_missing) {
-                    Err(wide())
+                // Values above int64 beside a negative or a missing one fit
+                // no integer type: pandas' uint64 reading gives up and keeps
+                // every token as text ("NA" too); below int64 alone, Python
+                // integers.
+                if self.above_int64 && (self.seen_negative || self.seen_missing) {
+                    Err(wide(true))
+                } else if self.seen_negative {
+                    Err(wide(false))
                 } else {
                     Ok(Dtype::UInt64)
                 }
@@ -521,6 +528,16 @@ mod tests {
         );
         assert!(outcome(&["9223372036854775808", "-1"]).is_err(), "text");
         assert!(outcome(&["9223372036854775808", "NA"]).is_err(), "text");
+        // Which of the two pandas keeps: Python integers, or every token as text.
+        let as_text = |tokens: &[&str]| match outcome(tokens) {
+            Err(NotNumeric::WideIntegers { as_text, .. }) => as_text,
+            other => panic!("{tokens:?}: {other:?}"),
+        };
+        assert!(as_text(&["9223372036854775808", "-1"]));
+        assert!(as_text(&["NA", "9223372036854775808"]));
+        assert!(as_text(&["-9223372036854775809", "9223372036854775808"]));
+        assert!(!as_text(&["-9223372036854775809", "NA"]));
+        assert!(!as_text(&["18446744073709551616", "9223372036854775808", "NA"]));
         assert!(
             outcome(&["18446744073709551616", "1.5"]).is_err(),
             "overflow first"

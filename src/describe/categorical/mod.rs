@@ -72,6 +72,21 @@ impl Values {
     }
 }
 
+/// How a column's fields are counted, as pandas holds them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reading {
+    /// Text: missing values left out, the rest as written.
+    #[default]
+    Text,
+    /// Python integers: missing values left out, the rest counted by value
+    /// (`+05` and `5` are one), written as Python writes them.
+    Integers,
+    /// Every field as written, missing ones too: pandas' text of a column
+    /// whose integers fit no integer type and whose missing values it
+    /// therefore never read (see [`crate::describe::numbers::NotNumeric::WideIntegers`]).
+    Literal,
+}
+
 /// pandas' type of a column that is not numeric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextKind {
@@ -94,9 +109,8 @@ struct BlockTallies {
 pub struct Columns {
     /// Their positions in the record, ascending.
     pub positions: Vec<usize>,
-    /// Those whose values are Python integers to pandas (see
-    /// [`Values::Integers`]).
-    pub integers: Vec<usize>,
+    /// How each is counted, in the same order.
+    pub readings: Vec<Reading>,
     /// Whether reading the numeric columns checked every block already as
     /// pandas would (UTF-8, no row too wide, every quote closed): then no
     /// error can come, and line ends need not be counted.
@@ -106,14 +120,8 @@ pub struct Columns {
 impl Columns {
     /// An empty tally for each column, with room for `room` distinct values.
     fn tallies(&self, room: usize) -> Vec<Tally> {
-        (self.positions.iter())
-            .map(|position| {
-                let tally = Tally::with_room(room);
-                match self.integers.contains(position) {
-                    true => tally.of_integers(),
-                    false => tally,
-                }
-            })
+        (self.readings.iter())
+            .map(|&reading| Tally::with_room(room).reading(reading))
             .collect()
     }
 }

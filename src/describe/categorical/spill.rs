@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 
 use super::tally::{first_most_frequent, hash_of, Tally};
-use super::{Categorical, TextKind, Values};
+use super::{Categorical, Reading, TextKind, Values};
 use crate::describe::FileError;
 use crate::parallel::SpareCores;
 
@@ -26,7 +26,7 @@ pub struct Spilled {
     blocks: u64,
     rows: u64,
     present: u64,
-    integers: bool,
+    reading: Reading,
 }
 
 impl Spilled {
@@ -43,7 +43,7 @@ impl Spilled {
             blocks: 0,
             rows: 0,
             present: 0,
-            integers: tally.is_integers(),
+            reading: tally.how_read(),
         };
         spilled.add(tally)?;
         Ok(spilled)
@@ -101,7 +101,7 @@ impl Spilled {
         }
         let categorical = Categorical {
             kind: TextKind::Text,
-            values: if self.integers {
+            values: if self.reading == Reading::Integers {
                 Values::Integers
             } else {
                 Values::Text

@@ -3,7 +3,7 @@
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
-use super::{Categorical, TextKind, Values};
+use super::{Categorical, Reading, TextKind, Values};
 use crate::describe::numbers::{is_missing, trim_ascii_space};
 
 /// The distinct values of one column as it is read, in order of first
@@ -28,9 +28,8 @@ pub struct Tally {
     present: u64,
     /// Fields read, missing ones included.
     rows: u64,
-    /// Whether the values are integers pandas keeps as Python integers,
-    /// counted by their value (`+05` and `5` are one).
-    integers: bool,
+    /// How the fields are counted.
+    reading: Reading,
     /// An integer's digits, written as Python writes it.
     scratch: Vec<u8>,
 }
@@ -78,7 +77,7 @@ impl Tally {
         self.ends.clear();
         self.counts.clear();
         self.bytes.clear();
-        (self.present, self.rows, self.integers) = (0, 0, false);
+        (self.present, self.rows, self.reading) = (0, 0, Reading::Text);
         SPARE.with(|spare| {
             let mut spare = spare.borrow_mut();
             if spare.len() < SPARE_TALLIES {
@@ -87,21 +86,20 @@ impl Tally {
         });
     }
 
-    /// A tally of integers pandas keeps as Python integers (see
-    /// [`Values::Integers`]).
-    pub(super) fn of_integers(mut self) -> Self {
-        self.integers = true;
+    /// The same tally, counting fields as `reading` says.
+    pub(super) fn reading(mut self, reading: Reading) -> Self {
+        self.reading = reading;
         self
     }
 
     /// Counts one field.
     pub fn add(&mut self, field: &[u8]) {
         self.rows += 1;
-        if is_missing(field) {
+        if self.reading != Reading::Literal && is_missing(field) {
             return;
         }
         self.present += 1;
-        if self.integers {
+        if self.reading == Reading::Integers {
             let mut scratch = std::mem::take(&mut self.scratch);
             python_integer(field, &mut scratch);
             self.count(&scratch, 1);
@@ -169,9 +167,9 @@ impl Tally {
         self.present
     }
 
-    /// Whether the values are Python integers (see [`Values::Integers`]).
-    pub(super) fn is_integers(&self) -> bool {
-        self.integers
+    /// How the fields are counted.
+    pub(super) fn how_read(&self) -> Reading {
+        self.reading
     }
 
     /// Bytes held for the distinct values.
@@ -210,7 +208,7 @@ impl Tally {
             kind,
             values: match booleans {
                 Some(_) => Values::Booleans,
-                None if self.integers => Values::Integers,
+                None if self.reading == Reading::Integers => Values::Integers,
                 None => Values::Text,
             },
             unique: unique as u64,
@@ -227,7 +225,7 @@ impl Tally {
     /// `None` for a column with no values (pandas reads it as float, or as
     /// text when the file has no rows).
     fn booleans(&self) -> Option<Vec<(&'static str, u64)>> {
-        if self.integers {
+        if self.reading != Reading::Text {
             return None;
         }
         let mut folded: Vec<(&'static str, u64)> = Vec::new();
@@ -332,7 +330,7 @@ mod tests {
 
     #[test]
     fn python_integers_are_counted_by_value() {
-        let mut tally = Tally::default().of_integers();
+        let mut tally = Tally::default().reading(Reading::Integers);
         for field in [
             "+05",
             " 5 ",
