@@ -157,6 +157,8 @@ MIXED_FILES = {
     "e.csv": "only,header\n",
     # integers too wide for 64 bits: pandas' object column of Python integers
     "f.csv": "big,n\n123456789012345678901234567890,1\n+05,2\n5,3\n",
+    # above int64 beside a missing value: pandas keeps every token as text
+    "g.csv": "u,n\n9223372036854775808,1\nNA,2\nNA,3\n",
 }
 
 
