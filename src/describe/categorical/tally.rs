@@ -45,10 +45,9 @@ pub(super) fn hash_of(value: &[u8]) -> u64 {
 
 /// The most distinct values a block's tally makes room for up front.
 pub(super) const MOST_ROOM: usize = 1 << 16;
-/// Finished tallies' buffers kept for the next ones, per thread.
-const SPARE_TALLIES: usize = 16;
-/// The largest buffers kept (bytes held).
-const LARGEST_SPARE: usize = 16 << 20;
+/// The most memory finished tallies' buffers keep for the next ones, per
+/// thread (outside `--max-memory`, so small: a few files' worth).
+const SPARE_BYTES: usize = 16 << 20;
 
 thread_local! {
     static SPARE: std::cell::RefCell<Vec<Tally>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -67,10 +66,11 @@ impl Tally {
         tally
     }
 
-    /// Gives the buffers back for the next tally of this thread.
+    /// Gives the buffers back for the next tally of this thread, if they
+    /// fit beside those kept already (within [`SPARE_BYTES`]).
     pub(super) fn recycle(mut self) {
-        // An empty tally has no buffers to give; a huge one keeps its memory.
-        if self.bytes.capacity() == 0 || self.held_bytes() > LARGEST_SPARE {
+        // An empty tally has no buffers to give.
+        if self.bytes.capacity() == 0 {
             return;
         }
         self.places.clear();
@@ -80,10 +80,18 @@ impl Tally {
         (self.present, self.rows, self.reading) = (0, 0, Reading::Text);
         SPARE.with(|spare| {
             let mut spare = spare.borrow_mut();
-            if spare.len() < SPARE_TALLIES {
+            let kept: usize = spare.iter().map(Tally::capacity_bytes).sum();
+            if kept + self.capacity_bytes() <= SPARE_BYTES {
                 spare.push(self);
             }
         });
+    }
+
+    /// The memory its buffers take, used or not.
+    fn capacity_bytes(&self) -> usize {
+        self.bytes.capacity()
+            + 8 * (self.ends.capacity() + self.counts.capacity())
+            + 5 * self.places.capacity()
     }
 
     /// The same tally, counting fields as `reading` says.
