@@ -152,6 +152,7 @@ fn run_config(
         percentiles,
         separator,
         include,
+        by: Vec::new(),
         memory: MemoryShare::of(ceiling, jobs),
     };
     Ok(RunConfig::in_memory(

@@ -55,10 +55,13 @@ impl RunArgs {
         let kinds = |args: &[KindArg]| args.iter().map(|&k| Kind::from(k)).collect::<Vec<_>>();
         let include = Include::resolve(&kinds(&self.include), &kinds(&self.exclude))
             .map_err(polarsdesc::Error::InvalidConfig)?;
+        polarsdesc::describe::groups::check_keys(&self.by, include)
+            .map_err(polarsdesc::Error::InvalidConfig)?;
         let describe = polarsdesc::describe::Options {
             percentiles: percentiles.clone(),
             separator: self.sep.unwrap_or(b','),
             include,
+            by: self.by,
             memory: polarsdesc::describe::MemoryShare::of(ceiling, jobs),
         };
         let shard = self

@@ -146,6 +146,13 @@ pub struct RunArgs {
     #[arg(long, value_enum, value_name = "KIND,...", value_delimiter = ',')]
     pub exclude: Vec<KindArg>,
 
+    /// Describe each file per group of these key columns' values, as
+    /// pandas' df.groupby([COLUMN, ...]).describe(): groups sorted by key,
+    /// rows with a missing key left out; each key becomes a column of the
+    /// output, typed as pandas reads it (comma-separated, or repeated)
+    #[arg(long, value_name = "COLUMN,...", value_delimiter = ',')]
+    pub by: Vec<String>,
+
     #[command(flatten)]
     pub jobs: JobsArg,
 

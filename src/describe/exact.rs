@@ -165,6 +165,7 @@ struct ReadColumn {
 /// What reading found: the numeric columns, the candidates that turned out
 /// not numeric (with their position), and whether the blocks' rows must be
 /// counted for pandas' types (see [`ExactReader::finish`]).
+#[derive(Default)]
 pub struct ReadColumns {
     pub numeric: Vec<SpooledColumn>,
     pub not_numeric: Vec<(usize, NotNumeric)>,

@@ -237,7 +237,7 @@ fn nothing_to_describe(layout: &Layout, include: Include) -> String {
 }
 
 /// The warning for a column pandas does not describe, found past the sample.
-fn not_numeric_warning(column: &str, reason: &NotNumeric) -> String {
+pub(super) fn not_numeric_warning(column: &str, reason: &NotNumeric) -> String {
     match reason {
         NotNumeric::Text { line, value } => text_among_numbers(column, *line, value),
         NotNumeric::WideIntegers { line, .. } => format!(

@@ -18,12 +18,14 @@ pub mod body;
 pub mod categorical;
 pub mod decompress;
 mod exact;
+pub mod groups;
 mod include;
 pub mod large;
 pub mod layout;
 pub mod numbers;
 mod percentiles;
 mod plain;
+mod rows;
 mod scan;
 pub mod stats;
 pub mod tokenizer;
@@ -53,6 +55,10 @@ pub struct Options {
     pub separator: u8,
     /// The kinds of column described (numbers by default).
     pub include: Include,
+    /// The key columns of `--by` (pandas' names): each file described per
+    /// group of their values, as pandas' `groupby(by).describe()`; empty
+    /// for a whole file.
+    pub by: Vec<String>,
     /// The memory one file may take.
     pub memory: MemoryShare,
 }
@@ -65,6 +71,7 @@ impl Default for Options {
             percentiles: Percentiles::default(),
             separator: b',',
             include: Include::default(),
+            by: Vec::new(),
             memory: MemoryShare::of(
                 MemoryShare::DEFAULT_CEILING,
                 crate::parallel::available_cores(),
@@ -148,6 +155,8 @@ pub struct FileSummary {
     /// Things the user should know that did not stop the file (a column left
     /// out because it holds text, as pandas would leave it out).
     pub warnings: Vec<String>,
+    /// With `--by`: the groups, and which group each entry of `columns` is of.
+    pub groups: Option<groups::Groups>,
 }
 
 /// Why one file could not be described. The run goes on with the others.
@@ -174,6 +183,16 @@ pub enum FileError {
         .limit >> 20
     )]
     TooManyDistinct { limit: usize },
+    /// A `--by` key column is not among the file's columns.
+    #[error("no column named {name:?} to group by (--by); its columns are {columns}")]
+    MissingKey { name: String, columns: String },
+    /// A `--by` key column holds integers too wide for 64 bits (pandas keeps
+    /// them as Python integers or text).
+    #[error(
+        "the key column {column:?} holds integers too wide for 64 bits, which are not grouped \
+         yet (pandas keeps them as Python integers)"
+    )]
+    WideKey { column: String },
     /// The work on this file panicked (a bug, in polarsdesc or a dependency).
     #[error("internal error (panic) while reading: {0}")]
     Panic(String),
@@ -242,13 +261,8 @@ pub fn describe_file(
     spare: &SpareCores,
 ) -> Result<FileSummary, FileError> {
     let file = CsvFile::open(path, options.reading()).map_err(FileError::Read)?;
-    let (columns, warnings) = describe_csv(&file, options, spare)?;
-    Ok(FileSummary {
-        path: path.to_path_buf(),
-        label: label_of(path),
-        columns,
-        warnings,
-    })
+    let described = describe_csv(&file, options, spare)?;
+    Ok(described.summary(path.to_path_buf()))
 }
 
 /// Where one file's bytes are.
@@ -300,13 +314,7 @@ pub fn describe_origin(
             let head = head.map_err(|err| FileError::Read(err.into_io()))?;
             let file =
                 CsvFile::open_object(&object, head, options.reading()).map_err(FileError::Read)?;
-            let (columns, warnings) = describe_csv(&file, options, spare)?;
-            Ok(FileSummary {
-                label: label_of(&path),
-                path,
-                columns,
-                warnings,
-            })
+            Ok(describe_csv(&file, options, spare)?.summary(path))
         }
     }
 }
@@ -319,11 +327,32 @@ pub fn describe_bytes(
     bytes: Vec<u8>,
     options: &Options,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
-    describe_csv(
+    let described = describe_csv(
         &CsvFile::from_bytes(bytes, options.separator),
         options,
         &SpareCores::none(),
-    )
+    )?;
+    Ok((described.columns, described.warnings))
+}
+
+/// What describing one file found (see [`FileSummary`]).
+struct Described {
+    columns: Vec<ColumnStats>,
+    warnings: Vec<String>,
+    groups: Option<groups::Groups>,
+}
+
+impl Described {
+    /// The summary of the file at `path`.
+    fn summary(self, path: PathBuf) -> FileSummary {
+        FileSummary {
+            label: label_of(&path),
+            path,
+            columns: self.columns,
+            warnings: self.warnings,
+            groups: self.groups,
+        }
+    }
 }
 
 /// The statistics of `file`'s columns that `options.include` selects, in
@@ -332,7 +361,7 @@ fn describe_csv(
     file: &CsvFile,
     options: &Options,
     spare: &SpareCores,
-) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
+) -> Result<Described, FileError> {
     let mut layout = layout::inspect(file.head(), options.separator)?;
     // A large file whose first data record is longer than a block: its head
     // is the header alone, so read on to that record (it fixes the width).
@@ -346,10 +375,81 @@ fn describe_csv(
         file = &longer_head;
         layout = layout::inspect(file.head(), options.separator)?;
     }
+    if !options.by.is_empty() {
+        return describe_by(file, &layout, options, spare);
+    }
     // The numeric columns are read even when they are not included: the
     // other columns are the ones pandas does not read as numbers.
     let numeric = numeric_columns(file, &layout, options, spare)?;
-    include::combine(file, &layout, numeric, options, spare)
+    let (columns, warnings) = include::combine(file, &layout, numeric, options, spare)?;
+    Ok(Described {
+        columns,
+        warnings,
+        groups: None,
+    })
+}
+
+/// `--by`: the numeric columns of `file` described per group of the key
+/// columns' values (see [`groups`]).
+fn describe_by(
+    file: &CsvFile,
+    layout: &layout::Layout,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Described, FileError> {
+    let key_positions = (options.by.iter())
+        .map(|name| {
+            (layout.index_columns..layout.width)
+                .find(|&position| &layout.names[position] == name)
+                .ok_or_else(|| FileError::MissingKey {
+                    name: name.clone(),
+                    columns: quoted_names(&layout.names[layout.index_columns..]),
+                })
+        })
+        .collect::<Result<Vec<usize>, FileError>>()?;
+    let read = if layout.numeric.is_empty() {
+        exact::ReadColumns::default()
+    } else if file.is_in_memory() {
+        exact::read_in_order(file, layout, usize::MAX)?
+    } else {
+        large::read_columns(file, layout, options, spare)?
+    };
+    let (columns, groups, left_out) =
+        groups::describe_groups(file, layout, &key_positions, &read.numeric, options, spare)?;
+    let mut warnings: Vec<String> = (layout.mixed.iter())
+        .map(|(position, line, value)| (*position, NotNumeric::Text { line: *line, value: value.clone() }))
+        .chain(read.not_numeric)
+        .filter(|(position, _)| !key_positions.contains(position))
+        .map(|(position, reason)| include::not_numeric_warning(&layout.names[position], &reason))
+        .collect();
+    if left_out > 0 {
+        let rows = if left_out == 1 { "row" } else { "rows" };
+        warnings.push(format!(
+            "{left_out} {rows} with a missing key left out, as pandas' groupby leaves them out"
+        ));
+    }
+    if columns.is_empty() {
+        warnings.push(if groups.values.is_empty() {
+            "no rows with a key: nothing to describe".into()
+        } else {
+            "no numeric column besides the keys: nothing to describe".into()
+        });
+    }
+    Ok(Described {
+        columns,
+        warnings,
+        groups: Some(groups),
+    })
+}
+
+/// `names` for a message: quoted, comma-separated, cut short if many.
+fn quoted_names(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("{n:?}")).collect();
+    if names.len() > SHOWN {
+        shown.push(format!("and {} more", names.len() - SHOWN));
+    }
+    shown.join(", ")
 }
 
 /// The numeric columns of a file, and the candidates left out because pandas

@@ -13,6 +13,7 @@ use std::time::UNIX_EPOCH;
 use serde_json::{json, Value};
 
 use crate::describe::categorical::{Categorical, TextKind, Values};
+use crate::describe::groups::{Groups, KeyColumn, KeyType, KeyValue};
 use crate::describe::{self, label_of, ColumnStats, FileSummary};
 
 /// What identifies a file's content for reuse: its path, size, modification
@@ -184,6 +185,7 @@ pub fn header(options: &describe::Options) -> String {
         "percentiles": fractions,
         "separator": options.separator,
         "include": options.include.names(),
+        "by": options.by,
     });
     format!("{header}\n")
 }
@@ -201,8 +203,69 @@ pub fn encode(key: &FileKey, summary: &FileSummary) -> String {
         "columns": columns,
         "warnings": summary.warnings,
     });
+    if let Some(groups) = &summary.groups {
+        record["groups"] = encode_groups(groups);
+    }
     record[path_field] = path;
     format!("{record}\n")
+}
+
+/// A file's groups: the keys' names and types, each group's values (floats
+/// as their bits, so they come back exact), each entry's group.
+fn encode_groups(groups: &Groups) -> Value {
+    let keys: Vec<Value> = (groups.keys.iter())
+        .map(|key| json!({ "name": key.name, "type": key.key_type.name() }))
+        .collect();
+    let values: Vec<Value> = (groups.values.iter())
+        .map(|group| {
+            let values: Vec<Value> = group
+                .iter()
+                .map(|value| match value {
+                    KeyValue::Int(v) => json!(v),
+                    KeyValue::UInt(v) => json!(v),
+                    KeyValue::Float(v) => json!(v.to_bits()),
+                    KeyValue::Bool(v) => json!(v),
+                    KeyValue::Text(v) => json!(v),
+                })
+                .collect();
+            Value::from(values)
+        })
+        .collect();
+    json!({ "keys": keys, "values": values, "of_entry": groups.of_entry })
+}
+
+fn decode_groups(value: &Value) -> Option<Groups> {
+    let keys = (value["keys"].as_array()?.iter())
+        .map(|key| {
+            Some(KeyColumn {
+                name: key["name"].as_str()?.to_string(),
+                key_type: KeyType::named(key["type"].as_str()?)?,
+            })
+        })
+        .collect::<Option<Vec<KeyColumn>>>()?;
+    let values = (value["values"].as_array()?.iter())
+        .map(|group| {
+            (group.as_array()?.iter().zip(&keys))
+                .map(|(value, key)| {
+                    Some(match key.key_type {
+                        KeyType::Int64 => KeyValue::Int(value.as_i64()?),
+                        KeyType::UInt64 => KeyValue::UInt(value.as_u64()?),
+                        KeyType::Float64 => KeyValue::Float(f64::from_bits(value.as_u64()?)),
+                        KeyType::Boolean => KeyValue::Bool(value.as_bool()?),
+                        KeyType::String => KeyValue::Text(value.as_str()?.to_string()),
+                    })
+                })
+                .collect::<Option<Vec<KeyValue>>>()
+        })
+        .collect::<Option<Vec<Vec<KeyValue>>>>()?;
+    let of_entry = (value["of_entry"].as_array()?.iter())
+        .map(|group| u32::try_from(group.as_u64()?).ok())
+        .collect::<Option<Vec<u32>>>()?;
+    Some(Groups {
+        keys,
+        values,
+        of_entry,
+    })
 }
 
 fn encode_column(column: &ColumnStats) -> Value {
@@ -254,11 +317,16 @@ pub fn decode(line: &str) -> Option<(FileKey, FileSummary)> {
         .iter()
         .map(|w| w.as_str().map(String::from))
         .collect::<Option<Vec<String>>>()?;
+    let groups = match &record["groups"] {
+        Value::Null => None,
+        groups => Some(decode_groups(groups)?),
+    };
     let summary = FileSummary {
         label: label_of(&key.path),
         path: key.path.clone(),
         columns,
         warnings,
+        groups,
     };
     Some((key, summary))
 }
@@ -357,6 +425,7 @@ mod tests {
                 ),
             ],
             warnings: vec!["line 7: text".into()],
+            groups: None,
         }
     }
 
@@ -387,6 +456,39 @@ mod tests {
         assert_eq!((&a.column, a.count), (&b.column, b.count));
         assert_eq!(decoded.label, "ab");
         assert_eq!(decoded.warnings, summary().warnings);
+    }
+
+    #[test]
+    fn groups_round_trip_to_the_bit() {
+        let keys = [
+            ("k", KeyType::Float64),
+            ("n", KeyType::Int64),
+            ("u", KeyType::UInt64),
+            ("b", KeyType::Boolean),
+            ("s", KeyType::String),
+        ];
+        let groups = Groups {
+            keys: (keys.iter())
+                .map(|&(name, key_type)| KeyColumn {
+                    name: name.into(),
+                    key_type,
+                })
+                .collect(),
+            values: vec![vec![
+                KeyValue::Float(0.1 + 0.2),
+                KeyValue::Int(i64::MIN),
+                KeyValue::UInt(u64::MAX),
+                KeyValue::Bool(true),
+                KeyValue::Text("é \"x\"".into()),
+            ]],
+            of_entry: vec![0, 0, 0],
+        };
+        let summary = FileSummary {
+            groups: Some(groups),
+            ..summary()
+        };
+        let (_, decoded) = decode(&encode(&key(), &summary)).unwrap();
+        assert_eq!(decoded.groups, summary.groups);
     }
 
     #[test]

@@ -318,6 +318,7 @@ mod tests {
                 categorical: None,
             }],
             warnings: vec![],
+            groups: None,
         }
     }
 

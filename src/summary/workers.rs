@@ -48,7 +48,11 @@ pub(super) fn describe_all(
 ) -> Result<Described> {
     let bar = console.bar(inputs.len() as u64, "describing", "files");
     let described = Mutex::new(Described {
-        rows: table::Collector::new(&config.describe.percentiles, config.describe.include),
+        rows: table::Collector::new(
+            &config.describe.percentiles,
+            config.describe.include,
+            &config.describe.by,
+        ),
         summarized: 0,
         reused: 0,
         failures: Vec::new(),

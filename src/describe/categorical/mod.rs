@@ -20,7 +20,8 @@ pub use spill::PARTS as SPILL_PARTS;
 
 use super::body::CsvFile;
 use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
-use super::tokenizer::{self, Fields, Next, Position};
+use super::rows;
+use super::tokenizer;
 use super::{FileError, Options};
 use crate::parallel::SpareCores;
 use spill::Spilled;
@@ -154,106 +155,10 @@ fn tally_records(
     // the table step by step.
     let room = (block.len() / 16).min(MOST_ROOM);
     let mut tallies = columns.tallies(room);
-    if is_simple(block, layout.separator) {
-        tally_simple(block, layout, positions, &mut tallies, checked)?;
-    } else {
-        read_tokens(block, layout, positions, &mut tallies)?;
-    }
+    rows::for_each_field(block, layout, positions, checked, |slot, field| {
+        tallies[slot].add(field)
+    })?;
     Ok(tallies)
-}
-
-/// Tallies `block` record by record with pandas' tokenizer.
-fn read_tokens(
-    block: &[u8],
-    layout: &Layout,
-    positions: &[usize],
-    tallies: &mut [Tally],
-) -> Result<(), LayoutError> {
-    let mut fields = Fields::default();
-    let mut at = Position::start(1);
-    loop {
-        fields.clear();
-        let record = tokenizer::next_record(block, layout.separator, &mut at, &mut fields)
-            .map_err(|open| LayoutError::UnclosedQuote { line: open.line })?;
-        let Next::Record { line } = record else {
-            return Ok(());
-        };
-        layout.check_width(line, fields.len())?;
-        for (tally, &position) in tallies.iter_mut().zip(positions) {
-            tally.add(fields.get(position).unwrap_or_default());
-        }
-    }
-}
-
-/// Whether `block` has no quote and no `\r`: then its records are its lines
-/// that are not blank, and its fields what the separators cut them into,
-/// as pandas' tokenizer reads them (see [`tally_simple`]). Blanks inside a
-/// field (`2020-01-01 09:30`) are part of it; pandas' quirks around blanks
-/// all follow a lone `\r`.
-fn is_simple(block: &[u8], separator: u8) -> bool {
-    !matches!(separator, b'\r' | b'\n' | tokenizer::QUOTE)
-        && memchr::memchr2(tokenizer::QUOTE, b'\r', block).is_none()
-}
-
-/// Whether pandas skips `line`: empty, or only spaces and tabs that are not
-/// the separator.
-fn is_blank_line(line: &[u8], separator: u8) -> bool {
-    line.iter()
-        .all(|&byte| (byte == b' ' || byte == b'\t') && byte != separator)
-}
-
-/// Tallies a simple block (see [`is_simple`]) line by line: pandas'
-/// tokenizer, for such a block, does no more (a blank line is skipped, a
-/// short row's missing fields are missing). Unless `checked`, a row wider
-/// than the table fails the block.
-fn tally_simple(
-    block: &[u8],
-    layout: &Layout,
-    positions: &[usize],
-    tallies: &mut [Tally],
-    checked: bool,
-) -> Result<(), LayoutError> {
-    let separator = layout.separator;
-    // Fields are short: a plain search beats memchr's setup.
-    let next_separator = |line: &[u8], from: usize| {
-        (line[from..].iter())
-            .position(|&byte| byte == separator)
-            .map(|at| from + at)
-    };
-    let mut start = 0;
-    for line_number in 1.. {
-        if start >= block.len() {
-            break;
-        }
-        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |at| start + at);
-        let line = &block[start..end];
-        start = end + 1;
-        if is_blank_line(line, separator) {
-            continue;
-        }
-        if !checked {
-            layout.check_width(
-                line_number,
-                1 + memchr::memchr_iter(separator, line).count(),
-            )?;
-        }
-        let (mut field, mut field_start) = (0, 0);
-        for (tally, &position) in tallies.iter_mut().zip(positions) {
-            while field < position {
-                match next_separator(line, field_start) {
-                    Some(at) => (field, field_start) = (field + 1, at + 1),
-                    None => break, // a short row
-                }
-            }
-            if field < position {
-                tally.add(b""); // missing, as pandas pads a short row
-                continue;
-            }
-            let field_end = next_separator(line, field_start).unwrap_or(line.len());
-            tally.add(&line[field_start..field_end]);
-        }
-    }
-    Ok(())
 }
 
 /// One column's tally as the blocks come: in memory, or spilled once the
@@ -388,14 +293,19 @@ mod tests {
             let separator = if semicolons { b';' } else { b',' };
             let layout = layout(width, separator);
             let positions: Vec<usize> = (0..width).collect();
-            prop_assume!(is_simple(&block, separator));
+            prop_assume!(rows::is_simple(&block, separator));
             let mut simple: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
-            let simple =
-                tally_simple(&block, &layout, &positions, &mut simple, false).map(|()| simple);
+            let simple = rows::read_simple(&block, &layout, &positions, false, |slot, field| {
+                simple[slot].add(field)
+            })
+            .map(|()| simple);
             if simple.is_ok() {
                 // A checked block (no row too wide) is read the same without the check.
                 let mut unchecked: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
-                tally_simple(&block, &layout, &positions, &mut unchecked, true).unwrap();
+                rows::read_simple(&block, &layout, &positions, true, |slot, field| {
+                    unchecked[slot].add(field)
+                })
+                .unwrap();
                 let again = tally_with_tokenizer(&block, &layout, &positions).unwrap();
                 prop_assert_eq!(outcome(unchecked), outcome(again));
             }
@@ -414,7 +324,7 @@ mod tests {
         positions: &[usize],
     ) -> Result<Vec<Tally>, LayoutError> {
         let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
-        read_tokens(block, layout, positions, &mut tallies)?;
+        rows::read_tokens(block, layout, positions, |slot, field| tallies[slot].add(field))?;
         Ok(tallies)
     }
 }

@@ -1,0 +1,330 @@
+//! `--by`: a file's rows in groups by the values of key columns, as pandas' `df.groupby(keys).describe()` forms them, and each group's numeric columns described.
+//!
+//! pandas groups with `sort=True` and `dropna=True`: the groups come in the
+//! sorted order of their keys (tuples of keys, with several), and a row
+//! whose key is missing in any key column belongs to none. Each group is
+//! then `describe()`d as its own frame: its rows in file order, each column
+//! keeping the whole column's type (an int64 column's group is int64). The
+//! key columns are not described.
+//!
+//! The numeric columns are read as without `--by` (`exact`, `large`), into
+//! values in row order; the key columns are read once more (`keys`), their
+//! fields ranked by value (`values`); each column's values are then moved
+//! group by group (one pass), and every group described on every core.
+
+mod keys;
+mod values;
+
+use std::io;
+
+use hashbrown::HashMap;
+
+pub use values::{KeyType, KeyValue};
+
+use super::body::CsvFile;
+use super::large::column::SpooledColumn;
+use super::large::spool::{Scalar, Spooled};
+use super::layout::Layout;
+use super::stats::{self, ColumnStats};
+use super::{FileError, Include, Options};
+use crate::parallel::SpareCores;
+
+/// A file's groups: its key columns, each group's key values, and which
+/// group each of the file's rows of statistics belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Groups {
+    /// The key columns, in `--by` order.
+    pub keys: Vec<KeyColumn>,
+    /// Each group's values of the keys, groups in pandas' order.
+    pub values: Vec<Vec<KeyValue>>,
+    /// For each entry of the file's statistics, the index of its group.
+    pub of_entry: Vec<u32>,
+}
+
+/// One key column: its name (as in `--by`) and pandas' type of its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyColumn {
+    pub name: String,
+    pub key_type: KeyType,
+}
+
+/// Checks the key columns of `--by` against each other and `include`.
+///
+/// # Errors
+/// When a name is empty or repeated, or text or bool columns are included
+/// (their describe per group is not built yet).
+pub fn check_keys(by: &[String], include: Include) -> Result<(), String> {
+    if by.iter().any(String::is_empty) {
+        return Err("--by: a key column's name is empty".into());
+    }
+    if let Some(repeated) = (by.iter().enumerate()).find_map(|(i, name)| by[..i].contains(name).then_some(name)) {
+        return Err(format!("--by: the key column {repeated:?} is given twice"));
+    }
+    if !by.is_empty() && include.categorical() {
+        return Err("--by describes numeric columns only; --include text or bool with --by is not supported yet".into());
+    }
+    Ok(())
+}
+
+/// A row that belongs to no group (a key is missing).
+const NO_GROUP: u32 = u32::MAX;
+
+/// Every row's group, and how many rows each group has.
+struct RowGroups {
+    keys: Vec<KeyColumn>,
+    values: Vec<Vec<KeyValue>>,
+    of_row: Vec<u32>,
+    sizes: Vec<usize>,
+    left_out: usize,
+}
+
+/// The statistics of the `numeric` columns of `file` (key columns left
+/// out) per group of the keys at `key_positions`, groups in pandas' order
+/// and columns in file order within each; and the rows left out because a
+/// key is missing.
+///
+/// # Errors
+/// When the file cannot be read, pandas would fail it, a key column holds
+/// integers too wide for 64 bits, or spilled values cannot be read back.
+pub(super) fn describe_groups(
+    file: &CsvFile,
+    layout: &Layout,
+    key_positions: &[usize],
+    numeric: &[SpooledColumn],
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<(Vec<ColumnStats>, Groups, usize), FileError> {
+    let groups = row_groups(file, layout, key_positions, options, spare)?;
+    let described: Vec<&SpooledColumn> = numeric
+        .iter()
+        .filter(|column| !options.by.contains(&column.name))
+        .collect();
+    // One column's grouped values at a time: columns in order, the groups
+    // of each on every core.
+    let mut per_column = Vec::with_capacity(described.len());
+    for column in &described {
+        if column.values.len() != groups.of_row.len() {
+            return Err(FileError::Panic(format!(
+                "column '{}' has {} rows and the key columns {}",
+                column.name,
+                column.values.len(),
+                groups.of_row.len()
+            )));
+        }
+        per_column.push(describe_column_groups(column, &groups, options, spare)?);
+    }
+    let group_count = groups.values.len();
+    let mut columns = Vec::with_capacity(group_count * described.len());
+    let mut of_entry = Vec::with_capacity(columns.capacity());
+    let mut per_column: Vec<std::vec::IntoIter<ColumnStats>> =
+        per_column.into_iter().map(Vec::into_iter).collect();
+    for group in 0..group_count {
+        for column in &mut per_column {
+            columns.push(column.next().expect("a row per group"));
+            of_entry.push(group as u32);
+        }
+    }
+    let groups_out = Groups {
+        keys: groups.keys,
+        values: groups.values,
+        of_entry,
+    };
+    Ok((columns, groups_out, groups.left_out))
+}
+
+/// Reads the key columns and puts every row in its group.
+fn row_groups(
+    file: &CsvFile,
+    layout: &Layout,
+    key_positions: &[usize],
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<RowGroups, FileError> {
+    let fields = keys::read(file, layout, key_positions, options, spare)?;
+    let mut ranked = Vec::with_capacity(fields.len());
+    for (column, name) in fields.iter().zip(&options.by) {
+        let ranks = values::rank(column.distinct.fields()).map_err(|values::WideKey| {
+            FileError::WideKey {
+                column: name.clone(),
+            }
+        })?;
+        ranked.push(ranks);
+    }
+    let keys = (ranked.iter().zip(&options.by))
+        .map(|(ranked, name)| KeyColumn {
+            name: name.clone(),
+            key_type: ranked.key_type,
+        })
+        .collect();
+    let rows = fields.first().map_or(0, |column| column.rows.len());
+    let (of_row, tuples) = if let [only] = &ranked[..] {
+        let of_row = (fields[0].rows.iter())
+            .map(|&field| only.rank_of_field[field as usize].unwrap_or(NO_GROUP))
+            .collect();
+        let tuples = (0..only.values.len() as u32).map(|rank| vec![rank]).collect();
+        (of_row, tuples)
+    } else {
+        combine_keys(&fields, &ranked, rows)
+    };
+    let mut sizes = vec![0usize; tuples.len()];
+    let mut left_out = 0;
+    for &group in &of_row {
+        match group {
+            NO_GROUP => left_out += 1,
+            group => sizes[group as usize] += 1,
+        }
+    }
+    // A key value of a single key column no row has (every row with it
+    // misses another key) would be an empty group: pandas has none.
+    let values = tuples
+        .iter()
+        .map(|ranks| {
+            ranks
+                .iter()
+                .zip(&ranked)
+                .map(|(&rank, ranked)| ranked.values[rank as usize].clone())
+                .collect()
+        })
+        .collect();
+    Ok(RowGroups {
+        keys,
+        values,
+        of_row,
+        sizes,
+        left_out,
+    })
+}
+
+/// Several keys: each row's tuple of ranks, the distinct tuples sorted
+/// (pandas sorts the groups by their keys, the first key first), and every
+/// row's index among them.
+fn combine_keys(
+    fields: &[keys::KeyFields],
+    ranked: &[values::Ranked],
+    rows: usize,
+) -> (Vec<u32>, Vec<Vec<u32>>) {
+    let mut seen: HashMap<Vec<u32>, u32, foldhash::fast::FixedState> = HashMap::default();
+    let mut first_ids = Vec::with_capacity(rows);
+    let mut tuple: Vec<u32> = Vec::with_capacity(fields.len());
+    'rows: for row in 0..rows {
+        tuple.clear();
+        for (column, ranks) in fields.iter().zip(ranked) {
+            match ranks.rank_of_field[column.rows[row] as usize] {
+                Some(rank) => tuple.push(rank),
+                None => {
+                    first_ids.push(NO_GROUP);
+                    continue 'rows;
+                }
+            }
+        }
+        let next = seen.len() as u32;
+        let id = *seen.entry_ref(&tuple[..]).or_insert(next);
+        first_ids.push(id);
+    }
+    let mut tuples: Vec<(Vec<u32>, u32)> = seen.into_iter().collect();
+    tuples.sort_unstable();
+    describe_order(&mut tuples, ranked);
+    let mut sorted_of = vec![0u32; tuples.len()];
+    for (sorted, (_, id)) in tuples.iter().enumerate() {
+        sorted_of[*id as usize] = sorted as u32;
+    }
+    let of_row = (first_ids.into_iter())
+        .map(|id| match id {
+            NO_GROUP => NO_GROUP,
+            id => sorted_of[id as usize],
+        })
+        .collect();
+    (of_row, tuples.into_iter().map(|(tuple, _)| tuple).collect())
+}
+
+/// Puts the sorted `tuples` of ranks in the order of pandas'
+/// `groupby(keys).describe()`, which is not always the groups' sorted
+/// order: `describe` rebuilds the index of the groups, and a key column
+/// with a value that no group has (its rows all miss another key) gets
+/// its values in order of first appearance among the sorted groups, not
+/// sorted (pandas 3.1.1: keys `(1, b), (1, c), (2, a), (2, b)` with a
+/// value `z` of the second key only beside a missing first key come out
+/// as `(1, b), (1, c), (2, b), (2, a)`). The groups are then ordered by
+/// those orders, the first key first.
+fn describe_order(tuples: &mut [(Vec<u32>, u32)], ranked: &[values::Ranked]) {
+    let mut reordered = false;
+    let mut codes: Vec<Vec<u32>> = Vec::with_capacity(ranked.len());
+    for (level, ranks) in ranked.iter().enumerate() {
+        let mut code_of_rank = vec![u32::MAX; ranks.values.len()];
+        let mut next = 0;
+        for (tuple, _) in tuples.iter() {
+            let code = &mut code_of_rank[tuple[level] as usize];
+            if *code == u32::MAX {
+                *code = next;
+                next += 1;
+            }
+        }
+        if (next as usize) < ranks.values.len() {
+            reordered = true;
+            codes.push(code_of_rank);
+        } else {
+            codes.push((0..ranks.values.len() as u32).collect());
+        }
+    }
+    if reordered {
+        tuples.sort_by_key(|(tuple, _)| {
+            (tuple.iter().zip(&codes))
+                .map(|(&rank, codes)| codes[rank as usize])
+                .collect::<Vec<u32>>()
+        });
+    }
+}
+
+/// The statistics of one column for each group, in group order.
+fn describe_column_groups(
+    column: &SpooledColumn,
+    groups: &RowGroups,
+    options: &Options,
+    spare: &SpareCores,
+) -> io::Result<Vec<ColumnStats>> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(groups.sizes.iter().scan(0, |end, &size| {
+            *end += size;
+            Some(*end)
+        }))
+        .collect();
+    let values = by_group(&column.values, &groups.of_row, &starts)?;
+    let integers = (column.integers.as_ref())
+        .map(|integers| by_group(integers, &groups.of_row, &starts))
+        .transpose()?;
+    let indexes: Vec<usize> = (0..groups.sizes.len()).collect();
+    Ok(
+        crate::parallel::map_on_spare_cores(&indexes, spare, |&group| {
+            let range = starts[group]..starts[group + 1];
+            let kind = match (&integers, column.integer_kind) {
+                (Some(integers), _) => stats::Kind::Signed(&integers[range.clone()]),
+                (None, true) => stats::Kind::Unsigned,
+                (None, false) => stats::Kind::Float,
+            };
+            stats::describe_column(&column.name, &values[range], &options.percentiles, kind)
+        }),
+    )
+}
+
+/// `values` (in row order) moved group by group, each group's in row
+/// order: group `g`'s are `starts[g]..starts[g + 1]`.
+fn by_group<T: Scalar + Default>(
+    values: &Spooled<T>,
+    of_row: &[u32],
+    starts: &[usize],
+) -> io::Result<Vec<T>> {
+    let mut grouped = vec![T::default(); *starts.last().unwrap_or(&0)];
+    let mut next: Vec<usize> = starts.to_vec();
+    let mut row = 0;
+    values.for_each_chunk(|chunk| {
+        for (&value, &group) in chunk.iter().zip(&of_row[row..]) {
+            if group != NO_GROUP {
+                let at = &mut next[group as usize];
+                grouped[*at] = value;
+                *at += 1;
+            }
+        }
+        row += chunk.len();
+    })?;
+    Ok(grouped)
+}
