@@ -282,6 +282,7 @@ impl<'a> ExactReader<'a> {
                         values: column.values.finish()?,
                         integers: integers.map(Spool::finish).transpose()?,
                         integer_kind: dtype != Dtype::Float64,
+                        integer_bits: 64,
                         count: column.count,
                         min: column.min,
                         max: column.max,

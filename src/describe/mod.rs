@@ -23,6 +23,7 @@ mod include;
 pub mod large;
 pub mod layout;
 pub mod numbers;
+pub mod parquet;
 mod percentiles;
 mod plain;
 mod rows;
@@ -193,6 +194,12 @@ pub enum FileError {
          yet (pandas keeps them as Python integers)"
     )]
     WideKey { column: String },
+    /// A `--by` key column of a Parquet file is of a type not grouped.
+    #[error("the key column {column:?} is of type {dtype}, which is not grouped yet")]
+    KeyType { column: String, dtype: String },
+    /// A Parquet file that cannot be read as one.
+    #[error("not a readable Parquet file: {0}")]
+    Parquet(String),
     /// The work on this file panicked (a bug, in polarsdesc or a dependency).
     #[error("internal error (panic) while reading: {0}")]
     Panic(String),
@@ -249,6 +256,12 @@ pub fn label_of(path: &Path) -> String {
     crate::sources::display_bytes(stem)
 }
 
+/// Whether `path` names a Parquet file (`*.parquet`, any case).
+fn is_parquet_path(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| parquet::is_parquet_name(name.as_encoded_bytes()))
+}
+
 /// Reads and describes the file at `path`; a large file's blocks are also
 /// parsed on any cores `spare` lends.
 ///
@@ -260,6 +273,10 @@ pub fn describe_file(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<FileSummary, FileError> {
+    if is_parquet_path(path) {
+        let described = parquet::describe_file(path, options, spare)?;
+        return Ok(described.summary(path.to_path_buf()));
+    }
     let file = CsvFile::open(path, options.reading()).map_err(FileError::Read)?;
     let described = describe_csv(&file, options, spare)?;
     Ok(described.summary(path.to_path_buf()))
@@ -312,6 +329,10 @@ pub fn describe_origin(
         Origin::Object { object, head } => {
             let path = PathBuf::from(object.url.to_string());
             let head = head.map_err(|err| FileError::Read(err.into_io()))?;
+            if is_parquet_path(&path) {
+                let bytes = crate::sources::s3::whole_object(&object, head)?;
+                return Ok(parquet::describe_bytes(bytes, options, spare)?.summary(path));
+            }
             let file =
                 CsvFile::open_object(&object, head, options.reading()).map_err(FileError::Read)?;
             Ok(describe_csv(&file, options, spare)?.summary(path))
@@ -414,32 +435,44 @@ fn describe_by(
     } else {
         large::read_columns(file, layout, options, spare)?
     };
+    let keys = groups::csv_keys(file, layout, &key_positions, options, spare)?;
     let (columns, groups, left_out) =
-        groups::describe_groups(file, layout, &key_positions, &read.numeric, options, spare)?;
+        groups::describe_groups(keys, &read.numeric, options, spare)?;
     let mut warnings: Vec<String> = (layout.mixed.iter())
         .map(|(position, line, value)| (*position, NotNumeric::Text { line: *line, value: value.clone() }))
         .chain(read.not_numeric)
         .filter(|(position, _)| !key_positions.contains(position))
         .map(|(position, reason)| include::not_numeric_warning(&layout.names[position], &reason))
         .collect();
+    group_warnings(&mut warnings, left_out, columns.is_empty(), &groups);
+    Ok(Described {
+        columns,
+        warnings,
+        groups: Some(groups),
+    })
+}
+
+/// The warnings of a file described per group: rows left out for a missing
+/// key, and why nothing was described.
+fn group_warnings(
+    warnings: &mut Vec<String>,
+    left_out: usize,
+    nothing: bool,
+    groups: &groups::Groups,
+) {
     if left_out > 0 {
         let rows = if left_out == 1 { "row" } else { "rows" };
         warnings.push(format!(
             "{left_out} {rows} with a missing key left out, as pandas' groupby leaves them out"
         ));
     }
-    if columns.is_empty() {
+    if nothing {
         warnings.push(if groups.values.is_empty() {
             "no rows with a key: nothing to describe".into()
         } else {
             "no numeric column besides the keys: nothing to describe".into()
         });
     }
-    Ok(Described {
-        columns,
-        warnings,
-        groups: Some(groups),
-    })
 }
 
 /// `names` for a message: quoted, comma-separated, cut short if many.

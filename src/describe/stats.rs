@@ -69,10 +69,11 @@ pub enum Kind<'a> {
     Float,
     /// uint64: numpy sums the float copies in blocks of 8,192.
     Unsigned,
-    /// int64, with the exact integers (no missing value): summed in blocks
-    /// too, and the percentiles interpolate with int64 differences, which
-    /// wrap around as numpy's do.
-    Signed(&'a [i64]),
+    /// A signed integer type of `bits` bits (int64 from CSV; int8 to int64
+    /// from Parquet), with the exact integers (no missing value): summed in
+    /// blocks too, and the percentiles interpolate with differences in that
+    /// type, which wrap around as numpy's do.
+    Signed(&'a [i64], u32),
 }
 
 /// The statistics of the column `name` whose values, in row order, are
@@ -99,7 +100,7 @@ pub fn describe_column(
     let whole_mean = pairwise_sum(values, zero_missing) / count as f64;
     let mean = match kind {
         Kind::Float => whole_mean,
-        Kind::Unsigned | Kind::Signed(_) => {
+        Kind::Unsigned | Kind::Signed(..) => {
             values
                 .chunks(8192)
                 .fold(0.0, |sum, block| sum + pairwise_sum(block, zero_missing))
@@ -115,7 +116,7 @@ pub fn describe_column(
     });
     let std = (squares / (count as f64 - 1.0)).sqrt();
     let percentiles = match kind {
-        Kind::Signed(integers) => int64_quantiles(integers, percentiles.fractions()),
+        Kind::Signed(integers, bits) => int64_quantiles(integers, bits, percentiles.fractions()),
         Kind::Float | Kind::Unsigned => {
             numpy_linear_quantiles(&mut present, percentiles.fractions())
         }
@@ -135,14 +136,14 @@ pub fn describe_column(
 /// numpy's linear quantiles of an int64 column: order statistics of the
 /// integers, and the difference `b - a` taken in int64 (wrapping, as numpy's
 /// does) before it is interpolated in float64.
-fn int64_quantiles(integers: &[i64], qs: &[f64]) -> Vec<Option<f64>> {
+fn int64_quantiles(integers: &[i64], bits: u32, qs: &[f64]) -> Vec<Option<f64>> {
     let Some(needed) = QuantileRanks::new(integers.len(), qs) else {
         return vec![None; qs.len()];
     };
     let mut sorted = integers.to_vec();
     sorted.sort_unstable();
     let order_statistics: Vec<i64> = needed.ranks.iter().map(|&rank| sorted[rank]).collect();
-    needed.int64_quantiles(&order_statistics)
+    needed.int64_quantiles(&order_statistics, bits)
 }
 
 /// What numpy's linear method needs of `count` values for the quantiles
@@ -176,15 +177,18 @@ impl QuantileRanks {
             .collect()
     }
 
-    /// The quantiles of an int64 column from its order statistics: `b - a`
-    /// in int64 (wrapping, as numpy's does), interpolated in float64.
-    pub fn int64_quantiles(&self, order_statistics: &[i64]) -> Vec<Option<f64>> {
+    /// The quantiles of a signed integer column of `bits` bits from its
+    /// order statistics: `b - a` in that type (wrapping, as numpy's does),
+    /// interpolated in float64.
+    pub fn int64_quantiles(&self, order_statistics: &[i64], bits: u32) -> Vec<Option<f64>> {
         let at = |rank: usize| order_statistics[self.index_of(rank)];
         self.positions
             .iter()
             .map(|&(previous, next, gamma)| {
                 let (a, b) = (at(previous), at(next));
-                let difference = b.wrapping_sub(a) as f64;
+                // Wrapped to `bits`: shifted up and back down with the sign.
+                let unused = 64 - bits;
+                let difference = ((b.wrapping_sub(a) << unused) >> unused) as f64;
                 Some(if gamma >= 0.5 {
                     b as f64 - difference * (1.0 - gamma)
                 } else {
@@ -403,7 +407,7 @@ mod tests {
             "a",
             &values,
             &Percentiles::default(),
-            Kind::Signed(&integers),
+            Kind::Signed(&integers, 64),
         );
         assert_eq!(
             s.percentiles,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use glob::{MatchOptions, Pattern};
 
 use super::s3::{self, ObjectInfo, S3Url};
-use super::{is_csv_name, DiscoverOptions, Discovered, Input};
+use super::{is_input_name, DiscoverOptions, Discovered, Input};
 use crate::error::{Error, Result};
 
 /// Adds the objects one `s3://` input names to `found`, sorted by key.
@@ -124,7 +124,7 @@ fn csv_objects(objects: Vec<ObjectInfo>) -> Vec<ObjectInfo> {
         .into_iter()
         .filter(|object| {
             let name = object.url.key.rsplit('/').next().unwrap_or_default();
-            !name.starts_with('.') && is_csv_name(name.as_ref())
+            !name.starts_with('.') && is_input_name(name.as_ref())
         })
         .collect()
 }

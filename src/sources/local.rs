@@ -83,10 +83,14 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Whether a file name is one polarsdesc reads from a folder: `*.csv`, or a
-/// compressed one (`*.csv.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), in any case.
-pub fn is_csv_name(name: &OsStr) -> bool {
+/// Whether a file name is one polarsdesc reads from a folder: `*.csv`, a
+/// compressed one (`*.csv.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), or
+/// `*.parquet`, in any case.
+pub fn is_input_name(name: &OsStr) -> bool {
     let bytes = name.as_encoded_bytes();
+    if crate::describe::parquet::is_parquet_name(bytes) {
+        return true;
+    }
     let without_compression = match Compression::of_name(name) {
         Some(compression) => &bytes[..bytes.len() - compression.extension().len()],
         None => bytes,
@@ -121,9 +125,9 @@ fn walk_folder(
         let path = entry.path();
         let is_folder = kind.is_dir() || (kind.is_symlink() && path.is_dir());
         if is_hidden(&name) {
-            found.skipped_hidden += usize::from(is_folder || is_csv_name(&name));
+            found.skipped_hidden += usize::from(is_folder || is_input_name(&name));
         } else if !is_folder {
-            if is_csv_name(&name) {
+            if is_input_name(&name) {
                 files.push((path, inode_of(&entry, kind)));
             }
         } else if recursive {
@@ -165,7 +169,7 @@ pub fn has_csv_files(folder: &Path) -> bool {
     fs::read_dir(folder).is_ok_and(|entries| {
         entries
             .flatten()
-            .any(|entry| is_csv_name(&entry.file_name()) && !entry.path().is_dir())
+            .any(|entry| is_input_name(&entry.file_name()) && !entry.path().is_dir())
     })
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::error::Result;
-pub use local::{has_csv_files, is_csv_name};
+pub use local::{has_csv_files, is_input_name};
 pub use s3::ObjectInfo;
 
 /// The files the inputs name, in the order given (a folder's files and a

@@ -174,7 +174,14 @@ impl OwnFiles {
                 .iter()
                 .find(|file| file.is_same(&input.path, name, id))
             else {
-                kept.push(input);
+                if is_an_earlier_result(&input) {
+                    notes.push(format!(
+                        "not reading {}: it is a polarsdesc result table, left by an earlier run",
+                        input.path.display()
+                    ));
+                } else {
+                    kept.push(input);
+                }
                 continue;
             };
             match file.role {
@@ -227,6 +234,25 @@ impl OwnFile {
             Role::Journal | Role::Cache => true,
         }
     }
+}
+
+/// Whether a Parquet input found in a folder, by a pattern or under a
+/// prefix holds a polarsdesc result (an earlier run's output, or a shard's
+/// part): not data to describe. Objects are checked only when named as
+/// ours are (`summary.parquet`, `part-*.parquet`), since checking means
+/// fetching them.
+fn is_an_earlier_result(input: &Input) -> bool {
+    let Some(name) = input.path.file_name() else {
+        return false;
+    };
+    let name = name.as_encoded_bytes();
+    if input.named || !crate::describe::parquet::is_parquet_name(name) {
+        return false;
+    }
+    if s3::is_s3(&input.path) && !(name == b"summary.parquet" || name.starts_with(b"part-")) {
+        return false;
+    }
+    looks_like_a_result(&input.path)
 }
 
 /// The refusal to write over an input.

@@ -5,7 +5,9 @@
 //! looked up once in the file's, and its rows renumbered.
 
 use hashbrown::HashMap;
+use polars::prelude::{Column, DataType};
 
+use super::values::{KeyType, KeyValue};
 use crate::describe::body::CsvFile;
 use crate::describe::layout::{first_invalid_utf8_line, Layout, LayoutError};
 use crate::describe::{rows, tokenizer, FileError, Options};
@@ -24,18 +26,34 @@ pub struct KeyFields {
 pub struct Distinct {
     index: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
     fields: Vec<Box<[u8]>>,
+    /// The index of the field seen last: a long table's keys come in runs
+    /// (one label's rows after another's), so most rows repeat it.
+    last: u32,
+}
+
+impl KeyFields {
+    /// Adds a row whose field is `field`.
+    pub fn push(&mut self, field: &[u8]) {
+        let id = self.distinct.id(field);
+        self.rows.push(id);
+    }
 }
 
 impl Distinct {
     /// The index of `field`, added if new.
     fn id(&mut self, field: &[u8]) -> u32 {
+        if self.fields.get(self.last as usize).is_some_and(|last| **last == *field) {
+            return self.last;
+        }
         if let Some(&id) = self.index.get(field) {
+            self.last = id;
             return id;
         }
         let id = u32::try_from(self.fields.len()).expect("fewer than 2^32 distinct keys");
         let field: Box<[u8]> = field.into();
         self.fields.push(field.clone());
         self.index.insert(field, id);
+        self.last = id;
         id
     }
 
@@ -122,9 +140,90 @@ fn read_block(
     }
     let mut columns: Vec<KeyFields> = positions.iter().map(|_| KeyFields::default()).collect();
     rows::for_each_field(block, layout, positions, false, |slot, field| {
-        let column = &mut columns[slot];
-        let id = column.distinct.id(field);
-        column.rows.push(id);
+        columns[slot].push(field);
     })?;
     Ok(columns)
+}
+
+/// A key column of a table Polars read: every row's value (as bytes that
+/// tell values apart; empty when missing), pandas' type of the column as
+/// `read_parquet` gives it (integers with a missing value are floats), and
+/// each distinct field's value.
+///
+/// # Errors
+/// When the column's type is not grouped (dates, times, lists, ...).
+pub fn of_polars(
+    column: &Column,
+) -> Result<(KeyFields, KeyType, Vec<Option<KeyValue>>), FileError> {
+    let series = column.as_materialized_series();
+    let has_nulls = series.null_count() > 0;
+    let dtype = series.dtype();
+    let key_type = match dtype {
+        DataType::UInt64 if !has_nulls => KeyType::UInt64,
+        integer if integer.is_integer() && !has_nulls => KeyType::Int64,
+        number if number.is_integer() || number.is_float() => KeyType::Float64,
+        DataType::Boolean => KeyType::Boolean,
+        DataType::String => KeyType::String,
+        other => {
+            return Err(FileError::KeyType {
+                column: column.name().to_string(),
+                dtype: other.to_string(),
+            })
+        }
+    };
+    let mut fields = KeyFields::default();
+    match key_type {
+        KeyType::Int64 => {
+            let cast = series.cast(&DataType::Int64)?;
+            (cast.i64()?.iter()).for_each(|v| fields.push(&v.unwrap_or(0).to_le_bytes()));
+        }
+        KeyType::UInt64 => {
+            (series.u64()?.iter()).for_each(|v| fields.push(&v.unwrap_or(0).to_le_bytes()));
+        }
+        KeyType::Float64 => {
+            let cast = series.cast(&DataType::Float64)?;
+            for value in cast.f64()?.iter() {
+                match value.filter(|v| !v.is_nan()) {
+                    Some(value) => fields.push(&value.to_bits().to_le_bytes()),
+                    None => fields.push(b""),
+                }
+            }
+        }
+        KeyType::Boolean => {
+            for value in series.bool()?.iter() {
+                fields.push(value.map_or(&b""[..], |v| if v { b"1" } else { b"0" }));
+            }
+        }
+        KeyType::String => {
+            // A leading byte tells the empty string (a key) from a missing one.
+            let mut field = Vec::new();
+            for value in series.str()?.iter() {
+                field.clear();
+                if let Some(value) = value {
+                    field.push(b'=');
+                    field.extend_from_slice(value.as_bytes());
+                }
+                fields.push(&field);
+            }
+        }
+    }
+    let values = (fields.distinct.fields().iter())
+        .map(|field| polars_key_value(field, key_type))
+        .collect();
+    Ok((fields, key_type, values))
+}
+
+/// The value of a field [`of_polars`] made; `None` when missing.
+fn polars_key_value(field: &[u8], key_type: KeyType) -> Option<KeyValue> {
+    if field.is_empty() {
+        return None;
+    }
+    let bytes = || <[u8; 8]>::try_from(field).expect("8 bytes");
+    Some(match key_type {
+        KeyType::Int64 => KeyValue::Int(i64::from_le_bytes(bytes())),
+        KeyType::UInt64 => KeyValue::UInt(u64::from_le_bytes(bytes())),
+        KeyType::Float64 => KeyValue::Float(f64::from_bits(u64::from_le_bytes(bytes()))),
+        KeyType::Boolean => KeyValue::Bool(field == b"1"),
+        KeyType::String => KeyValue::Text(String::from_utf8_lossy(&field[1..]).into_owned()),
+    })
 }

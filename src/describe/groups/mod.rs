@@ -78,23 +78,67 @@ struct RowGroups {
     left_out: usize,
 }
 
-/// The statistics of the `numeric` columns of `file` (key columns left
-/// out) per group of the keys at `key_positions`, groups in pandas' order
-/// and columns in file order within each; and the rows left out because a
-/// key is missing.
+/// The key columns of a file, read: every row's field in each, and each
+/// column's distinct fields ranked by value.
+pub(super) struct KeyRows {
+    fields: Vec<keys::KeyFields>,
+    ranked: Vec<values::Ranked>,
+}
+
+/// Reads the key columns of a CSV file, at `key_positions` (in `--by` order).
 ///
 /// # Errors
-/// When the file cannot be read, pandas would fail it, a key column holds
-/// integers too wide for 64 bits, or spilled values cannot be read back.
-pub(super) fn describe_groups(
+/// When the file cannot be read, pandas would fail it, or a key column
+/// holds integers too wide for 64 bits.
+pub(super) fn csv_keys(
     file: &CsvFile,
     layout: &Layout,
     key_positions: &[usize],
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<KeyRows, FileError> {
+    let fields = keys::read(file, layout, key_positions, options, spare)?;
+    let mut ranked = Vec::with_capacity(fields.len());
+    for (column, name) in fields.iter().zip(&options.by) {
+        let ranks = values::rank(column.distinct.fields()).map_err(|values::WideKey| {
+            FileError::WideKey {
+                column: name.clone(),
+            }
+        })?;
+        ranked.push(ranks);
+    }
+    Ok(KeyRows { fields, ranked })
+}
+
+/// The key columns of a table Polars read (Parquet), typed as pandas' reader
+/// types them: integers with a missing value become floats.
+///
+/// # Errors
+/// When a key column is of a type not grouped (dates, times, lists, ...).
+pub(super) fn polars_keys(columns: &[&polars::prelude::Column]) -> Result<KeyRows, FileError> {
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut ranked = Vec::with_capacity(columns.len());
+    for column in columns {
+        let (read, key_type, values) = keys::of_polars(column)?;
+        fields.push(read);
+        ranked.push(values::rank_values(key_type, values));
+    }
+    Ok(KeyRows { fields, ranked })
+}
+
+/// The statistics of the `numeric` columns (key columns left out) per group
+/// of `keys`, groups in pandas' order and columns in file order within
+/// each; and the rows left out because a key is missing.
+///
+/// # Errors
+/// When spilled values cannot be read back.
+pub(super) fn describe_groups(
+    keys: KeyRows,
     numeric: &[SpooledColumn],
     options: &Options,
     spare: &SpareCores,
 ) -> Result<(Vec<ColumnStats>, Groups, usize), FileError> {
-    let groups = row_groups(file, layout, key_positions, options, spare)?;
+    let groups = row_groups(keys, &options.by);
     let described: Vec<&SpooledColumn> = numeric
         .iter()
         .filter(|column| !options.by.contains(&column.name))
@@ -132,25 +176,10 @@ pub(super) fn describe_groups(
     Ok((columns, groups_out, groups.left_out))
 }
 
-/// Reads the key columns and puts every row in its group.
-fn row_groups(
-    file: &CsvFile,
-    layout: &Layout,
-    key_positions: &[usize],
-    options: &Options,
-    spare: &SpareCores,
-) -> Result<RowGroups, FileError> {
-    let fields = keys::read(file, layout, key_positions, options, spare)?;
-    let mut ranked = Vec::with_capacity(fields.len());
-    for (column, name) in fields.iter().zip(&options.by) {
-        let ranks = values::rank(column.distinct.fields()).map_err(|values::WideKey| {
-            FileError::WideKey {
-                column: name.clone(),
-            }
-        })?;
-        ranked.push(ranks);
-    }
-    let keys = (ranked.iter().zip(&options.by))
+/// Puts every row in its group.
+fn row_groups(keys: KeyRows, names: &[String]) -> RowGroups {
+    let KeyRows { fields, ranked } = keys;
+    let keys = (ranked.iter().zip(names))
         .map(|(ranked, name)| KeyColumn {
             name: name.clone(),
             key_type: ranked.key_type,
@@ -174,8 +203,6 @@ fn row_groups(
             group => sizes[group as usize] += 1,
         }
     }
-    // A key value of a single key column no row has (every row with it
-    // misses another key) would be an empty group: pandas has none.
     let values = tuples
         .iter()
         .map(|ranks| {
@@ -186,13 +213,13 @@ fn row_groups(
                 .collect()
         })
         .collect();
-    Ok(RowGroups {
+    RowGroups {
         keys,
         values,
         of_row,
         sizes,
         left_out,
-    })
+    }
 }
 
 /// Several keys: each row's tuple of ranks, the distinct tuples sorted
@@ -297,7 +324,9 @@ fn describe_column_groups(
         crate::parallel::map_on_spare_cores(&indexes, spare, |&group| {
             let range = starts[group]..starts[group + 1];
             let kind = match (&integers, column.integer_kind) {
-                (Some(integers), _) => stats::Kind::Signed(&integers[range.clone()]),
+                (Some(integers), _) => {
+                    stats::Kind::Signed(&integers[range.clone()], column.integer_bits)
+                }
                 (None, true) => stats::Kind::Unsigned,
                 (None, false) => stats::Kind::Float,
             };

@@ -167,11 +167,17 @@ pub struct Ranked {
 pub fn rank(fields: &[Box<[u8]>]) -> Result<Ranked, WideKey> {
     let key_type = key_type(fields)?;
     let values: Vec<Option<KeyValue>> = fields.iter().map(|f| key_value(f, key_type)).collect();
-    let mut order: Vec<usize> = (0..fields.len()).filter(|&i| values[i].is_some()).collect();
+    Ok(rank_values(key_type, values))
+}
+
+/// Ranks the distinct `values` (`None` where missing) of a key column of
+/// type `key_type` (see [`Ranked`]).
+pub fn rank_values(key_type: KeyType, values: Vec<Option<KeyValue>>) -> Ranked {
+    let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
     let value = |i: usize| values[i].as_ref().expect("present");
     // Stable: among equal values, the one that came first leads.
     order.sort_by(|&a, &b| value(a).compare(value(b)));
-    let mut rank_of_field = vec![None; fields.len()];
+    let mut rank_of_field = vec![None; values.len()];
     let mut ranked: Vec<KeyValue> = Vec::new();
     for &field in &order {
         let is_new = ranked
@@ -182,11 +188,11 @@ pub fn rank(fields: &[Box<[u8]>]) -> Result<Ranked, WideKey> {
         }
         rank_of_field[field] = Some((ranked.len() - 1) as u32);
     }
-    Ok(Ranked {
+    Ranked {
         key_type,
         rank_of_field,
         values: ranked,
-    })
+    }
 }
 
 #[cfg(test)]

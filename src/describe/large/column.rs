@@ -23,6 +23,8 @@ pub struct SpooledColumn {
     pub integers: Option<Spooled<i64>>,
     /// pandas sums it as integers: its float copies in blocks of 8,192.
     pub integer_kind: bool,
+    /// The width of its signed integer type (64, or less from Parquet).
+    pub integer_bits: u32,
     /// What the reading saw: values present, smallest and largest.
     pub count: usize,
     pub min: f64,
@@ -41,7 +43,9 @@ impl SpooledColumn {
     pub fn describe(&self, percentiles: &Percentiles, limit: usize) -> io::Result<ColumnStats> {
         if let Spooled::Held(values) = &self.values {
             let kind = match (&self.integers, self.integer_kind) {
-                (Some(Spooled::Held(integers)), _) => stats::Kind::Signed(integers),
+                (Some(Spooled::Held(integers)), _) => {
+                    stats::Kind::Signed(integers, self.integer_bits)
+                }
                 (Some(Spooled::Spilled { .. }), _) => {
                     unreachable!("integers spill with their values")
                 }
@@ -136,7 +140,7 @@ impl SpooledColumn {
 
         let percentiles = match (&needed, &ints) {
             (None, _) => vec![None; percentiles.fractions().len()],
-            (Some(needed), Some(ints)) => needed.int64_quantiles(&ints.values()),
+            (Some(needed), Some(ints)) => needed.int64_quantiles(&ints.values(), self.integer_bits),
             (Some(needed), None) => needed.float_quantiles(&floats.values()),
         };
         let defined = |value: f64, min_count: usize| (count >= min_count).then_some(value);

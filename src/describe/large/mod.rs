@@ -181,6 +181,7 @@ fn read_fast(
                 values: column.values.finish()?,
                 integers: None,
                 integer_kind: false,
+                integer_bits: 64,
                 count: column.count,
                 min: column.min,
                 max: column.max,

@@ -375,3 +375,19 @@ mod tests {
         assert!(is_s3(Path::new("s3://b/k")) && !is_s3(Path::new("data/s3://x")));
     }
 }
+
+/// The whole of `object`, whose first bytes `head` were fetched ahead: the
+/// rest fetched in one ranged GET (a Parquet file is read whole).
+///
+/// # Errors
+/// When the rest cannot be fetched.
+pub fn whole_object(object: &ObjectInfo, mut head: Vec<u8>) -> std::io::Result<Vec<u8>> {
+    let fetched = head.len() as u64;
+    if fetched < object.size {
+        let rest = client()
+            .and_then(|client| client.get_range(&object.url, fetched..object.size))
+            .map_err(RemoteError::into_io)?;
+        head.extend_from_slice(&rest);
+    }
+    Ok(head)
+}
