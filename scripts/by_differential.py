@@ -9,6 +9,14 @@
         columns: floats with missing values, int64, an empty column, text.
         With --large, one more file past polarsdesc's 8 MiB block, read on
         every core, with thousands of groups.
+    by_differential.py make-parquet DIR SEED COUNT
+        writes COUNT random Parquet files into DIR (pyarrow): key columns k1
+        and k2 (strings with nulls, int32, int64 with and without nulls,
+        booleans with nulls, floats with NaN) and value columns of every type
+        pandas distinguishes that polarsdesc describes (float64 with nulls
+        and NaN, int64, int32 with differences past 32 bits, uint32, uint64,
+        int64 with nulls) or leaves out as pandas does (bool, string, date,
+        decimal, dictionary, list).
     by_differential.py compare DIR RESULT.parquet KEYS
         runs pandas.read_csv(f).groupby(KEYS).describe() on every file of
         DIR and compares it with polarsdesc's table: the groups, their
@@ -16,7 +24,9 @@
         and the numbers at 1e-12. Prints each difference and exits 1 if
         there is one.
 
-KEYS are column names separated by commas (k1, or k1,k2).
+KEYS are column names separated by commas (k1, or k1,k2), or - for
+pandas' describe() of each whole file. .parquet files are read with
+pandas.read_parquet, the others with pandas.read_csv.
 """
 
 import math
@@ -109,6 +119,55 @@ def make(folder, seed, count, large):
         (folder / "large.csv").write_text("\n".join(lines) + "\n")
 
 
+def make_parquet(folder, seed, count):
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    random.seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def maybe(values, nulls):
+        return [None if nulls and random.random() < 0.1 else v for v in values]
+
+    def key(kind, rows, groups):
+        nulls = random.random() < 0.5
+        if kind == "str":
+            return pa.array(maybe([random.choice(["a", "b", "", "01", "é"][: groups + 1]) for _ in range(rows)], nulls))
+        if kind == "int32":
+            return pa.array([random.randrange(-groups, groups + 1) for _ in range(rows)], pa.int32())
+        if kind == "int64":
+            return pa.array(maybe([random.randrange(groups + 1) for _ in range(rows)], nulls), pa.int64())
+        if kind == "bool":
+            return pa.array(maybe([random.random() < 0.5 for _ in range(rows)], nulls))
+        if kind == "float":
+            return pa.array([random.choice([0.5, 2.0, float("nan"), -1.25]) for _ in range(rows)])
+        raise ValueError(kind)
+
+    for index in range(count):
+        rows = random.choice([1, 2, 3, 7, 50, 3000])
+        groups = random.choice([1, 2, 4])
+        columns = {
+            "k1": key(random.choice(["str", "int32", "int64", "bool", "float"]), rows, groups),
+            "f": pa.array(maybe([random.choice([random.gauss(0, 1e3), float("nan")]) for _ in range(rows)], True)),
+            "i64": pa.array([random.randrange(-(2 ** 62), 2 ** 62) for _ in range(rows)], pa.int64()),
+            "i32": pa.array([random.choice([-(2 ** 31), 2 ** 31 - 1, 7]) for _ in range(rows)], pa.int32()),
+            "u32": pa.array([random.randrange(2 ** 32) for _ in range(rows)], pa.uint32()),
+            "u64": pa.array([random.randrange(2 ** 64) for _ in range(rows)], pa.uint64()),
+            "i_null": pa.array(maybe([random.randrange(100) for _ in range(rows)], True), pa.int64()),
+            "flag": pa.array([random.random() < 0.5 for _ in range(rows)]),
+            "name": pa.array([random.choice(["x", "y"]) for _ in range(rows)]),
+            "day": pa.array([datetime.date(2024, 1, 1 + i % 28) for i in range(rows)]),
+            "money": pa.array([decimal.Decimal("1.25")] * rows),
+            "cat": pa.array([random.choice(["p", "q"]) for _ in range(rows)]).dictionary_encode(),
+            "items": pa.array([[1, 2]] * rows),
+            "k2": key(random.choice(["str", "int32", "int64", "bool", "float"]), rows, groups),
+        }
+        pq.write_table(pa.table(columns), folder / f"p{index:03}.parquet")
+
+
 def same_number(ours, theirs):
     if theirs is None or (isinstance(theirs, float) and math.isnan(theirs)):
         return ours is None or (isinstance(ours, float) and math.isnan(ours))
@@ -119,6 +178,9 @@ def same_number(ours, theirs):
 
 def pandas_rows(frame, keys):
     """pandas' groups, in order: (key strings, column, stats) per group and column."""
+    if keys == ["-"]:
+        described = frame.describe()
+        return [([], column, described[column]) for column in described.columns]
     if frame[keys].dropna().empty:
         return []  # no group (pandas' describe of no groups is not a frame)
     described = frame.groupby(keys).describe()
@@ -138,16 +200,16 @@ def compare(folder, result, keys):
     for row in table:
         ours.setdefault(Path(row["path"]).name, []).append(row)
     differences = []
-    files = sorted(folder.glob("*.csv*"))
+    files = sorted(folder.glob("*.csv*")) + sorted(folder.glob("*.parquet"))
     for file in files:
         try:
-            frame = pd.read_csv(file)
+            frame = pd.read_parquet(file) if file.suffix == ".parquet" else pd.read_csv(file)
         except Exception:  # pandas cannot read it: polarsdesc fails it too (no rows)
             frame = None
         theirs = [] if frame is None else pandas_rows(frame, keys)
         mine = ours.get(file.name, [])
         shape = lambda rows: [(k, c) for k, c, _ in rows]
-        my_shape = [([str(row[k]) for k in keys], row["column"]) for row in mine]
+        my_shape = [([str(row[k]) for k in keys if k != "-"], row["column"]) for row in mine]
         if shape(theirs) != my_shape:
             differences.append(
                 f"{file.name}: pandas has the groups and columns {shape(theirs)[:6]}... "
@@ -172,6 +234,9 @@ def compare(folder, result, keys):
 def main(argv):
     if argv[0] == "make":
         make(Path(argv[1]), int(argv[2]), int(argv[3]), "--large" in argv)
+        return 0
+    if argv[0] == "make-parquet":
+        make_parquet(Path(argv[1]), int(argv[2]), int(argv[3]))
         return 0
     if argv[0] == "compare":
         return compare(Path(argv[1]), argv[2], argv[3])

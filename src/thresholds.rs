@@ -140,19 +140,36 @@ impl Thresholds {
     /// # Errors
     /// When a label has no threshold (see [`Self::check_labels`]) or Polars
     /// fails.
-    pub fn apply(&self, frame: DataFrame) -> PolarsResult<DataFrame> {
-        let labels = frame.column("label")?.str()?;
-        let thresholds = (0..labels.len())
-            .map(|row| {
-                let label = labels.get(row).unwrap_or_default();
-                self.for_label(label)
-                    .ok_or_else(|| polars_err!(ComputeError: "label '{label}' has no threshold"))
-            })
-            .collect::<PolarsResult<Vec<f64>>>()?;
+    ///
+    /// With `--by` (`keys`: the key columns of `frame`), a row's threshold is
+    /// its group key's: the keys' values as Python writes them (`5`, `2.5`,
+    /// `True`, `AB`), joined by `/` when there are several, matched against
+    /// the patterns; a key no pattern matches, without `--threshold`, has
+    /// no threshold (null), since keys are only known once files are read.
+    pub fn apply(&self, frame: DataFrame, keys: &[String]) -> PolarsResult<DataFrame> {
+        let thresholds: Vec<Option<f64>> = if keys.is_empty() {
+            let labels = frame.column("label")?.str()?;
+            (0..labels.len())
+                .map(|row| {
+                    let label = labels.get(row).unwrap_or_default();
+                    (self.for_label(label).map(Some)).ok_or_else(
+                        || polars_err!(ComputeError: "label '{label}' has no threshold"),
+                    )
+                })
+                .collect::<PolarsResult<Vec<Option<f64>>>>()?
+        } else {
+            (key_texts(&frame, keys)?.iter())
+                .map(|key| self.for_label(key))
+                .collect()
+        };
         let value = col(self.stat.as_str()).cast(DataType::Float64);
         frame
             .lazy()
-            .with_column(lit(Series::new("threshold".into(), thresholds)).alias("threshold"))
+            .with_column(
+                lit(Float64Chunked::from_iter_options("threshold".into(), thresholds.into_iter())
+                    .into_series())
+                .alias("threshold"),
+            )
             .with_column(
                 value
                     .clone()
@@ -162,6 +179,37 @@ impl Thresholds {
             )
             .collect()
     }
+}
+
+/// Each row's group key, as `--thresholds` patterns match it: the values
+/// of the `keys` columns as Python writes them, joined by `/`.
+fn key_texts(frame: &DataFrame, keys: &[String]) -> PolarsResult<Vec<String>> {
+    let columns = (keys.iter())
+        .map(|key| frame.column(key))
+        .collect::<PolarsResult<Vec<&Column>>>()?;
+    (0..frame.height())
+        .map(|row| {
+            let parts = (columns.iter())
+                .map(|column| Ok(python_text(column.get(row)?)))
+                .collect::<PolarsResult<Vec<String>>>()?;
+            Ok(parts.join("/"))
+        })
+        .collect()
+}
+
+/// A key value as Python's `str()` writes it.
+fn python_text(value: AnyValue) -> String {
+    use crate::describe::groups::KeyValue;
+    let value = match value {
+        AnyValue::Int64(v) => KeyValue::Int(v),
+        AnyValue::UInt64(v) => KeyValue::UInt(v),
+        AnyValue::Float64(v) => KeyValue::Float(v),
+        AnyValue::Boolean(v) => KeyValue::Bool(v),
+        AnyValue::String(v) => KeyValue::Text(v.to_string()),
+        AnyValue::StringOwned(v) => KeyValue::Text(v.to_string()),
+        _ => return String::new(),
+    };
+    value.to_python_string()
 }
 
 impl fmt::Display for Thresholds {
@@ -374,7 +422,7 @@ mod tests {
         )
         .unwrap();
         let thresholds = rules("label,threshold\nab,0.4\n*,0.2\n", None).unwrap();
-        let out = thresholds.apply(frame).unwrap();
+        let out = thresholds.apply(frame, &[]).unwrap();
         let threshold = out.column("threshold").unwrap().f64().unwrap().clone();
         let threshold: Vec<Option<f64>> = (0..4).map(|i| threshold.get(i)).collect();
         assert_eq!(threshold, [Some(0.4), Some(0.2), Some(0.2), Some(0.2)]);

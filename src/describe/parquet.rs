@@ -101,6 +101,7 @@ fn is_groupable(dtype: &ArrowDataType) -> bool {
         || matches!(
             dtype,
             ArrowDataType::Float32
+                | ArrowDataType::Null
                 | ArrowDataType::Boolean
                 | ArrowDataType::Utf8
                 | ArrowDataType::LargeUtf8

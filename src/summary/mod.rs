@@ -272,6 +272,9 @@ fn check_threshold_labels(config: &RunConfig, inputs: &[Input]) -> Result<()> {
     let Some(thresholds) = &config.thresholds else {
         return Ok(());
     };
+    if !config.describe.by.is_empty() {
+        return Ok(()); // matched on the keys, known once the files are read
+    }
     let labels: Vec<String> = inputs.iter().map(|i| describe::label_of(&i.path)).collect();
     thresholds.check_labels(labels.iter().map(String::as_str))
 }
@@ -281,7 +284,8 @@ fn check_threshold_labels(config: &RunConfig, inputs: &[Input]) -> Result<()> {
 fn table_of(rows: table::Collector, config: &RunConfig) -> Result<table::Table> {
     let mut table = rows.finish().map_err(combine_error)?;
     if let Some(thresholds) = &config.thresholds {
-        table.frame = thresholds.apply(table.frame).map_err(combine_error)?;
+        let frame = std::mem::take(&mut table.frame);
+        table.frame = (thresholds.apply(frame, &table.key_columns)).map_err(combine_error)?;
     }
     Ok(table)
 }
@@ -310,6 +314,7 @@ fn run_provenance(plan: &Plan, config: &RunConfig, failures: &[FileFailure]) -> 
         "percentiles": percentiles,
         "separator": char::from(config.describe.separator).to_string(),
         "include": config.describe.include.names(),
+        "by": config.describe.by,
         "recursive": config.discover.recursive,
         "thresholds": config.thresholds.as_ref().map(ToString::to_string),
         "inputs": inputs,

@@ -19,6 +19,8 @@ const TOP_VALUES: &str = "top values";
 /// when text or bool columns are included.
 pub struct Table {
     pub frame: DataFrame,
+    /// The names of the `--by` key columns in `frame`.
+    pub key_columns: Vec<String>,
     pub top_values: Option<Vec<Option<String>>>,
 }
 
@@ -154,6 +156,7 @@ impl Collector {
     pub fn finish(self) -> PolarsResult<Table> {
         let height = self.count.len();
         let mut columns = vec![self.label.finish().into_column()];
+        let key_columns: Vec<String> = self.keys.iter().map(|key| key.name.clone()).collect();
         for key in self.keys {
             columns.push(key_column(key)?);
         }
@@ -192,7 +195,11 @@ impl Collector {
             Ok(column) => Some(column.str()?.iter().map(|v| v.map(String::from)).collect()),
             Err(_) => None,
         };
-        Ok(Table { frame, top_values })
+        Ok(Table {
+            frame,
+            key_columns,
+            top_values,
+        })
     }
 }
 

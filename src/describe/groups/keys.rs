@@ -163,7 +163,8 @@ pub fn of_polars(
         integer if integer.is_integer() && !has_nulls => KeyType::Int64,
         number if number.is_integer() || number.is_float() => KeyType::Float64,
         DataType::Boolean => KeyType::Boolean,
-        DataType::String => KeyType::String,
+        // Only nulls: every row misses its key.
+        DataType::String | DataType::Null => KeyType::String,
         other => {
             return Err(FileError::KeyType {
                 column: column.name().to_string(),
@@ -193,6 +194,9 @@ pub fn of_polars(
             for value in series.bool()?.iter() {
                 fields.push(value.map_or(&b""[..], |v| if v { b"1" } else { b"0" }));
             }
+        }
+        KeyType::String if *dtype == DataType::Null => {
+            (0..series.len()).for_each(|_| fields.push(b""));
         }
         KeyType::String => {
             // A leading byte tells the empty string (a key) from a missing one.

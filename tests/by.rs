@@ -1,0 +1,295 @@
+//! `--by`: one long table described per group of key columns, as pandas' `df.groupby(keys).describe()`; and Parquet inputs, as pandas' `read_parquet` reads them.
+//!
+//! pandas judges: `scripts/by_differential.py` writes random long tables
+//! (CSV: keys of every kind pandas reads, missing keys, one-row groups,
+//! several keys, a file past one block; Parquet: every column type) and
+//! compares pandas' groups, their order and their numbers with polarsdesc's.
+
+mod common;
+
+use common::pandas::Pandas;
+use common::{counts, floats, read_parquet, strings, TestEnv};
+use polars::prelude::DataType;
+use predicates::prelude::*;
+
+/// A long table: a text key (with a missing one, and `01` beside `1`), an
+/// integer key, values with a missing one.
+const LONG: &str = "ticker,store,value,n\n\
+                    b,2,1.5,3\n\
+                    a,1,2.5,4\n\
+                    b,2,,5\n\
+                    ,1,9,9\n\
+                    a,01,0.5,1\n\
+                    1,+1,7,2\n";
+
+#[test]
+fn by_gives_pandas_groups_in_order_with_the_keys_as_columns() {
+    let env = TestEnv::new();
+    env.write("long.csv", LONG);
+    env.cmd()
+        .args(["run", "long.csv", "--by", "ticker", "-o", "-", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(
+            "label,ticker,path,column,count,mean,std,min,25%,50%,75%,max\n\
+             long,1,long.csv,store,1,1.0,,1.0,1.0,1.0,1.0,1.0\n\
+             long,1,long.csv,value,1,7.0,,7.0,7.0,7.0,7.0,7.0\n\
+             long,1,long.csv,n,1,2.0,,2.0,2.0,2.0,2.0,2.0\n\
+             long,a,long.csv,store,2,1.0,0.0,1.0,1.0,1.0,1.0,1.0\n\
+             long,a,long.csv,value,2,1.5,1.4142135623730951,0.5,1.0,1.5,2.0,2.5\n\
+             long,a,long.csv,n,2,2.5,2.1213203435596424,1.0,1.75,2.5,3.25,4.0\n\
+             long,b,long.csv,store,2,2.0,0.0,2.0,2.0,2.0,2.0,2.0\n\
+             long,b,long.csv,value,1,1.5,,1.5,1.5,1.5,1.5,1.5\n\
+             long,b,long.csv,n,2,4.0,1.4142135623730951,3.0,3.5,4.0,4.5,5.0\n",
+        )
+        .stderr(predicate::str::contains(
+            "long.csv: 1 row with a missing key left out, as pandas' groupby leaves them out",
+        ));
+}
+
+#[test]
+fn integer_keys_are_grouped_by_value_and_stay_integers() {
+    let env = TestEnv::new();
+    env.write("long.csv", LONG);
+    env.cmd()
+        .args(["-q", "run", "long.csv", "--by", "store,ticker"])
+        .assert()
+        .success();
+    let frame = read_parquet(&env.join("summary.parquet"));
+    let store = frame.column("store").unwrap();
+    assert_eq!(store.dtype(), &DataType::Int64);
+    let stores: Vec<i64> = store.i64().unwrap().into_no_null_iter().collect();
+    // `1`, `01` and `+1` are one key; the row without a ticker is left out.
+    assert_eq!(stores, [1, 1, 1, 1, 2, 2]);
+    assert_eq!(strings(&frame, "ticker"), ["1", "1", "a", "a", "b", "b"]);
+    assert_eq!(strings(&frame, "column"), ["value", "n", "value", "n", "value", "n"]);
+    assert_eq!(counts(&frame), [1, 1, 2, 2, 1, 2]);
+}
+
+#[test]
+fn keys_named_like_output_columns_are_renamed_and_typed() {
+    let env = TestEnv::new();
+    env.write("t.csv", "label,count,x\nTrue,1.5,1\nfalse,1.5,2\nTRUE,2,3\n");
+    env.cmd()
+        .args(["-q", "run", "t.csv", "--by", "label,count"])
+        .assert()
+        .success();
+    let frame = read_parquet(&env.join("summary.parquet"));
+    let names: Vec<&str> = frame.get_column_names().iter().map(|n| n.as_str()).collect();
+    assert_eq!(&names[..4], ["label", "by_label", "by_count", "path"]);
+    assert_eq!(frame.column("by_label").unwrap().dtype(), &DataType::Boolean);
+    assert_eq!(frame.column("by_count").unwrap().dtype(), &DataType::Float64);
+    assert_eq!(floats(&frame, "by_count"), [Some(1.5), Some(1.5), Some(2.0)]);
+    assert_eq!(strings(&frame, "label"), ["t", "t", "t"]);
+}
+
+#[test]
+fn a_key_typed_differently_by_two_files_is_written_as_python_text() {
+    let env = TestEnv::new();
+    env.write("data/a.csv", "k,x\n1,1\n2,2\n");
+    env.write("data/b.csv", "k,x\n1.5,1\nz,2\n");
+    env.write("data/c.csv", "k,x\n2.5,1\nNA,2\n");
+    env.cmd()
+        .args(["-q", "run", "data", "--by", "k", "-o", "out.parquet"])
+        .assert()
+        .success();
+    let frame = read_parquet(&env.join("out.parquet"));
+    assert_eq!(strings(&frame, "k"), ["1", "2", "1.5", "z", "2.5"]);
+}
+
+#[test]
+fn a_file_without_the_key_fails_naming_it_and_the_others_are_kept() {
+    let env = TestEnv::new();
+    env.write("data/a.csv", "k,x\n1,1\n");
+    env.write("data/b.csv", "key,x\n1,1\n");
+    env.cmd()
+        .args(["run", "data", "--by", "k", "-o", "out.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "data/b.csv: no column named \"k\" to group by (--by); its columns are \"key\", \"x\"",
+        ));
+    let out = std::fs::read_to_string(env.join("out.csv")).unwrap();
+    assert_eq!(out, "label,k,path,column,count,mean,std,min,25%,50%,75%,max\na,1,data/a.csv,x,1,1.0,,1.0,1.0,1.0,1.0,1.0\n");
+}
+
+#[test]
+fn by_with_text_columns_or_a_repeated_key_is_refused() {
+    let env = TestEnv::new();
+    env.write("a.csv", "k,x\n1,1\n");
+    env.cmd()
+        .args(["run", "a.csv", "--by", "k", "--include", "all"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--include text or bool with --by is not supported yet"));
+    env.cmd()
+        .args(["run", "a.csv", "--by", "k,k"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the key column \"k\" is given twice"));
+}
+
+#[test]
+fn thresholds_match_the_group_keys() {
+    let env = TestEnv::new();
+    env.write("long.csv", LONG);
+    env.write("th.csv", "label,threshold\na,1\n1,5\n");
+    env.cmd()
+        .args(["run", "long.csv", "--by", "ticker", "--thresholds", "th.csv"])
+        .args(["-o", "-", "--format", "csv"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "long,1,long.csv,value,1,7.0,,7.0,7.0,7.0,7.0,7.0,5.0,true\n",
+        ))
+        .stdout(predicate::str::contains(
+            "long,a,long.csv,n,2,2.5,2.1213203435596424,1.0,1.75,2.5,3.25,4.0,1.0,true\n",
+        ))
+        // No line for b, and no --threshold: no threshold.
+        .stdout(predicate::str::contains(
+            "long,b,long.csv,value,1,1.5,,1.5,1.5,1.5,1.5,1.5,,\n",
+        ));
+}
+
+#[test]
+fn cached_groups_are_reused_exactly_and_not_across_keys() {
+    let env = TestEnv::new();
+    env.write("data/long.csv", LONG);
+    env.cmd().args(["-q", "run", "--by", "ticker"]).assert().success();
+    let first = read_parquet(&env.join("summary.parquet"));
+    env.cmd()
+        .args(["run", "--by", "ticker"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 unchanged, reused"));
+    assert_eq!(read_parquet(&env.join("summary.parquet")), first);
+    env.cmd()
+        .args(["run", "--by", "store"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("reused").not());
+    let by_store = read_parquet(&env.join("summary.parquet"));
+    assert_eq!(by_store.column("store").unwrap().dtype(), &DataType::Int64);
+}
+
+#[test]
+fn shards_with_by_merge_into_the_single_runs_table() {
+    let env = TestEnv::new();
+    env.write("data/a.csv", LONG);
+    env.write("data/b.csv", "ticker,value\nx,1\nx,2\ny,3\n");
+    env.write("data/c.csv", "ticker,value\nz,1\n");
+    for shard in ["0/2", "1/2"] {
+        env.cmd()
+            .args(["-q", "run", "data", "--by", "ticker", "--shard", shard])
+            .args(["-o", "parts"])
+            .assert()
+            .success();
+    }
+    env.cmd()
+        .args(["-q", "merge", "parts", "-o", "merged.csv"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["-q", "run", "data", "--by", "ticker", "-o", "single.csv"])
+        .assert()
+        .success();
+    let merged = std::fs::read_to_string(env.join("merged.csv")).unwrap();
+    assert_eq!(merged, std::fs::read_to_string(env.join("single.csv")).unwrap());
+    assert!(merged.contains("b,y,data/b.csv,value,1,3.0,"), "{merged}");
+}
+
+#[test]
+fn parquet_files_in_a_folder_are_described_and_earlier_results_left_out() {
+    let env = TestEnv::new();
+    env.write("data/a.csv", "x\n1\n2\n");
+    // An earlier run's output in the input folder: not data.
+    env.cmd()
+        .args(["-q", "run", "data", "-o", "data/old.parquet"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["run", "data", "-o", "data/summary.parquet"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "not reading data/old.parquet: it is a polarsdesc result table, left by an earlier run",
+        ));
+    let frame = read_parquet(&env.join("data/summary.parquet"));
+    assert_eq!(strings(&frame, "path"), ["data/a.csv"]);
+}
+
+/// The differential script (`scripts/by_differential.py`) run by `pandas` in `env`.
+fn script(pandas: &Pandas, env: &TestEnv) -> std::process::Command {
+    let mut command = pandas.python_command();
+    command
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/by_differential.py"))
+        .current_dir(env.path());
+    command
+}
+
+/// Runs polarsdesc on `folder` with `--by keys` (or none for `-`), and
+/// asserts that pandas agrees on each of its `files` files.
+fn pandas_agrees(pandas: &Pandas, env: &TestEnv, folder: &str, keys: &str, files: usize) {
+    let mut run = env.cmd();
+    run.args(["-q", "run", folder, "--no-cache", "-o", "out.parquet"]);
+    if keys != "-" {
+        run.args(["--by", keys]);
+    }
+    run.assert().code(predicate::in_iter([0, 1]));
+    let compare = script(pandas, env)
+        .args(["compare", folder, "out.parquet", keys])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&compare.stderr);
+    assert!(
+        compare.status.success(),
+        "pandas disagrees:\n{}{said}",
+        String::from_utf8_lossy(&compare.stdout)
+    );
+    assert!(said.contains(&format!("{files} files compared, 0 differences")), "{said}");
+}
+
+/// Random long tables (and one past a block when `large`), grouped by each
+/// of `keys`, compared with pandas.
+fn differential(seed: u64, large: bool, keys: &[&str]) {
+    let Some(pandas) = Pandas::find("by_differential") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let mut make = script(&pandas, &env);
+    make.args(["make", "files", &seed.to_string(), "150"]);
+    if large {
+        make.arg("--large");
+    }
+    let made = make.output().unwrap();
+    assert!(made.status.success(), "{made:?}");
+    for keys in keys {
+        pandas_agrees(&pandas, &env, "files", keys, 150 + usize::from(large));
+    }
+}
+
+#[test]
+fn by_equals_pandas_on_random_long_tables_and_a_large_one() {
+    differential(1, true, &["k1", "k1,k2"]);
+}
+
+#[test]
+fn by_two_keys_in_either_order_equals_pandas_on_random_long_tables() {
+    differential(2, false, &["k2,k1", "k2"]);
+}
+
+#[test]
+fn parquet_files_equal_pandas_read_parquet_whole_and_by_keys() {
+    let Some(pandas) = Pandas::find("by_differential_parquet") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let made = script(&pandas, &env)
+        .args(["make-parquet", "files", "3", "100"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    for keys in ["-", "k1", "k1,k2"] {
+        pandas_agrees(&pandas, &env, "files", keys, 100);
+    }
+}
