@@ -10,12 +10,13 @@
         With --large, one more file past polarsdesc's 8 MiB block, read on
         every core, with thousands of groups.
     by_differential.py make-parquet DIR SEED COUNT
-        writes COUNT random Parquet files into DIR (pyarrow): key columns k1
+        writes COUNT random Parquet files (every third one Arrow IPC,
+        .feather) into DIR (pyarrow): key columns k1
         and k2 (strings with nulls, int32, int64 with and without nulls,
         booleans with nulls, floats with NaN) and value columns of every type
         pandas distinguishes that polarsdesc describes (float64 with nulls
-        and NaN, int64, int32 with differences past 32 bits, uint32, uint64,
-        int64 with nulls) or leaves out as pandas does (bool, string, date,
+        and NaN, int64, int8/16/32 with differences past their width, uint8
+        to uint64, int64 with nulls) or leaves out as pandas does (bool, string, date,
         decimal, dictionary, list).
     by_differential.py compare DIR RESULT.parquet KEYS
         runs pandas.read_csv(f).groupby(KEYS).describe() on every file of
@@ -124,6 +125,7 @@ def make_parquet(folder, seed, count):
     import decimal
 
     import pyarrow as pa
+    import pyarrow.feather  # noqa: F401 (pa.feather)
     import pyarrow.parquet as pq
 
     random.seed(seed)
@@ -138,6 +140,8 @@ def make_parquet(folder, seed, count):
             return pa.array(maybe([random.choice(["a", "b", "", "01", "é"][: groups + 1]) for _ in range(rows)], nulls))
         if kind == "int32":
             return pa.array([random.randrange(-groups, groups + 1) for _ in range(rows)], pa.int32())
+        if kind == "int8":
+            return pa.array([random.randrange(-groups, groups + 1) for _ in range(rows)], pa.int8())
         if kind == "int64":
             return pa.array(maybe([random.randrange(groups + 1) for _ in range(rows)], nulls), pa.int64())
         if kind == "bool":
@@ -150,10 +154,14 @@ def make_parquet(folder, seed, count):
         rows = random.choice([1, 2, 3, 7, 50, 3000])
         groups = random.choice([1, 2, 4])
         columns = {
-            "k1": key(random.choice(["str", "int32", "int64", "bool", "float"]), rows, groups),
+            "k1": key(random.choice(["str", "int32", "int8", "int64", "bool", "float"]), rows, groups),
             "f": pa.array(maybe([random.choice([random.gauss(0, 1e3), float("nan")]) for _ in range(rows)], True)),
             "i64": pa.array([random.randrange(-(2 ** 62), 2 ** 62) for _ in range(rows)], pa.int64()),
             "i32": pa.array([random.choice([-(2 ** 31), 2 ** 31 - 1, 7]) for _ in range(rows)], pa.int32()),
+            "i8": pa.array([random.choice([-128, 127, -100, 100, 3]) for _ in range(rows)], pa.int8()),
+            "i16": pa.array([random.choice([-(2 ** 15), 2 ** 15 - 1, 9]) for _ in range(rows)], pa.int16()),
+            "u8": pa.array([random.randrange(256) for _ in range(rows)], pa.uint8()),
+            "u16": pa.array([random.randrange(2 ** 16) for _ in range(rows)], pa.uint16()),
             "u32": pa.array([random.randrange(2 ** 32) for _ in range(rows)], pa.uint32()),
             "u64": pa.array([random.randrange(2 ** 64) for _ in range(rows)], pa.uint64()),
             "i_null": pa.array(maybe([random.randrange(100) for _ in range(rows)], True), pa.int64()),
@@ -163,9 +171,14 @@ def make_parquet(folder, seed, count):
             "money": pa.array([decimal.Decimal("1.25")] * rows),
             "cat": pa.array([random.choice(["p", "q"]) for _ in range(rows)]).dictionary_encode(),
             "items": pa.array([[1, 2]] * rows),
-            "k2": key(random.choice(["str", "int32", "int64", "bool", "float"]), rows, groups),
+            "k2": key(random.choice(["str", "int32", "int8", "int64", "bool", "float"]), rows, groups),
         }
-        pq.write_table(pa.table(columns), folder / f"p{index:03}.parquet")
+        table = pa.table(columns)
+        if index % 3 == 2:
+            # Arrow IPC (Feather v2), as pandas' read_feather reads it.
+            pa.feather.write_feather(table.drop_columns(["items"]), folder / f"p{index:03}.feather")
+        else:
+            pq.write_table(table, folder / f"p{index:03}.parquet")
 
 
 def same_number(ours, theirs):
@@ -200,10 +213,11 @@ def compare(folder, result, keys):
     for row in table:
         ours.setdefault(Path(row["path"]).name, []).append(row)
     differences = []
-    files = sorted(folder.glob("*.csv*")) + sorted(folder.glob("*.parquet"))
+    files = sorted(folder.glob("*.csv*")) + sorted(folder.glob("*.parquet")) + sorted(folder.glob("*.feather"))
     for file in files:
         try:
-            frame = pd.read_parquet(file) if file.suffix == ".parquet" else pd.read_csv(file)
+            readers = {".parquet": pd.read_parquet, ".feather": pd.read_feather}
+            frame = readers.get(file.suffix, pd.read_csv)(file)
         except Exception:  # pandas cannot read it: polarsdesc fails it too (no rows)
             frame = None
         theirs = [] if frame is None else pandas_rows(frame, keys)

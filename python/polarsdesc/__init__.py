@@ -56,6 +56,9 @@ Paths = Union[PathLike, Iterable[PathLike]]
 
 #: The columns of the table that are not statistics.
 _KEYS = ("label", "path", "column")
+#: What ``by`` takes: a column name, or a list of them.
+Keys = Union[str, Sequence[str], None]
+
 #: What ``include`` and ``exclude`` take: a kind of column, or a list of them.
 Kinds = Union[str, type, Sequence[Union[str, type]], None]
 _THRESHOLD_COLUMNS = ("threshold", "above_threshold")
@@ -129,6 +132,7 @@ def summarize(
     max_memory: Union[int, str, None] = None,
     include: Kinds = None,
     exclude: Kinds = None,
+    by: Keys = None,
 ) -> Summary:
     """Describe the CSV files ``paths`` name; return the table with the failures beside it.
 
@@ -159,6 +163,7 @@ def summarize(
         max_memory=max_memory,
         include=include,
         exclude=exclude,
+        by=by,
     )
     return summary
 
@@ -177,6 +182,7 @@ def _summarize(
     max_memory: Union[int, str, None],
     include: Kinds,
     exclude: Kinds,
+    by: Keys = None,
 ) -> Tuple[Summary, Optional[List[Optional[str]]]]:
     """:func:`summarize`, and what each row's ``top`` is to pandas:
     ``"text"``, ``"bool"`` or ``"int"`` (``None`` without text or bool
@@ -195,9 +201,13 @@ def _summarize(
         max_memory=_arguments.memory(max_memory),
         include=_arguments.kinds("include", include),
         exclude=_arguments.kinds("exclude", exclude),
+        by=_arguments.keys(by),
     )
     columns = found["columns"]
-    table = _polars_table(columns) if as_polars else _pandas_table(columns)
+    key_columns = list(found["key_columns"])
+    table = _polars_table(columns, key_columns) if as_polars else _pandas_table(columns, key_columns)
+    if not as_polars:
+        table.attrs["key_columns"] = key_columns
     failures = [Failure(path, line, reason) for path, line, reason in found["failures"]]
     if not as_polars:
         table.attrs["failures"] = failures
@@ -220,6 +230,7 @@ def describe(
     max_memory: Union[int, str, None] = None,
     include: Kinds = None,
     exclude: Kinds = None,
+    by: Keys = None,
 ) -> Any:
     """Describe every CSV file ``paths`` name: one row per file and numeric column.
 
@@ -267,6 +278,13 @@ def describe(
             and ``freq``.
         exclude: kinds of column not described, as pandas'
             ``describe(exclude=...)``.
+        by: key columns (a name or a list of names): each file described per
+            group of their values, as ``df.groupby(by).describe()`` (groups
+            sorted by key, rows with a missing key left out). Each key becomes
+            a column of the table after ``label``, typed as pandas reads it
+            (int64, float64, bool or str; str when files disagree), renamed
+            ``by_<name>`` when the name is taken (``label``, ``count``, ...).
+            Thresholds then match the keys (joined by ``/``).
 
     Returns:
         A ``pandas.DataFrame`` (or ``polars.DataFrame``).
@@ -307,6 +325,7 @@ def describe(
         max_memory=max_memory,
         include=include,
         exclude=exclude,
+        by=by,
     )
     _report(summary, errors)
     return summary.table
@@ -322,6 +341,7 @@ def describe_wide(
     max_memory: Union[int, str, None] = None,
     include: Kinds = None,
     exclude: Kinds = None,
+    by: Keys = None,
 ) -> "pandas.DataFrame":
     """pandas' own shape: each label's ``describe()`` frame, side by side under its label.
 
@@ -341,6 +361,13 @@ def describe_wide(
     ``count``, ``unique``, ``top`` and ``freq`` (object columns; ``top`` a
     boolean for booleans), numeric ones with their statistics, the rows
     those pandas gives (a file without numeric columns has no ``mean``).
+
+    With ``by``, the frame is pandas' ``groupby(by).describe()`` of each
+    file, one under the other under its label::
+
+        pd.concat({label: pd.read_csv(path).groupby(by).describe() for label, path in files})
+
+    (rows: the label and the keys; columns: (column, statistic)).
 
     Takes the arguments of :func:`describe` that apply.
 
@@ -363,10 +390,14 @@ def describe_wide(
         max_memory=max_memory,
         include=include,
         exclude=exclude,
+        by=by,
     )
     _report(summary, errors)
     table = summary.table
-    stats = [name for name in table.columns if name not in _KEYS + _THRESHOLD_COLUMNS]
+    key_columns = table.attrs.get("key_columns", [])
+    stats = [name for name in table.columns if name not in _KEYS + _THRESHOLD_COLUMNS + tuple(key_columns)]
+    if key_columns:
+        return _wide.grouped_frame(table, stats, key_columns, _arguments.keys(by))
     if top_values is not None:
         return _wide.pandas_frames(table, stats, top_values)
     return _wide.wide_frame(table, stats)
@@ -416,7 +447,7 @@ def _path_list(paths: Paths) -> List[str]:
     return [os.fsdecode(path) for path in paths]
 
 
-def _pandas_table(columns: List[Tuple[str, list]]) -> "pandas.DataFrame":
+def _pandas_table(columns: List[Tuple[str, list]], key_columns: List[str]) -> "pandas.DataFrame":
     import pandas as pd
 
     # pandas' own type for text: "str" from pandas 3 on, object before.
@@ -425,6 +456,8 @@ def _pandas_table(columns: List[Tuple[str, list]]) -> "pandas.DataFrame":
     def dtype(name: str, values: list) -> Any:
         if name in _KEYS:
             return text
+        if name in key_columns:
+            return _key_dtype(values, text)
         if name == "count":
             return "int64"
         if name == "top":
@@ -436,10 +469,27 @@ def _pandas_table(columns: List[Tuple[str, list]]) -> "pandas.DataFrame":
     return pd.DataFrame({name: pd.Series(values, dtype=dtype(name, values)) for name, values in columns})
 
 
-def _polars_table(columns: List[Tuple[str, list]]) -> "polars.DataFrame":
+def _key_dtype(values: list, text: Any) -> Any:
+    """A key column's pandas type, from its values (one Python type each)."""
+    present = next((value for value in values if value is not None), None)
+    if isinstance(present, bool):
+        return "bool"
+    if isinstance(present, int):
+        return "int64" if all(v is None or v < 2 ** 63 for v in values) else "uint64"
+    if isinstance(present, float):
+        return "float64"
+    return text
+
+
+def _polars_table(columns: List[Tuple[str, list]], key_columns: List[str]) -> "polars.DataFrame":
     import polars as pl
 
+    polars_types = {"bool": pl.Boolean, "int64": pl.Int64, "uint64": pl.UInt64, "float64": pl.Float64}
+    values_of = dict(columns)
+
     def dtype(name: str) -> Any:
+        if name in key_columns:
+            return polars_types.get(_key_dtype(values_of[name], None), pl.String)
         if name in _KEYS:
             return pl.String
         if name == "top":

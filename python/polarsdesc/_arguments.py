@@ -143,3 +143,19 @@ def _kind(name: str, item: Any) -> str:
     if isinstance(item, type) and item.__module__ == "numpy" and item.__name__ in ("number", "integer", "floating"):
         return "number"
     raise TypeError(f"{name} must name kinds of column ('number', 'object', 'bool'), got {item!r}")
+
+
+def keys(value: Any) -> List[str]:
+    """The key columns of ``by``: ``None``, a column name, or a list of them
+    (pandas' ``groupby(by=...)``)."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    try:
+        items = list(items)
+    except TypeError:
+        raise TypeError(f"by must be a column name or a list of them, got {value!r}") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"by must name columns with strings, got {item!r}")
+    return items

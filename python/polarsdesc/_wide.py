@@ -141,3 +141,36 @@ def _column_series(record: dict, values: Optional[str], numeric_rows: List[str])
     top = {"bool": lambda text: text == "True", "int": int}.get(values, str)(record["top"])
     values = [count, int(unique), top, np.int64(record["freq"])]
     return pd.Series(values, index=_CATEGORICAL_ROWS, name=record["column"])
+
+
+def grouped_frame(
+    table: "pandas.DataFrame", stats: List[str], key_columns: List[str], by: List[str]
+) -> "pandas.DataFrame":
+    """``pd.concat({label: frame, ...})`` of each file's ``groupby(by).describe()``
+    frame (the groups as rows, (column, statistic) as columns), in the
+    table's order; ``key_columns`` are the keys' columns in ``table``.
+
+    Raises:
+        ValueError: two files have the same label.
+    """
+    import pandas as pd
+
+    frames = {}
+    paths = {}
+    for (label, path), rows in table.groupby(["label", "path"], sort=False):
+        _refuse_shared_labels([*paths, label], [*paths.values(), path])
+        paths[label] = path
+        groups = list(dict.fromkeys(zip(*(rows[key].tolist() for key in key_columns))))
+        columns = list(dict.fromkeys(rows["column"].tolist()))
+        values = rows[stats].to_numpy(dtype="float64")
+        values = values.reshape(len(groups), len(columns) * len(stats))
+        if len(by) == 1:
+            index = pd.Index([group[0] for group in groups], name=by[0])
+        else:
+            index = pd.MultiIndex.from_tuples(groups, names=by)
+        frames[label] = pd.DataFrame(
+            values, index=index, columns=pd.MultiIndex.from_product([columns, stats])
+        )
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames)

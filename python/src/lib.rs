@@ -36,7 +36,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// Describes the inputs; returns the table as columns of Python values and
 /// what went wrong per file.
 #[pyfunction]
-#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat=DEFAULT_STAT, sep=",", progress=false, max_memory=None, include=Vec::new(), exclude=Vec::new()))]
+#[pyo3(signature = (paths, percentiles=None, jobs=None, recursive=false, threshold=None, thresholds=None, stat=DEFAULT_STAT, sep=",", progress=false, max_memory=None, include=Vec::new(), exclude=Vec::new(), by=Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn describe_table(
     py: Python<'_>,
@@ -52,6 +52,7 @@ fn describe_table(
     max_memory: Option<&str>,
     include: Vec<String>,
     exclude: Vec<String>,
+    by: Vec<String>,
 ) -> PyResult<Py<PyDict>> {
     let config = run_config(
         paths,
@@ -64,6 +65,7 @@ fn describe_table(
         sep,
         max_memory,
         (&include, &exclude),
+        by,
     )
     .map_err(to_python)?;
     let console = if progress {
@@ -94,6 +96,7 @@ fn describe_table(
     result.set_item("warnings", warnings)?;
     result.set_item("notes", collected.notes)?;
     result.set_item("top_values", collected.top_values)?;
+    result.set_item("key_columns", collected.key_columns)?;
     Ok(result.unbind())
 }
 
@@ -111,6 +114,7 @@ fn run_config(
     sep: &str,
     max_memory: Option<&str>,
     (include, exclude): (&[String], &[String]),
+    by: Vec<String>,
 ) -> polarsdesc::Result<RunConfig> {
     if paths.is_empty() {
         return Err(Error::InvalidConfig("no paths given".into()));
@@ -129,6 +133,8 @@ fn run_config(
     };
     let include = Include::resolve(&kinds("include", include)?, &kinds("exclude", exclude)?)
         .map_err(|problem| Error::InvalidConfig(problem.replace("--", "")))?;
+    polarsdesc::describe::groups::check_keys(&by, include)
+        .map_err(|problem| Error::InvalidConfig(problem.replace("--by", "by").replace("--", "")))?;
     let columns = StatColumns {
         percentiles: &percentiles,
         include,
@@ -152,7 +158,7 @@ fn run_config(
         percentiles,
         separator,
         include,
-        by: Vec::new(),
+        by,
         memory: MemoryShare::of(ceiling, jobs),
     };
     Ok(RunConfig::in_memory(
@@ -210,6 +216,10 @@ fn column_values<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, P
         }
         DataType::UInt64 => {
             let values = series.u64().map_err(unexpected)?;
+            PyList::new(py, rows.map(|row| values.get(row)))
+        }
+        DataType::Int64 => {
+            let values = series.i64().map_err(unexpected)?;
             PyList::new(py, rows.map(|row| values.get(row)))
         }
         DataType::Float64 => {

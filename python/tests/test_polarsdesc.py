@@ -194,6 +194,41 @@ def test_describe_with_include_all_adds_unique_top_and_freq(tmp_path):
     assert "top" not in polarsdesc.describe(tmp_path, errors="ignore").columns
 
 
+LONG_FILES = {
+    "a.csv": "ticker,store,value,n\nb,2,1.5,3\na,1,2.5,4\nb,2,,5\n,1,9,9\na,01,0.5,1\n",
+    "b.csv": "ticker,store,value,n\nz,7,1,1\nz,7,2,2\ny,3,-4,3\n",
+}
+
+
+@pytest.mark.parametrize("by", ["ticker", ["store", "ticker"], ["ticker", "store"]])
+def test_describe_wide_with_by_is_pandas_concat_of_groupby_describe(tmp_path, by):
+    for name, text in LONG_FILES.items():
+        (tmp_path / name).write_text(text)
+    files = sorted(tmp_path.glob("*.csv"))
+    expected = pd.concat({path.stem: pd.read_csv(path).groupby(by).describe() for path in files})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", polarsdesc.FileWarning)
+        wide = polarsdesc.describe_wide(tmp_path, by=by)
+    pd.testing.assert_frame_equal(wide, expected, check_exact=False, rtol=1e-12)
+
+
+def test_describe_with_by_gives_typed_key_columns(tmp_path):
+    for name, text in LONG_FILES.items():
+        (tmp_path / name).write_text(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", polarsdesc.FileWarning)
+        table = polarsdesc.describe(tmp_path, by=["store", "ticker"])
+        polars_table = polarsdesc.describe(tmp_path, by="store", as_polars=True)
+    assert list(table.columns[:4]) == ["label", "store", "ticker", "path"]
+    assert table["store"].dtype == "int64" and table["store"].tolist()[:2] == [1, 1]
+    assert str(polars_table.schema["store"]) == "Int64"
+    assert polars_table["store"].to_list() == [1, 1, 2, 2, 3, 3, 7, 7]
+    with pytest.raises(ValueError, match="given twice"):
+        polarsdesc.describe(tmp_path, by=["store", "store"])
+    with pytest.raises(TypeError, match="by must"):
+        polarsdesc.describe(tmp_path, by=3)
+
+
 def test_describe_wide_of_nothing_numeric_is_the_empty_frame(tmp_path):
     (tmp_path / "t.csv").write_text("t\nx\n")
     wide = polarsdesc.describe_wide(tmp_path, errors="ignore")

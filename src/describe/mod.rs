@@ -15,6 +15,7 @@
 
 mod blocks;
 pub mod body;
+pub mod columnar;
 pub mod categorical;
 pub mod decompress;
 mod exact;
@@ -23,7 +24,6 @@ mod include;
 pub mod large;
 pub mod layout;
 pub mod numbers;
-pub mod parquet;
 mod percentiles;
 mod plain;
 mod rows;
@@ -197,9 +197,12 @@ pub enum FileError {
     /// A `--by` key column of a Parquet file is of a type not grouped.
     #[error("the key column {column:?} is of type {dtype}, which is not grouped yet")]
     KeyType { column: String, dtype: String },
-    /// A Parquet file that cannot be read as one.
-    #[error("not a readable Parquet file: {0}")]
-    Parquet(String),
+    /// A Parquet or Arrow IPC file that cannot be read as one.
+    #[error("not a readable {format} file: {reason}")]
+    Unreadable {
+        format: &'static str,
+        reason: String,
+    },
     /// The work on this file panicked (a bug, in polarsdesc or a dependency).
     #[error("internal error (panic) while reading: {0}")]
     Panic(String),
@@ -256,10 +259,9 @@ pub fn label_of(path: &Path) -> String {
     crate::sources::display_bytes(stem)
 }
 
-/// Whether `path` names a Parquet file (`*.parquet`, any case).
-fn is_parquet_path(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|name| parquet::is_parquet_name(name.as_encoded_bytes()))
+/// The columnar format `path` is named as (Parquet, Arrow IPC), if any.
+fn columnar_format(path: &Path) -> Option<columnar::Format> {
+    columnar::Format::of_name(path.file_name()?.as_encoded_bytes())
 }
 
 /// Reads and describes the file at `path`; a large file's blocks are also
@@ -273,8 +275,8 @@ pub fn describe_file(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<FileSummary, FileError> {
-    if is_parquet_path(path) {
-        let described = parquet::describe_file(path, options, spare)?;
+    if let Some(format) = columnar_format(path) {
+        let described = columnar::describe_file(path, format, options, spare)?;
         return Ok(described.summary(path.to_path_buf()));
     }
     let file = CsvFile::open(path, options.reading()).map_err(FileError::Read)?;
@@ -329,9 +331,10 @@ pub fn describe_origin(
         Origin::Object { object, head } => {
             let path = PathBuf::from(object.url.to_string());
             let head = head.map_err(|err| FileError::Read(err.into_io()))?;
-            if is_parquet_path(&path) {
+            if let Some(format) = columnar_format(&path) {
                 let bytes = crate::sources::s3::whole_object(&object, head)?;
-                return Ok(parquet::describe_bytes(bytes, options, spare)?.summary(path));
+                let described = columnar::describe_bytes(bytes, format, options, spare)?;
+                return Ok(described.summary(path));
             }
             let file =
                 CsvFile::open_object(&object, head, options.reading()).map_err(FileError::Read)?;

@@ -115,6 +115,8 @@ pub struct Collected {
     /// What each row's `top` is to pandas, when text or bool columns are
     /// included (see [`table::Table`]).
     pub top_values: Option<Vec<Option<String>>>,
+    /// The `--by` key columns of `frame`, by their names in it.
+    pub key_columns: Vec<String>,
 }
 
 /// Finds the inputs of `config`, describes them on its workers and combines
@@ -156,6 +158,7 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
         warnings,
         notes,
         top_values: table.top_values,
+        key_columns: table.key_columns,
     })
 }
 

@@ -246,7 +246,9 @@ fn is_an_earlier_result(input: &Input) -> bool {
         return false;
     };
     let name = name.as_encoded_bytes();
-    if input.named || !crate::describe::parquet::is_parquet_name(name) {
+    let parquet = crate::describe::columnar::Format::of_name(name)
+        == Some(crate::describe::columnar::Format::Parquet);
+    if input.named || !parquet {
         return false;
     }
     if s3::is_s3(&input.path) && !(name == b"summary.parquet" || name.starts_with(b"part-")) {

@@ -16,6 +16,7 @@ mod keys;
 mod values;
 
 use std::io;
+use std::ops::Range;
 
 use hashbrown::HashMap;
 
@@ -302,7 +303,11 @@ fn describe_order(tuples: &mut [(Vec<u32>, u32)], ranked: &[values::Ranked]) {
     }
 }
 
-/// The statistics of one column for each group, in group order.
+/// The statistics of one column for each group, in group order. The
+/// groups are taken in batches of consecutive groups holding at most the
+/// file's share of values between them (a group larger than that alone),
+/// one pass over the column's values per batch, so that memory holds one
+/// batch's values, however long the file.
 fn describe_column_groups(
     column: &SpooledColumn,
     groups: &RowGroups,
@@ -315,14 +320,16 @@ fn describe_column_groups(
             Some(*end)
         }))
         .collect();
-    let values = by_group(&column.values, &groups.of_row, &starts)?;
-    let integers = (column.integers.as_ref())
-        .map(|integers| by_group(integers, &groups.of_row, &starts))
-        .transpose()?;
-    let indexes: Vec<usize> = (0..groups.sizes.len()).collect();
-    Ok(
-        crate::parallel::map_on_spare_cores(&indexes, spare, |&group| {
-            let range = starts[group]..starts[group + 1];
+    let mut described = Vec::with_capacity(groups.sizes.len());
+    for batch in batches(&groups.sizes, options.memory.held_values()) {
+        let values = by_group(&column.values, &groups.of_row, &starts, batch.clone())?;
+        let integers = (column.integers.as_ref())
+            .map(|integers| by_group(integers, &groups.of_row, &starts, batch.clone()))
+            .transpose()?;
+        let base = starts[batch.start];
+        let indexes: Vec<usize> = batch.collect();
+        described.extend(crate::parallel::map_on_spare_cores(&indexes, spare, |&group| {
+            let range = starts[group] - base..starts[group + 1] - base;
             let kind = match (&integers, column.integer_kind) {
                 (Some(integers), _) => {
                     stats::Kind::Signed(&integers[range.clone()], column.integer_bits)
@@ -331,24 +338,48 @@ fn describe_column_groups(
                 (None, false) => stats::Kind::Float,
             };
             stats::describe_column(&column.name, &values[range], &options.percentiles, kind)
-        }),
-    )
+        }));
+    }
+    Ok(described)
 }
 
-/// `values` (in row order) moved group by group, each group's in row
-/// order: group `g`'s are `starts[g]..starts[g + 1]`.
+/// Consecutive groups (of `sizes` values) in batches of at most `limit`
+/// values, a larger group in a batch of its own.
+fn batches(sizes: &[usize], limit: usize) -> Vec<Range<usize>> {
+    let mut batches = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (group, &size) in sizes.iter().enumerate() {
+        if held + size > limit && group > start {
+            batches.push(start..group);
+            (start, held) = (group, 0);
+        }
+        held += size;
+    }
+    if start < sizes.len() {
+        batches.push(start..sizes.len());
+    }
+    batches
+}
+
+/// The values (in row order) of the groups `batch`, moved group by group,
+/// each group's in row order: group `g`'s are `starts[g]..starts[g + 1]`,
+/// less `starts[batch.start]`.
 fn by_group<T: Scalar + Default>(
     values: &Spooled<T>,
     of_row: &[u32],
     starts: &[usize],
+    batch: Range<usize>,
 ) -> io::Result<Vec<T>> {
-    let mut grouped = vec![T::default(); *starts.last().unwrap_or(&0)];
-    let mut next: Vec<usize> = starts.to_vec();
+    let base = starts[batch.start];
+    let mut grouped = vec![T::default(); starts[batch.end] - base];
+    let mut next: Vec<usize> = starts[batch.clone()].iter().map(|start| start - base).collect();
+    let (first, end) = (batch.start as u32, batch.end as u32);
     let mut row = 0;
     values.for_each_chunk(|chunk| {
         for (&value, &group) in chunk.iter().zip(&of_row[row..]) {
-            if group != NO_GROUP {
-                let at = &mut next[group as usize];
+            // NO_GROUP is past every batch.
+            if (first..end).contains(&group) {
+                let at = &mut next[(group - first) as usize];
                 grouped[*at] = value;
                 *at += 1;
             }
@@ -356,4 +387,16 @@ fn by_group<T: Scalar + Default>(
         row += chunk.len();
     })?;
     Ok(grouped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_batched_within_the_limit_a_large_one_alone() {
+        assert_eq!(batches(&[3, 3, 3, 10, 1], 6), [0..2, 2..3, 3..4, 4..5]);
+        assert_eq!(batches(&[1, 1, 1], 100), [0..3]);
+        assert_eq!(batches(&[], 100), Vec::<Range<usize>>::new());
+    }
 }

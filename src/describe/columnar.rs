@@ -1,14 +1,13 @@
-//! Parquet files: read by Polars, each column typed as pandas' `read_parquet` types it, and described as a CSV file's numeric columns are.
+//! Parquet and Arrow IPC (Feather) files: read by Polars, each column typed as pandas' `read_parquet` and `read_feather` type it, and described as a CSV file's numeric columns are.
 //!
-//! pandas reads Parquet with pyarrow, whose `to_pandas` decides the types
+//! pandas reads both with pyarrow, whose `to_pandas` decides the types
 //! `describe()` then sees (checked with pandas 3.1.1 and pyarrow 26):
 //!
 //! - float64: float64, nulls as NaN;
 //! - integers without nulls keep their type: int64 (summed in blocks, its
-//!   percentiles interpolated with int64 differences), int32 (the
-//!   differences wrap at 32 bits, as numpy's do: the median of an int8
-//!   column `[-100, 100]` is 128.0), unsigned ones; 8 and 16 bit integers
-//!   are left out with a warning (this build of Polars does not read them);
+//!   percentiles interpolated with int64 differences), int8 to int32 (the
+//!   differences wrap at their width, as numpy's do: the median of an int8
+//!   column `[-100, 100]` is 128.0), unsigned ones;
 //! - integers with a null become float64;
 //! - float32 is summed and divided in float32 by numpy: not described yet
 //!   (left out, with a warning);
@@ -22,6 +21,8 @@ use std::io::Cursor;
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_io::ipc::IpcReader;
+use polars_io::mmap::MmapBytesReader;
 use polars_io::prelude::{ParquetReader, SerReader};
 
 use super::groups;
@@ -30,39 +31,97 @@ use super::large::spool::Spooled;
 use super::{large, Described, FileError, Options};
 use crate::parallel::SpareCores;
 
-/// Whether a file name is a Parquet file's: `*.parquet`, in any case.
-pub fn is_parquet_name(name: &[u8]) -> bool {
-    name.len() > 8 && super::decompress::ends_with_ignoring_case(name, ".parquet")
+/// A columnar format polarsdesc reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `*.parquet`.
+    Parquet,
+    /// Arrow IPC files: `*.arrow`, `*.feather`, `*.ipc`.
+    Ipc,
 }
 
-/// Reads and describes the Parquet file at `path`.
+impl Format {
+    /// The format of a file named `name` (by its extension, in any case).
+    pub fn of_name(name: &[u8]) -> Option<Format> {
+        let ends = |extension: &str| {
+            name.len() > extension.len()
+                && super::decompress::ends_with_ignoring_case(name, extension)
+        };
+        if ends(".parquet") {
+            Some(Format::Parquet)
+        } else if ends(".arrow") || ends(".feather") || ends(".ipc") {
+            Some(Format::Ipc)
+        } else {
+            None
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Parquet => "Parquet",
+            Format::Ipc => "Arrow IPC (Feather)",
+        }
+    }
+}
+
+/// Reads and describes the file at `path`, of `format`.
 ///
 /// # Errors
-/// When the file cannot be read or is not Parquet, or (with `--by`) a key
-/// column is missing or of a type not grouped.
+/// When the file cannot be read or is not of its format, or (with `--by`)
+/// a key column is missing or of a type not grouped.
 pub(super) fn describe_file(
     path: &Path,
+    format: Format,
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    let (frame, warnings) = read_table(ParquetReader::new(File::open(path)?), options)?;
-    describe_frame(&frame, warnings, options, spare)
+    describe_source(File::open(path)?, format, options, spare)
 }
 
-/// Describes the Parquet file whose bytes are `bytes` (an object).
+/// Describes the file of `format` whose bytes are `bytes` (an object).
 ///
 /// # Errors
 /// As [`describe_file`].
 pub(super) fn describe_bytes(
     bytes: Vec<u8>,
+    format: Format,
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    let (frame, warnings) = read_table(ParquetReader::new(Cursor::new(bytes)), options)?;
+    describe_source(Cursor::new(bytes), format, options, spare)
+}
+
+/// Reads the columns needed of `source`, of `format`, and describes them.
+fn describe_source<R: MmapBytesReader>(
+    source: R,
+    format: Format,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Described, FileError> {
+    let unreadable = |error: PolarsError| FileError::Unreadable {
+        format: format.name(),
+        reason: error.to_string(),
+    };
+    let (frame, warnings) = match format {
+        Format::Parquet => {
+            let mut reader = ParquetReader::new(source);
+            let schema = reader.schema().map_err(unreadable)?;
+            let read = columns_to_read(&schema, options)?;
+            let frame = reader.with_columns(Some(read.names)).finish();
+            (frame.map_err(unreadable)?, read.warnings)
+        }
+        Format::Ipc => {
+            let mut reader = IpcReader::new(source);
+            let schema = reader.schema().map_err(unreadable)?;
+            let read = columns_to_read(&schema, options)?;
+            let frame = reader.with_columns(Some(read.names)).finish();
+            (frame.map_err(unreadable)?, read.warnings)
+        }
+    };
     describe_frame(&frame, warnings, options, spare)
 }
 
-/// What pandas makes of a column of a Parquet file's type.
+/// What pandas makes of a column of a Parquet or Arrow file's type.
 enum Plan {
     /// Numbers `describe()` takes: read.
     Numbers,
@@ -77,15 +136,16 @@ enum Plan {
 fn plan(dtype: &ArrowDataType) -> Plan {
     match dtype {
         ArrowDataType::Float64
+        | ArrowDataType::Int8
+        | ArrowDataType::Int16
         | ArrowDataType::Int32
         | ArrowDataType::Int64
+        | ArrowDataType::UInt8
+        | ArrowDataType::UInt16
         | ArrowDataType::UInt32
         | ArrowDataType::UInt64 => Plan::Numbers,
         ArrowDataType::Float16 | ArrowDataType::Float32 => {
             Plan::LeftOut("a float32 or float16 column, which pandas sums in its own type (not done yet)")
-        }
-        ArrowDataType::Int8 | ArrowDataType::Int16 | ArrowDataType::UInt8 | ArrowDataType::UInt16 => {
-            Plan::LeftOut("an 8 or 16 bit integer column (not read yet)")
         }
         ArrowDataType::Timestamp(..) | ArrowDataType::Duration(_) => {
             Plan::LeftOut("a column of times, which pandas describes as times (not done yet)")
@@ -109,21 +169,26 @@ fn is_groupable(dtype: &ArrowDataType) -> bool {
         )
 }
 
-/// Reads the columns of the Parquet file `reader` reads that are described
-/// or are keys, with a warning for each column pandas would describe that
-/// is left out.
-fn read_table<R: polars_io::mmap::MmapBytesReader>(
-    mut reader: ParquetReader<R>,
-    options: &Options,
-) -> Result<(DataFrame, Vec<String>), FileError> {
-    let schema = reader.schema().map_err(unreadable)?;
-    let mut read = Vec::new();
+/// The columns of a file that are read, and a warning for each column
+/// pandas would describe that is left out.
+struct ToRead {
+    names: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// Which columns of a file whose schema is `schema` are read: those
+/// described, and the keys.
+///
+/// # Errors
+/// When a key column is missing or of a type not grouped.
+fn columns_to_read(schema: &ArrowSchema, options: &Options) -> Result<ToRead, FileError> {
+    let mut names = Vec::new();
     let mut warnings = Vec::new();
     for (name, field) in schema.iter() {
         let is_key = options.by.iter().any(|key| key == name.as_str());
         match plan(field.dtype()) {
-            Plan::Numbers => read.push(name.to_string()),
-            _ if is_key && is_groupable(field.dtype()) => read.push(name.to_string()),
+            Plan::Numbers => names.push(name.to_string()),
+            _ if is_key && is_groupable(field.dtype()) => names.push(name.to_string()),
             _ if is_key => {
                 return Err(FileError::KeyType {
                     column: name.to_string(),
@@ -131,25 +196,19 @@ fn read_table<R: polars_io::mmap::MmapBytesReader>(
                 })
             }
             Plan::NotNumeric => {}
-            Plan::LeftOut(reason) => warnings.push(format!("column '{name}' is {reason}; it is left out")),
+            Plan::LeftOut(reason) => {
+                warnings.push(format!("column '{name}' is {reason}; it is left out"))
+            }
         }
     }
     if let Some(missing) = (options.by.iter()).find(|key| !schema.contains(key.as_str())) {
-        let names: Vec<String> = schema.iter_names().map(|name| name.to_string()).collect();
+        let all: Vec<String> = schema.iter_names().map(|name| name.to_string()).collect();
         return Err(FileError::MissingKey {
             name: missing.clone(),
-            columns: super::quoted_names(&names),
+            columns: super::quoted_names(&all),
         });
     }
-    let frame = reader
-        .with_columns(Some(read))
-        .finish()
-        .map_err(unreadable)?;
-    Ok((frame, warnings))
-}
-
-fn unreadable(error: PolarsError) -> FileError {
-    FileError::Parquet(error.to_string())
+    Ok(ToRead { names, warnings })
 }
 
 /// The statistics of `frame`'s numeric columns (per group with `--by`).
@@ -206,10 +265,15 @@ fn pandas_column(column: &Column) -> PolarsResult<Option<SpooledColumn>> {
             column.integer_kind = true;
             column
         }
-        DataType::Int32 | DataType::Int64 | DataType::UInt32 => {
-            // int32: differences wrap at 32 bits. uint32: sorted
-            // differences are never negative, and fit in int64.
-            let bits = if *dtype == DataType::Int32 { 32 } else { 64 };
+        integer if integer.is_integer() => {
+            // int8 to int32: differences wrap at their width. Unsigned ones
+            // below 64 bits: sorted differences are never negative, and fit.
+            let bits = match integer {
+                DataType::Int8 => 8,
+                DataType::Int16 => 16,
+                DataType::Int32 => 32,
+                _ => 64,
+            };
             let integers: Vec<i64> =
                 (series.cast(&DataType::Int64)?.i64()?.into_no_null_iter()).collect();
             let mut column = float_column(name, &series.cast(&DataType::Float64)?)?;
