@@ -102,6 +102,30 @@ pub fn map_on_spare_cores<T: Sync, R: Send>(
     .collect()
 }
 
+/// `(first(), second())`: `first` on a core `spare` lends, meanwhile, if
+/// one is free, else on the calling thread before `second`.
+pub fn join_on_spare_core<A: Send, B>(
+    spare: &SpareCores,
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    let Some(core) = spare.borrow() else {
+        return (first(), second());
+    };
+    std::thread::scope(|scope| {
+        let first = scope.spawn(crate::interrupt::in_current_scope(move || {
+            let result = first();
+            drop(core);
+            result
+        }));
+        let second = second();
+        let first = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
+
 impl Drop for BorrowedCore {
     fn drop(&mut self) {
         self.0.give();

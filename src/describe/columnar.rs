@@ -64,6 +64,13 @@ impl Format {
     }
 }
 
+/// Where a file's bytes are: each reading opens it anew.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
+}
+
 /// Reads and describes the file at `path`, of `format`.
 ///
 /// # Errors
@@ -75,7 +82,7 @@ pub(super) fn describe_file(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    describe_source(File::open(path)?, format, options, spare)
+    describe_source(Source::File(path), format, options, spare)
 }
 
 /// Describes the file of `format` whose bytes are `bytes` (an object).
@@ -88,37 +95,105 @@ pub(super) fn describe_bytes(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    describe_source(Cursor::new(bytes), format, options, spare)
+    describe_source(Source::Bytes(&bytes), format, options, spare)
 }
 
-/// Reads the columns needed of `source`, of `format`, and describes them.
-fn describe_source<R: MmapBytesReader>(
-    source: R,
+/// The schema of the file in `source`.
+fn schema_of(source: Source, format: Format) -> Result<std::sync::Arc<ArrowSchema>, FileError> {
+    match source {
+        Source::File(path) => schema_with(File::open(path)?, format),
+        Source::Bytes(bytes) => schema_with(Cursor::new(bytes), format),
+    }
+}
+
+fn schema_with<R: MmapBytesReader>(reader: R, format: Format) -> Result<std::sync::Arc<ArrowSchema>, FileError> {
+    match format {
+        Format::Parquet => ParquetReader::new(reader).schema(),
+        Format::Ipc => IpcReader::new(reader).schema(),
+    }
+    .map_err(|error| unreadable(format, error))
+}
+
+/// The columns `names` of the file in `source`.
+fn read_columns(source: Source, format: Format, names: Vec<String>) -> Result<DataFrame, FileError> {
+    match source {
+        Source::File(path) => read_with(File::open(path)?, format, names),
+        Source::Bytes(bytes) => read_with(Cursor::new(bytes), format, names),
+    }
+}
+
+fn read_with<R: MmapBytesReader>(
+    reader: R,
+    format: Format,
+    names: Vec<String>,
+) -> Result<DataFrame, FileError> {
+    match format {
+        Format::Parquet => ParquetReader::new(reader).with_columns(Some(names)).finish(),
+        Format::Ipc => IpcReader::new(reader).with_columns(Some(names)).finish(),
+    }
+    .map_err(|error| unreadable(format, error))
+}
+
+fn unreadable(format: Format, error: PolarsError) -> FileError {
+    FileError::Unreadable {
+        format: format.name(),
+        reason: error.to_string(),
+    }
+}
+
+/// Reads the columns needed of `source`, of `format`, and describes them:
+/// the keys on a lent core (if one is free) while the numeric columns are
+/// read here.
+fn describe_source(
+    source: Source,
     format: Format,
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    let unreadable = |error: PolarsError| FileError::Unreadable {
-        format: format.name(),
-        reason: error.to_string(),
-    };
-    let (frame, warnings) = match format {
-        Format::Parquet => {
-            let mut reader = ParquetReader::new(source);
-            let schema = reader.schema().map_err(unreadable)?;
-            let read = columns_to_read(&schema, options)?;
-            let frame = reader.with_columns(Some(read.names)).finish();
-            (frame.map_err(unreadable)?, read.warnings)
+    let ToRead {
+        numbers,
+        mut warnings,
+    } = columns_to_read(&*schema_of(source, format)?, options)?;
+    let (keys, numeric) = crate::parallel::join_on_spare_core(
+        spare,
+        || -> Result<Option<groups::KeyRows>, FileError> {
+            if options.by.is_empty() {
+                return Ok(None);
+            }
+            let frame = read_columns(source, format, options.by.clone())?;
+            let columns = (options.by.iter())
+                .map(|name| frame.column(name))
+                .collect::<PolarsResult<Vec<&Column>>>()?;
+            Ok(Some(groups::polars_keys(&columns)?))
+        },
+        || -> Result<Vec<SpooledColumn>, FileError> {
+            let frame = read_columns(source, format, numbers)?;
+            let mut numeric = Vec::new();
+            for column in frame.columns() {
+                numeric.extend(pandas_column(column)?);
+            }
+            Ok(numeric)
+        },
+    );
+    let (keys, numeric) = (keys?, numeric?);
+    let Some(keys) = keys else {
+        let columns = large::describe_columns(&numeric, options, spare)?;
+        if columns.is_empty() {
+            warnings.push("no numeric column: nothing to describe".into());
         }
-        Format::Ipc => {
-            let mut reader = IpcReader::new(source);
-            let schema = reader.schema().map_err(unreadable)?;
-            let read = columns_to_read(&schema, options)?;
-            let frame = reader.with_columns(Some(read.names)).finish();
-            (frame.map_err(unreadable)?, read.warnings)
-        }
+        return Ok(Described {
+            columns,
+            warnings,
+            groups: None,
+        });
     };
-    describe_frame(&frame, warnings, options, spare)
+    let (columns, groups, left_out) = groups::describe_groups(keys, &numeric, options, spare)?;
+    super::group_warnings(&mut warnings, left_out, columns.is_empty(), &groups);
+    Ok(Described {
+        columns,
+        warnings,
+        groups: Some(groups),
+    })
 }
 
 /// What pandas makes of a column of a Parquet or Arrow file's type.
@@ -169,26 +244,26 @@ fn is_groupable(dtype: &ArrowDataType) -> bool {
         )
 }
 
-/// The columns of a file that are read, and a warning for each column
-/// pandas would describe that is left out.
+/// The numeric columns of a file that are read, and a warning for each
+/// column pandas would describe that is left out.
 struct ToRead {
-    names: Vec<String>,
+    numbers: Vec<String>,
     warnings: Vec<String>,
 }
 
-/// Which columns of a file whose schema is `schema` are read: those
-/// described, and the keys.
+/// Which numeric columns of a file whose schema is `schema` are read (the
+/// keys are read apart), after checking the keys.
 ///
 /// # Errors
 /// When a key column is missing or of a type not grouped.
 fn columns_to_read(schema: &ArrowSchema, options: &Options) -> Result<ToRead, FileError> {
-    let mut names = Vec::new();
+    let mut numbers = Vec::new();
     let mut warnings = Vec::new();
     for (name, field) in schema.iter() {
         let is_key = options.by.iter().any(|key| key == name.as_str());
         match plan(field.dtype()) {
-            Plan::Numbers => names.push(name.to_string()),
-            _ if is_key && is_groupable(field.dtype()) => names.push(name.to_string()),
+            Plan::Numbers => numbers.push(name.to_string()),
+            _ if is_key && is_groupable(field.dtype()) => {}
             _ if is_key => {
                 return Err(FileError::KeyType {
                     column: name.to_string(),
@@ -208,44 +283,7 @@ fn columns_to_read(schema: &ArrowSchema, options: &Options) -> Result<ToRead, Fi
             columns: super::quoted_names(&all),
         });
     }
-    Ok(ToRead { names, warnings })
-}
-
-/// The statistics of `frame`'s numeric columns (per group with `--by`).
-fn describe_frame(
-    frame: &DataFrame,
-    mut warnings: Vec<String>,
-    options: &Options,
-    spare: &SpareCores,
-) -> Result<Described, FileError> {
-    let mut numeric = Vec::new();
-    for column in frame.columns() {
-        if let Some(column) = pandas_column(column)? {
-            numeric.push(column);
-        }
-    }
-    if options.by.is_empty() {
-        let columns = large::describe_columns(&numeric, options, spare)?;
-        if columns.is_empty() {
-            warnings.push("no numeric column: nothing to describe".into());
-        }
-        return Ok(Described {
-            columns,
-            warnings,
-            groups: None,
-        });
-    }
-    let keys = (options.by.iter())
-        .map(|name| frame.column(name))
-        .collect::<PolarsResult<Vec<&Column>>>()?;
-    let keys = groups::polars_keys(&keys)?;
-    let (columns, groups, left_out) = groups::describe_groups(keys, &numeric, options, spare)?;
-    super::group_warnings(&mut warnings, left_out, columns.is_empty(), &groups);
-    Ok(Described {
-        columns,
-        warnings,
-        groups: Some(groups),
-    })
+    Ok(ToRead { numbers, warnings })
 }
 
 /// `column` as `describe()` takes it, if it is numeric to pandas (see
@@ -290,9 +328,18 @@ fn pandas_column(column: &Column) -> PolarsResult<Option<SpooledColumn>> {
 /// A float64 column's values in row order, nulls and NaN as NaN (pandas'
 /// missing values).
 fn float_column(name: String, series: &Series) -> PolarsResult<SpooledColumn> {
-    let values: Vec<f64> = (series.f64()?.iter())
-        .map(|value| value.unwrap_or(f64::NAN))
-        .collect();
+    let mut values: Vec<f64> = Vec::with_capacity(series.len());
+    for chunk in series.f64()?.downcast_iter() {
+        let start = values.len();
+        values.extend_from_slice(chunk.values());
+        if let Some(validity) = chunk.validity().filter(|mask| mask.unset_bits() > 0) {
+            for (value, valid) in values[start..].iter_mut().zip(validity.iter()) {
+                if !valid {
+                    *value = f64::NAN;
+                }
+            }
+        }
+    }
     let (mut count, mut min, mut max) = (0, f64::INFINITY, f64::NEG_INFINITY);
     for &value in values.iter().filter(|v| !v.is_nan()) {
         count += 1;

@@ -81,7 +81,7 @@ struct RowGroups {
 
 /// The key columns of a file, read: every row's field in each, and each
 /// column's distinct fields ranked by value.
-pub(super) struct KeyRows {
+pub struct KeyRows {
     fields: Vec<keys::KeyFields>,
     ranked: Vec<values::Ranked>,
 }
