@@ -14,6 +14,7 @@ class _Table(TypedDict):
     warnings: List[Tuple[str, str]]
     notes: List[str]
     top_values: Optional[List[Optional[str]]]
+    key_columns: List[str]
 
 class _Generated(TypedDict):
     files: int
@@ -35,6 +36,7 @@ def describe_table(
     max_memory: Optional[str] = None,
     include: List[str] = ...,
     exclude: List[str] = ...,
+    by: List[str] = ...,
 ) -> _Table: ...
 def generate(
     dir: str,
