@@ -166,8 +166,10 @@ impl Thresholds {
         frame
             .lazy()
             .with_column(
-                lit(Float64Chunked::from_iter_options("threshold".into(), thresholds.into_iter())
-                    .into_series())
+                lit(
+                    Float64Chunked::from_iter_options("threshold".into(), thresholds.into_iter())
+                        .into_series(),
+                )
                 .alias("threshold"),
             )
             .with_column(

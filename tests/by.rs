@@ -27,7 +27,9 @@ fn by_gives_pandas_groups_in_order_with_the_keys_as_columns() {
     let env = TestEnv::new();
     env.write("long.csv", LONG);
     env.cmd()
-        .args(["run", "long.csv", "--by", "ticker", "-o", "-", "--format", "csv"])
+        .args([
+            "run", "long.csv", "--by", "ticker", "-o", "-", "--format", "csv",
+        ])
         .assert()
         .success()
         .stdout(
@@ -62,24 +64,43 @@ fn integer_keys_are_grouped_by_value_and_stay_integers() {
     // `1`, `01` and `+1` are one key; the row without a ticker is left out.
     assert_eq!(stores, [1, 1, 1, 1, 2, 2]);
     assert_eq!(strings(&frame, "ticker"), ["1", "1", "a", "a", "b", "b"]);
-    assert_eq!(strings(&frame, "column"), ["value", "n", "value", "n", "value", "n"]);
+    assert_eq!(
+        strings(&frame, "column"),
+        ["value", "n", "value", "n", "value", "n"]
+    );
     assert_eq!(counts(&frame), [1, 1, 2, 2, 1, 2]);
 }
 
 #[test]
 fn keys_named_like_output_columns_are_renamed_and_typed() {
     let env = TestEnv::new();
-    env.write("t.csv", "label,count,x\nTrue,1.5,1\nfalse,1.5,2\nTRUE,2,3\n");
+    env.write(
+        "t.csv",
+        "label,count,x\nTrue,1.5,1\nfalse,1.5,2\nTRUE,2,3\n",
+    );
     env.cmd()
         .args(["-q", "run", "t.csv", "--by", "label,count"])
         .assert()
         .success();
     let frame = read_parquet(&env.join("summary.parquet"));
-    let names: Vec<&str> = frame.get_column_names().iter().map(|n| n.as_str()).collect();
+    let names: Vec<&str> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
     assert_eq!(&names[..4], ["label", "by_label", "by_count", "path"]);
-    assert_eq!(frame.column("by_label").unwrap().dtype(), &DataType::Boolean);
-    assert_eq!(frame.column("by_count").unwrap().dtype(), &DataType::Float64);
-    assert_eq!(floats(&frame, "by_count"), [Some(1.5), Some(1.5), Some(2.0)]);
+    assert_eq!(
+        frame.column("by_label").unwrap().dtype(),
+        &DataType::Boolean
+    );
+    assert_eq!(
+        frame.column("by_count").unwrap().dtype(),
+        &DataType::Float64
+    );
+    assert_eq!(
+        floats(&frame, "by_count"),
+        [Some(1.5), Some(1.5), Some(2.0)]
+    );
     assert_eq!(strings(&frame, "label"), ["t", "t", "t"]);
 }
 
@@ -121,12 +142,16 @@ fn by_with_text_columns_or_a_repeated_key_is_refused() {
         .args(["run", "a.csv", "--by", "k", "--include", "all"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--include text or bool with --by is not supported yet"));
+        .stderr(predicate::str::contains(
+            "--include text or bool with --by is not supported yet",
+        ));
     env.cmd()
         .args(["run", "a.csv", "--by", "k,k"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("the key column \"k\" is given twice"));
+        .stderr(predicate::str::contains(
+            "the key column \"k\" is given twice",
+        ));
 }
 
 #[test]
@@ -135,7 +160,14 @@ fn thresholds_match_the_group_keys() {
     env.write("long.csv", LONG);
     env.write("th.csv", "label,threshold\na,1\n1,5\n");
     env.cmd()
-        .args(["run", "long.csv", "--by", "ticker", "--thresholds", "th.csv"])
+        .args([
+            "run",
+            "long.csv",
+            "--by",
+            "ticker",
+            "--thresholds",
+            "th.csv",
+        ])
         .args(["-o", "-", "--format", "csv"])
         .assert()
         .code(0)
@@ -155,7 +187,10 @@ fn thresholds_match_the_group_keys() {
 fn cached_groups_are_reused_exactly_and_not_across_keys() {
     let env = TestEnv::new();
     env.write("data/long.csv", LONG);
-    env.cmd().args(["-q", "run", "--by", "ticker"]).assert().success();
+    env.cmd()
+        .args(["-q", "run", "--by", "ticker"])
+        .assert()
+        .success();
     let first = read_parquet(&env.join("summary.parquet"));
     env.cmd()
         .args(["run", "--by", "ticker"])
@@ -194,7 +229,10 @@ fn shards_with_by_merge_into_the_single_runs_table() {
         .assert()
         .success();
     let merged = std::fs::read_to_string(env.join("merged.csv")).unwrap();
-    assert_eq!(merged, std::fs::read_to_string(env.join("single.csv")).unwrap());
+    assert_eq!(
+        merged,
+        std::fs::read_to_string(env.join("single.csv")).unwrap()
+    );
     assert!(merged.contains("b,y,data/b.csv,value,1,3.0,"), "{merged}");
 }
 
@@ -230,17 +268,38 @@ fn a_long_table_past_its_memory_share_is_grouped_in_batches_with_the_same_number
     }
     env.write("long.csv", table);
     env.cmd()
-        .args(["-q", "run", "long.csv", "--by", "key", "--no-cache", "-o", "whole.csv"])
+        .args([
+            "-q",
+            "run",
+            "long.csv",
+            "--by",
+            "key",
+            "--no-cache",
+            "-o",
+            "whole.csv",
+        ])
         .assert()
         .success();
     env.cmd()
-        .args(["-q", "run", "long.csv", "--by", "key", "--no-cache", "-o", "batched.csv"])
+        .args([
+            "-q",
+            "run",
+            "long.csv",
+            "--by",
+            "key",
+            "--no-cache",
+            "-o",
+            "batched.csv",
+        ])
         .args(["--max-memory", "64M", "-j", "1"])
         .assert()
         .success();
     let whole = std::fs::read_to_string(env.join("whole.csv")).unwrap();
     assert_eq!(whole.lines().count(), 1 + 2 * 1000);
-    assert_eq!(whole, std::fs::read_to_string(env.join("batched.csv")).unwrap());
+    assert_eq!(
+        whole,
+        std::fs::read_to_string(env.join("batched.csv")).unwrap()
+    );
 }
 
 /// The differential script (`scripts/by_differential.py`) run by `pandas` in `env`.
@@ -271,7 +330,10 @@ fn pandas_agrees(pandas: &Pandas, env: &TestEnv, folder: &str, keys: &str, files
         "pandas disagrees:\n{}{said}",
         String::from_utf8_lossy(&compare.stdout)
     );
-    assert!(said.contains(&format!("{files} files compared, 0 differences")), "{said}");
+    assert!(
+        said.contains(&format!("{files} files compared, 0 differences")),
+        "{said}"
+    );
 }
 
 /// Random long tables (and one past a block when `large`), grouped by each

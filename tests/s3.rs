@@ -831,3 +831,68 @@ fn an_endpoint_that_goes_down_mid_run_keeps_the_previous_output_and_resume_finis
     );
     assert_eq!(std::fs::read(env.join("out.csv")).unwrap(), before);
 }
+
+#[test]
+fn parquet_objects_and_long_tables_are_read_from_a_bucket_as_from_disk() {
+    use polars::prelude::*;
+    use polars_io::prelude::ParquetWriter;
+    let Some(server) = S3Server::start("s3 parquet and --by", false) else {
+        return;
+    };
+    let env = TestEnv::new();
+    // A Parquet object past the 8 MiB fetched ahead: the rest in one range.
+    let rows = 1_500_000u64;
+    // Distinct values that do not compress.
+    let scrambled = |i: u64| {
+        (i.wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407)
+            >> 11) as f64
+    };
+    let mut frame = df!(
+        "key" => (0..rows).map(|i| format!("k{}", (i * 7919) % 500)).collect::<Vec<_>>(),
+        "x" => (0..rows).map(|i| scrambled(i) / 7.0).collect::<Vec<_>>(),
+        "n" => (0..rows).map(|i| (i % 97) as i64).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    std::fs::create_dir_all(env.join("tables")).unwrap();
+    let file = std::fs::File::create(env.join("tables/big.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    assert!(
+        std::fs::metadata(env.join("tables/big.parquet"))
+            .unwrap()
+            .len()
+            > 8 << 20
+    );
+    env.write("tables/long.csv", "key,x\nb,1\na,2\nb,3\n");
+    server.create_bucket("tables");
+    server.upload_folder(&env.join("tables"), "tables", "");
+    for by in [None, Some("key")] {
+        let mut local = env.cmd();
+        local.args(["-q", "run", "tables", "-o", "local.csv"]);
+        let mut remote = polarsdesc(&env, &server);
+        remote.args(["-q", "run", "s3://tables/", "-o", "remote.csv"]);
+        if let Some(key) = by {
+            local.args(["--by", key]);
+            remote.args(["--by", key]);
+        }
+        local.assert().success();
+        remote.assert().success();
+        let local = std::fs::read(env.join("local.csv")).unwrap();
+        assert_eq!(
+            without_folder(
+                &std::fs::read(env.join("remote.csv")).unwrap(),
+                "s3://tables/"
+            ),
+            without_folder(&local, "tables/")
+        );
+        let lines = String::from_utf8_lossy(&local).lines().count();
+        assert_eq!(
+            lines,
+            if by.is_some() {
+                1 + 500 * 2 + 2
+            } else {
+                1 + 2 + 1
+            }
+        );
+    }
+}

@@ -106,7 +106,10 @@ fn schema_of(source: Source, format: Format) -> Result<std::sync::Arc<ArrowSchem
     }
 }
 
-fn schema_with<R: MmapBytesReader>(reader: R, format: Format) -> Result<std::sync::Arc<ArrowSchema>, FileError> {
+fn schema_with<R: MmapBytesReader>(
+    reader: R,
+    format: Format,
+) -> Result<std::sync::Arc<ArrowSchema>, FileError> {
     match format {
         Format::Parquet => ParquetReader::new(reader).schema(),
         Format::Ipc => IpcReader::new(reader).schema(),
@@ -115,7 +118,11 @@ fn schema_with<R: MmapBytesReader>(reader: R, format: Format) -> Result<std::syn
 }
 
 /// The columns `names` of the file in `source`.
-fn read_columns(source: Source, format: Format, names: Vec<String>) -> Result<DataFrame, FileError> {
+fn read_columns(
+    source: Source,
+    format: Format,
+    names: Vec<String>,
+) -> Result<DataFrame, FileError> {
     match source {
         Source::File(path) => read_with(File::open(path)?, format, names),
         Source::Bytes(bytes) => read_with(Cursor::new(bytes), format, names),
@@ -128,7 +135,9 @@ fn read_with<R: MmapBytesReader>(
     names: Vec<String>,
 ) -> Result<DataFrame, FileError> {
     match format {
-        Format::Parquet => ParquetReader::new(reader).with_columns(Some(names)).finish(),
+        Format::Parquet => ParquetReader::new(reader)
+            .with_columns(Some(names))
+            .finish(),
         Format::Ipc => IpcReader::new(reader).with_columns(Some(names)).finish(),
     }
     .map_err(|error| unreadable(format, error))
@@ -219,9 +228,9 @@ fn plan(dtype: &ArrowDataType) -> Plan {
         | ArrowDataType::UInt16
         | ArrowDataType::UInt32
         | ArrowDataType::UInt64 => Plan::Numbers,
-        ArrowDataType::Float16 | ArrowDataType::Float32 => {
-            Plan::LeftOut("a float32 or float16 column, which pandas sums in its own type (not done yet)")
-        }
+        ArrowDataType::Float16 | ArrowDataType::Float32 => Plan::LeftOut(
+            "a float32 or float16 column, which pandas sums in its own type (not done yet)",
+        ),
         ArrowDataType::Timestamp(..) | ArrowDataType::Duration(_) => {
             Plan::LeftOut("a column of times, which pandas describes as times (not done yet)")
         }

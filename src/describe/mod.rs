@@ -15,8 +15,8 @@
 
 mod blocks;
 pub mod body;
-pub mod columnar;
 pub mod categorical;
+pub mod columnar;
 pub mod decompress;
 mod exact;
 pub mod groups;
@@ -439,10 +439,17 @@ fn describe_by(
         large::read_columns(file, layout, options, spare)?
     };
     let keys = groups::csv_keys(file, layout, &key_positions, options, spare)?;
-    let (columns, groups, left_out) =
-        groups::describe_groups(keys, &read.numeric, options, spare)?;
+    let (columns, groups, left_out) = groups::describe_groups(keys, &read.numeric, options, spare)?;
     let mut warnings: Vec<String> = (layout.mixed.iter())
-        .map(|(position, line, value)| (*position, NotNumeric::Text { line: *line, value: value.clone() }))
+        .map(|(position, line, value)| {
+            (
+                *position,
+                NotNumeric::Text {
+                    line: *line,
+                    value: value.clone(),
+                },
+            )
+        })
         .chain(read.not_numeric)
         .filter(|(position, _)| !key_positions.contains(position))
         .map(|(position, reason)| include::not_numeric_warning(&layout.names[position], &reason))

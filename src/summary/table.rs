@@ -187,8 +187,10 @@ impl Collector {
                 Float64Chunked::from_iter_options(name.into(), values.into_iter()).into_column(),
             );
         }
-        let mut frame = DataFrame::new(height, columns)?
-            .sort(["label", "path", GROUP, POSITION], SortMultipleOptions::default())?;
+        let mut frame = DataFrame::new(height, columns)?.sort(
+            ["label", "path", GROUP, POSITION],
+            SortMultipleOptions::default(),
+        )?;
         frame.drop_in_place(POSITION)?;
         frame.drop_in_place(GROUP)?;
         let top_values = match frame.drop_in_place(TOP_VALUES) {
@@ -243,29 +245,60 @@ fn key_column(key: KeyValues) -> PolarsResult<Column> {
     let column = match key.types[..] {
         [KeyType::Int64] => Int64Chunked::from_iter_options(
             name,
-            values.map(|v| v.and_then(|v| if let KeyValue::Int(v) = v { Some(v) } else { None })),
+            values.map(|v| {
+                v.and_then(|v| {
+                    if let KeyValue::Int(v) = v {
+                        Some(v)
+                    } else {
+                        None
+                    }
+                })
+            }),
         )
         .into_column(),
         [KeyType::UInt64] => UInt64Chunked::from_iter_options(
             name,
-            values.map(|v| v.and_then(|v| if let KeyValue::UInt(v) = v { Some(v) } else { None })),
+            values.map(|v| {
+                v.and_then(|v| {
+                    if let KeyValue::UInt(v) = v {
+                        Some(v)
+                    } else {
+                        None
+                    }
+                })
+            }),
         )
         .into_column(),
         [KeyType::Float64] => Float64Chunked::from_iter_options(
             name,
-            values.map(|v| v.and_then(|v| if let KeyValue::Float(v) = v { Some(v) } else { None })),
+            values.map(|v| {
+                v.and_then(|v| {
+                    if let KeyValue::Float(v) = v {
+                        Some(v)
+                    } else {
+                        None
+                    }
+                })
+            }),
         )
         .into_column(),
         [KeyType::Boolean] => BooleanChunked::from_iter_options(
             name,
-            values.map(|v| v.and_then(|v| if let KeyValue::Bool(v) = v { Some(v) } else { None })),
+            values.map(|v| {
+                v.and_then(|v| {
+                    if let KeyValue::Bool(v) = v {
+                        Some(v)
+                    } else {
+                        None
+                    }
+                })
+            }),
         )
         .into_column(),
-        _ => StringChunked::from_iter_options(
-            name,
-            values.map(|v| v.map(|v| v.to_python_string())),
-        )
-        .into_column(),
+        _ => {
+            StringChunked::from_iter_options(name, values.map(|v| v.map(|v| v.to_python_string())))
+                .into_column()
+        }
     };
     Ok(column)
 }

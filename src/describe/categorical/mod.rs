@@ -324,7 +324,9 @@ mod tests {
         positions: &[usize],
     ) -> Result<Vec<Tally>, LayoutError> {
         let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
-        rows::read_tokens(block, layout, positions, |slot, field| tallies[slot].add(field))?;
+        rows::read_tokens(block, layout, positions, |slot, field| {
+            tallies[slot].add(field)
+        })?;
         Ok(tallies)
     }
 }

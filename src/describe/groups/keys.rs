@@ -42,7 +42,11 @@ impl KeyFields {
 impl Distinct {
     /// The index of `field`, added if new.
     fn id(&mut self, field: &[u8]) -> u32 {
-        if self.fields.get(self.last as usize).is_some_and(|last| **last == *field) {
+        if self
+            .fields
+            .get(self.last as usize)
+            .is_some_and(|last| **last == *field)
+        {
             return self.last;
         }
         if let Some(&id) = self.index.get(field) {
@@ -90,7 +94,9 @@ pub fn read(
     Ok(positions
         .iter()
         .map(|position| {
-            let slot = ascending.binary_search(position).expect("a position asked for");
+            let slot = ascending
+                .binary_search(position)
+                .expect("a position asked for");
             read[slot].take().expect("positions are distinct")
         })
         .collect())

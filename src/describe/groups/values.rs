@@ -205,7 +205,11 @@ mod tests {
 
     fn ranked(values: &[&str]) -> (KeyType, Vec<Option<u32>>, Vec<String>) {
         let ranked = rank(&fields(values)).unwrap();
-        let shown = ranked.values.iter().map(KeyValue::to_python_string).collect();
+        let shown = ranked
+            .values
+            .iter()
+            .map(KeyValue::to_python_string)
+            .collect();
         (ranked.key_type, ranked.rank_of_field, shown)
     }
 

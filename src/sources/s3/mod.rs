@@ -357,6 +357,22 @@ fn info(url: &S3Url, meta: object_store::ObjectMeta) -> ObjectInfo {
     }
 }
 
+/// The whole of `object`, whose first bytes `head` were fetched ahead: the
+/// rest fetched in one ranged GET (a Parquet file is read whole).
+///
+/// # Errors
+/// When the rest cannot be fetched.
+pub fn whole_object(object: &ObjectInfo, mut head: Vec<u8>) -> std::io::Result<Vec<u8>> {
+    let fetched = head.len() as u64;
+    if fetched < object.size {
+        let rest = client()
+            .and_then(|client| client.get_range(&object.url, fetched..object.size))
+            .map_err(RemoteError::into_io)?;
+        head.extend_from_slice(&rest);
+    }
+    Ok(head)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,20 +390,4 @@ mod tests {
         assert!(S3Url::parse("/local/file").is_err());
         assert!(is_s3(Path::new("s3://b/k")) && !is_s3(Path::new("data/s3://x")));
     }
-}
-
-/// The whole of `object`, whose first bytes `head` were fetched ahead: the
-/// rest fetched in one ranged GET (a Parquet file is read whole).
-///
-/// # Errors
-/// When the rest cannot be fetched.
-pub fn whole_object(object: &ObjectInfo, mut head: Vec<u8>) -> std::io::Result<Vec<u8>> {
-    let fetched = head.len() as u64;
-    if fetched < object.size {
-        let rest = client()
-            .and_then(|client| client.get_range(&object.url, fetched..object.size))
-            .map_err(RemoteError::into_io)?;
-        head.extend_from_slice(&rest);
-    }
-    Ok(head)
 }
