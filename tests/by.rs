@@ -8,7 +8,7 @@
 mod common;
 
 use common::pandas::Pandas;
-use common::{counts, floats, read_parquet, strings, TestEnv};
+use common::{counts, floats, merged_shards_equal_a_single_run, read_parquet, strings, TestEnv};
 use polars::prelude::DataType;
 use predicates::prelude::*;
 
@@ -213,26 +213,7 @@ fn shards_with_by_merge_into_the_single_runs_table() {
     env.write("data/a.csv", LONG);
     env.write("data/b.csv", "ticker,value\nx,1\nx,2\ny,3\n");
     env.write("data/c.csv", "ticker,value\nz,1\n");
-    for shard in ["0/2", "1/2"] {
-        env.cmd()
-            .args(["-q", "run", "data", "--by", "ticker", "--shard", shard])
-            .args(["-o", "parts"])
-            .assert()
-            .success();
-    }
-    env.cmd()
-        .args(["-q", "merge", "parts", "-o", "merged.csv"])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["-q", "run", "data", "--by", "ticker", "-o", "single.csv"])
-        .assert()
-        .success();
-    let merged = std::fs::read_to_string(env.join("merged.csv")).unwrap();
-    assert_eq!(
-        merged,
-        std::fs::read_to_string(env.join("single.csv")).unwrap()
-    );
+    let merged = merged_shards_equal_a_single_run(&env, &["--by", "ticker"]);
     assert!(merged.contains("b,y,data/b.csv,value,1,3.0,"), "{merged}");
 }
 

@@ -8,7 +8,7 @@
 mod common;
 
 use common::pandas::Pandas;
-use common::{counts, read_parquet, strings, TestEnv};
+use common::{counts, merged_shards_equal_a_single_run, read_parquet, strings, TestEnv};
 use predicates::prelude::*;
 
 /// A file with a column of each kind pandas distinguishes.
@@ -259,26 +259,7 @@ fn shards_with_include_all_merge_into_the_single_runs_table() {
     env.write("data/m.csv", MIXED);
     env.write("data/n.csv", "word,x\nb,1\na,2\n");
     env.write("data/o.csv", "flag\nTrue\n");
-    for shard in ["0/2", "1/2"] {
-        env.cmd()
-            .args(["-q", "run", "data", "--include", "all", "--shard", shard])
-            .args(["-o", "parts"])
-            .assert()
-            .success();
-    }
-    env.cmd()
-        .args(["-q", "merge", "parts", "-o", "merged.csv"])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["-q", "run", "data", "--include", "all", "-o", "single.csv"])
-        .assert()
-        .success();
-    let merged = std::fs::read_to_string(env.join("merged.csv")).unwrap();
-    assert_eq!(
-        merged,
-        std::fs::read_to_string(env.join("single.csv")).unwrap()
-    );
+    let merged = merged_shards_equal_a_single_run(&env, &["--include", "all"]);
     assert!(merged.contains("o,data/o.csv,flag,1,1,True,1,"), "{merged}");
 }
 

@@ -245,53 +245,33 @@ fn key_column(key: KeyValues) -> PolarsResult<Column> {
     let column = match key.types[..] {
         [KeyType::Int64] => Int64Chunked::from_iter_options(
             name,
-            values.map(|v| {
-                v.and_then(|v| {
-                    if let KeyValue::Int(v) = v {
-                        Some(v)
-                    } else {
-                        None
-                    }
-                })
+            values.map(|v| match v {
+                Some(KeyValue::Int(v)) => Some(v),
+                _ => None,
             }),
         )
         .into_column(),
         [KeyType::UInt64] => UInt64Chunked::from_iter_options(
             name,
-            values.map(|v| {
-                v.and_then(|v| {
-                    if let KeyValue::UInt(v) = v {
-                        Some(v)
-                    } else {
-                        None
-                    }
-                })
+            values.map(|v| match v {
+                Some(KeyValue::UInt(v)) => Some(v),
+                _ => None,
             }),
         )
         .into_column(),
         [KeyType::Float64] => Float64Chunked::from_iter_options(
             name,
-            values.map(|v| {
-                v.and_then(|v| {
-                    if let KeyValue::Float(v) = v {
-                        Some(v)
-                    } else {
-                        None
-                    }
-                })
+            values.map(|v| match v {
+                Some(KeyValue::Float(v)) => Some(v),
+                _ => None,
             }),
         )
         .into_column(),
         [KeyType::Boolean] => BooleanChunked::from_iter_options(
             name,
-            values.map(|v| {
-                v.and_then(|v| {
-                    if let KeyValue::Bool(v) = v {
-                        Some(v)
-                    } else {
-                        None
-                    }
-                })
+            values.map(|v| match v {
+                Some(KeyValue::Bool(v)) => Some(v),
+                _ => None,
             }),
         )
         .into_column(),

@@ -89,6 +89,31 @@ impl TestEnv {
 /// Business days in Q1 2020 (January 23, February 20, March 22).
 pub const Q1_2020_BUSINESS_DAYS: u64 = 65;
 
+/// Runs `run data ARGS` as two shards into `parts/` and merges them, and
+/// once more as a single run; asserts that both give the same CSV, and
+/// returns it.
+pub fn merged_shards_equal_a_single_run(env: &TestEnv, args: &[&str]) -> String {
+    for shard in ["0/2", "1/2"] {
+        env.cmd()
+            .args(["-q", "run", "data", "--shard", shard, "-o", "parts"])
+            .args(args)
+            .assert()
+            .success();
+    }
+    env.cmd()
+        .args(["-q", "merge", "parts", "-o", "merged.csv"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["-q", "run", "data", "-o", "single.csv"])
+        .args(args)
+        .assert()
+        .success();
+    let merged = fs::read_to_string(env.join("merged.csv")).unwrap();
+    assert_eq!(merged, fs::read_to_string(env.join("single.csv")).unwrap());
+    merged
+}
+
 /// Reads a Parquet file written by `polarsdesc run`.
 pub fn read_parquet(path: &Path) -> DataFrame {
     let file = fs::File::open(path).expect("open parquet");
