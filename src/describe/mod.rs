@@ -19,10 +19,12 @@ pub mod categorical;
 pub mod columnar;
 pub mod decompress;
 mod exact;
+mod fast;
 pub mod groups;
 mod include;
 pub mod large;
 pub mod layout;
+mod memory;
 pub mod numbers;
 mod percentiles;
 mod plain;
@@ -42,6 +44,7 @@ use body::CsvFile;
 pub use decompress::Compression;
 pub use include::{Include, Kind};
 pub use layout::LayoutError;
+pub use memory::MemoryShare;
 use numbers::NotNumeric;
 pub use percentiles::Percentiles;
 pub use stats::ColumnStats;
@@ -88,59 +91,6 @@ impl Options {
             separator: self.separator,
             record_limit: self.memory.record_limit(),
         }
-    }
-}
-
-/// The memory one file may take: its worker's share of the run's ceiling
-/// (`--max-memory`), split among what a large file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemoryShare {
-    bytes: usize,
-}
-
-impl MemoryShare {
-    /// The ceiling of a run when none is given: 1 GiB.
-    pub const DEFAULT_CEILING: u64 = 1 << 30;
-    /// The smallest ceiling a run may have: room for a few blocks.
-    pub const SMALLEST_CEILING: u64 = 64 << 20;
-
-    /// One of `jobs` workers' share of `ceiling` bytes.
-    pub fn of(ceiling: u64, jobs: usize) -> Self {
-        let bytes = usize::try_from(ceiling / jobs.max(1) as u64).unwrap_or(usize::MAX);
-        MemoryShare { bytes }
-    }
-
-    /// The longest record (line) held: a quarter of the share, at least a block.
-    pub fn record_limit(&self) -> usize {
-        (self.bytes / 4).max(body::BLOCK_BYTES)
-    }
-
-    /// The values of a large file held in memory before they are spilled
-    /// to a temporary file: an eighth of the share.
-    pub fn held_values(&self) -> usize {
-        self.bytes / 8 / 8
-    }
-
-    /// The most values collected at once to select the percentiles: an
-    /// eighth of the share (`POLARSDESC_SELECTION_LIMIT` overrides it, so
-    /// that tests can force many passes on small files).
-    pub fn selection_limit(&self) -> usize {
-        std::env::var("POLARSDESC_SELECTION_LIMIT")
-            .ok()
-            .and_then(|limit| limit.parse().ok())
-            .unwrap_or(self.bytes / 8 / 8)
-    }
-
-    /// The distinct values of a file's text columns held at once: half the
-    /// share (the numeric columns' values are gone by then).
-    pub fn distinct_bytes(&self) -> usize {
-        self.bytes / 2
-    }
-
-    /// Blocks of a large file read ahead of the statistics: a quarter of
-    /// the share, three blocks' worth each (the block, its carry, its values).
-    pub fn window(&self) -> usize {
-        (self.bytes / 4 / (3 * body::BLOCK_BYTES)).clamp(1, 32)
     }
 }
 
@@ -524,7 +474,7 @@ fn numeric_columns(
         });
     } else if !file.is_in_memory() {
         large::read_columns(file, layout, options, spare)?
-    } else if let Some(columns) = describe_fast(file, layout, options, spare)? {
+    } else if let Some(columns) = fast::describe(file, layout, options, spare)? {
         return Ok(NumericColumns { columns, left_out });
     } else {
         exact::read_in_order(file, layout, usize::MAX)?
@@ -533,111 +483,5 @@ fn numeric_columns(
     Ok(NumericColumns {
         columns: large::describe_columns(&read.numeric, options, spare)?,
         left_out,
-    })
-}
-
-/// The fast path: Polars parses the numeric columns, first without pandas'
-/// missing-value strings (a string comparison per field), then with them if
-/// the file needs them (it fails to parse, or holds NaN: Polars reads "nan"
-/// as NaN). `None` when the file needs pandas' exact rules: a block that is
-/// not plain, a value that does not parse, or values Polars and pandas may
-/// read differently.
-fn describe_fast(
-    file: &CsvFile,
-    layout: &layout::Layout,
-    options: &Options,
-    spare: &SpareCores,
-) -> Result<Option<Vec<ColumnStats>>, FileError> {
-    // Polars sees the columns by position ("c3"), never by the file's names:
-    // a name such as "*" or "^x$" would be read as a wildcard or a regex.
-    let names: Vec<String> = layout
-        .numeric
-        .iter()
-        .map(|&i| scan::column_name(i))
-        .collect();
-    for pandas_nulls in [false, true] {
-        let scanned = scan::scan(file, layout, &layout.numeric, pandas_nulls, spare)?
-            .select(
-                names
-                    .iter()
-                    .map(|name| col(name.as_str()))
-                    .collect::<Vec<_>>(),
-            )
-            .collect();
-        let Ok(parsed) = scanned else { continue };
-        let mut columns = Vec::with_capacity(names.len());
-        for (name, &position) in names.iter().zip(&layout.numeric) {
-            match ordinary_values(parsed.column(name)?)? {
-                Ordinary::Yes(values) => columns.push(stats::describe_column(
-                    &layout.names[position],
-                    &values,
-                    &options.percentiles,
-                    stats::Kind::Float,
-                )),
-                Ordinary::NaN if !pandas_nulls => break,
-                Ordinary::NaN | Ordinary::Unusual => return Ok(None),
-            }
-        }
-        if columns.len() == names.len() {
-            return Ok(Some(columns));
-        }
-    }
-    Ok(None)
-}
-
-/// What the fast path parsed in one column.
-enum Ordinary {
-    /// Values in row order, NaN where missing.
-    Yes(Vec<f64>),
-    /// A NaN: a spelling of NaN, missing to pandas or text.
-    NaN,
-    /// An infinity (pandas reads " inf" as text), or a magnitude of 2^62 or
-    /// more (an integer pandas may not take as a number, or whose int64
-    /// percentiles wrap around).
-    Unusual,
-}
-
-/// The values of a parsed column, if they are ordinary.
-fn ordinary_values(column: &Column) -> PolarsResult<Ordinary> {
-    let parsed = column.as_materialized_series().f64()?;
-    let mut values = Vec::with_capacity(parsed.len());
-    for chunk in parsed.downcast_iter() {
-        let start = values.len();
-        values.extend_from_slice(chunk.values());
-        if chunk.validity().is_some_and(|mask| mask.unset_bits() > 0) {
-            // Missing values become NaN (after checking the others).
-            let validity = chunk.validity().expect("nulls have a validity mask");
-            for (value, valid) in values[start..].iter_mut().zip(validity.iter()) {
-                if !valid {
-                    *value = 0.0;
-                }
-            }
-            let unusual = unusual(&values[start..]);
-            for (value, valid) in values[start..].iter_mut().zip(validity.iter()) {
-                if !valid {
-                    *value = f64::NAN;
-                }
-            }
-            if let Some(unusual) = unusual {
-                return Ok(unusual);
-            }
-        } else if let Some(unusual) = unusual(&values[start..]) {
-            return Ok(unusual);
-        }
-    }
-    Ok(Ordinary::Yes(values))
-}
-
-/// Whether parsed values hold a NaN or another unusual value.
-fn unusual(values: &[f64]) -> Option<Ordinary> {
-    const WIDE: f64 = 4_611_686_018_427_387_904.0; // 2^62
-                                                   // One test for the common case: NaN and infinity fail it too.
-    if values.iter().all(|v| v.abs() < WIDE) {
-        return None;
-    }
-    Some(if values.iter().any(|v| v.is_nan()) {
-        Ordinary::NaN
-    } else {
-        Ordinary::Unusual
     })
 }

@@ -18,10 +18,11 @@ use std::io;
 
 use super::body::CsvFile;
 use super::exact::{self, ReadColumns};
+use super::fast::{ordinary_values, Ordinary};
 use super::layout::Layout;
 use super::scan::{self, BlockParser};
 use super::stats::ColumnStats;
-use super::{ordinary_values, FileError, Options, Ordinary};
+use super::{FileError, Options};
 use crate::parallel::SpareCores;
 use column::SpooledColumn;
 use spool::Spool;

@@ -1,0 +1,56 @@
+//! The memory one file may take (its worker's share of `--max-memory`), and how a large file divides it.
+
+use super::body;
+
+/// The memory one file may take: its worker's share of the run's ceiling
+/// (`--max-memory`), split among what a large file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryShare {
+    bytes: usize,
+}
+
+impl MemoryShare {
+    /// The ceiling of a run when none is given: 1 GiB.
+    pub const DEFAULT_CEILING: u64 = 1 << 30;
+    /// The smallest ceiling a run may have: room for a few blocks.
+    pub const SMALLEST_CEILING: u64 = 64 << 20;
+
+    /// One of `jobs` workers' share of `ceiling` bytes.
+    pub fn of(ceiling: u64, jobs: usize) -> Self {
+        let bytes = usize::try_from(ceiling / jobs.max(1) as u64).unwrap_or(usize::MAX);
+        MemoryShare { bytes }
+    }
+
+    /// The longest record (line) held: a quarter of the share, at least a block.
+    pub fn record_limit(&self) -> usize {
+        (self.bytes / 4).max(body::BLOCK_BYTES)
+    }
+
+    /// The values of a large file held in memory before they are spilled
+    /// to a temporary file: an eighth of the share.
+    pub fn held_values(&self) -> usize {
+        self.bytes / 8 / 8
+    }
+
+    /// The most values collected at once to select the percentiles: an
+    /// eighth of the share (`POLARSDESC_SELECTION_LIMIT` overrides it, so
+    /// that tests can force many passes on small files).
+    pub fn selection_limit(&self) -> usize {
+        std::env::var("POLARSDESC_SELECTION_LIMIT")
+            .ok()
+            .and_then(|limit| limit.parse().ok())
+            .unwrap_or(self.bytes / 8 / 8)
+    }
+
+    /// The distinct values of a file's text columns held at once: half the
+    /// share (the numeric columns' values are gone by then).
+    pub fn distinct_bytes(&self) -> usize {
+        self.bytes / 2
+    }
+
+    /// Blocks of a large file read ahead of the statistics: a quarter of
+    /// the share, three blocks' worth each (the block, its carry, its values).
+    pub fn window(&self) -> usize {
+        (self.bytes / 4 / (3 * body::BLOCK_BYTES)).clamp(1, 32)
+    }
+}
