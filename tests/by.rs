@@ -239,48 +239,58 @@ fn parquet_files_in_a_folder_are_described_and_earlier_results_left_out() {
 
 #[test]
 fn a_long_table_past_its_memory_share_is_grouped_in_batches_with_the_same_numbers() {
-    // 1.2 million rows: past the million values `--max-memory 64M -j 1`
-    // holds at once, so each column's groups are taken in two batches.
+    // 1.2 million rows: past the million values (and rows' keys)
+    // `--max-memory 64M -j 1` holds at once, so the keys of the rows are
+    // spilled and each column's groups taken in two batches.
     let env = TestEnv::new();
-    let mut table = String::from("key,x,n\n");
+    let mut table = String::from("key,k2,x,n\n");
+    let mut pairs = std::collections::HashSet::new();
     for row in 0..1_200_000u64 {
         let key = (row * 7919) % 1000;
-        table.push_str(&format!("k{key:03},{}.5,{}\n", row % 977, row % 13));
+        pairs.insert((key, row % 3));
+        table.push_str(&format!(
+            "k{key:03},{},{}.5,{}\n",
+            row % 3,
+            row % 977,
+            row % 13
+        ));
     }
     env.write("long.csv", table);
-    env.cmd()
-        .args([
-            "-q",
-            "run",
-            "long.csv",
-            "--by",
-            "key",
-            "--no-cache",
-            "-o",
-            "whole.csv",
-        ])
-        .assert()
-        .success();
-    env.cmd()
-        .args([
-            "-q",
-            "run",
-            "long.csv",
-            "--by",
-            "key",
-            "--no-cache",
-            "-o",
-            "batched.csv",
-        ])
-        .args(["--max-memory", "64M", "-j", "1"])
-        .assert()
-        .success();
-    let whole = std::fs::read_to_string(env.join("whole.csv")).unwrap();
-    assert_eq!(whole.lines().count(), 1 + 2 * 1000);
-    assert_eq!(
-        whole,
-        std::fs::read_to_string(env.join("batched.csv")).unwrap()
-    );
+    for (keys, rows) in [("key", 3 * 1000), ("key,k2", 2 * pairs.len())] {
+        env.cmd()
+            .args([
+                "-q",
+                "run",
+                "long.csv",
+                "--by",
+                keys,
+                "--no-cache",
+                "-o",
+                "whole.csv",
+            ])
+            .assert()
+            .success();
+        env.cmd()
+            .args([
+                "-q",
+                "run",
+                "long.csv",
+                "--by",
+                keys,
+                "--no-cache",
+                "-o",
+                "batched.csv",
+            ])
+            .args(["--max-memory", "64M", "-j", "1"])
+            .assert()
+            .success();
+        let whole = std::fs::read_to_string(env.join("whole.csv")).unwrap();
+        assert_eq!(whole.lines().count(), 1 + rows, "{keys}");
+        assert_eq!(
+            whole,
+            std::fs::read_to_string(env.join("batched.csv")).unwrap()
+        );
+    }
 }
 
 /// The differential script (`scripts/by_differential.py`) run by `pandas` in `env`.

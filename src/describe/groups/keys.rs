@@ -9,11 +9,21 @@ use polars::prelude::{Column, DataType};
 
 use super::values::{KeyType, KeyValue};
 use crate::describe::body::CsvFile;
+use crate::describe::large::spool::{Spool, Spooled};
 use crate::describe::layout::{first_invalid_utf8_line, Layout, LayoutError};
 use crate::describe::{rows, tokenizer, FileError, Options};
 use crate::parallel::SpareCores;
 
-/// One key column's fields: the distinct ones, and each row's.
+/// One key column of a whole file: its distinct fields, and each row's
+/// index among them, spooled (held up to the file's share, then in a
+/// temporary file), so that a long file's rows do not fill memory.
+pub struct ReadKey {
+    pub distinct: Distinct,
+    pub rows: Spooled<u32>,
+}
+
+/// One key column's fields in a block (or a table in memory): the distinct
+/// ones, and each row's.
 #[derive(Default)]
 pub struct KeyFields {
     pub distinct: Distinct,
@@ -77,20 +87,21 @@ struct BlockKeys {
 ///
 /// # Errors
 /// When the file cannot be read, or pandas would fail it (a row too wide, a
-/// quote never closed, bytes that are not UTF-8), with the line.
+/// quote never closed, bytes that are not UTF-8), with the line; or the
+/// rows cannot be spilled.
 pub fn read(
     file: &CsvFile,
     layout: &Layout,
     positions: &[usize],
     options: &Options,
     spare: &SpareCores,
-) -> Result<Vec<KeyFields>, FileError> {
+) -> Result<Vec<ReadKey>, FileError> {
     // Records are read left to right: the positions in order, then the
     // columns put back in the order asked for.
     let mut ascending = positions.to_vec();
     ascending.sort_unstable();
     let read = read_ascending(file, layout, &ascending, options, spare)?;
-    let mut read: Vec<Option<KeyFields>> = read.into_iter().map(Some).collect();
+    let mut read: Vec<Option<ReadKey>> = read.into_iter().map(Some).collect();
     Ok(positions
         .iter()
         .map(|position| {
@@ -109,8 +120,12 @@ fn read_ascending(
     positions: &[usize],
     options: &Options,
     spare: &SpareCores,
-) -> Result<Vec<KeyFields>, FileError> {
-    let mut columns: Vec<KeyFields> = positions.iter().map(|_| KeyFields::default()).collect();
+) -> Result<Vec<ReadKey>, FileError> {
+    let mut columns: Vec<(Distinct, Spool<u32>)> = positions
+        .iter()
+        .map(|_| (Distinct::default(), Spool::default()))
+        .collect();
+    let held_rows = options.memory.held_values();
     let mut line = layout.body_line;
     file.fold_blocks(
         layout.header_len,
@@ -123,16 +138,29 @@ fn read_ascending(
         |block: BlockKeys| -> Result<(), FileError> {
             let block_columns = block.columns.map_err(|error| error.shifted(line - 1))?;
             line += block.line_ends;
-            for (column, later) in columns.iter_mut().zip(block_columns) {
+            for ((distinct, rows), later) in columns.iter_mut().zip(block_columns) {
                 let renumbered: Vec<u32> = (later.distinct.fields.iter())
-                    .map(|field| column.distinct.id(field))
+                    .map(|field| distinct.id(field))
                     .collect();
-                (column.rows).extend(later.rows.iter().map(|&id| renumbered[id as usize]));
+                let ids: Vec<u32> = (later.rows.iter())
+                    .map(|&id| renumbered[id as usize])
+                    .collect();
+                rows.extend(&ids)?;
+                if rows.len() > held_rows {
+                    rows.spill()?;
+                }
             }
             Ok(())
         },
     )?;
-    Ok(columns)
+    (columns.into_iter())
+        .map(|(distinct, rows)| {
+            Ok(ReadKey {
+                distinct,
+                rows: rows.finish()?,
+            })
+        })
+        .collect()
 }
 
 /// The key fields of one block, whose lines are counted from 1.
@@ -158,9 +186,7 @@ fn read_block(
 ///
 /// # Errors
 /// When the column's type is not grouped (dates, times, lists, ...).
-pub fn of_polars(
-    column: &Column,
-) -> Result<(KeyFields, KeyType, Vec<Option<KeyValue>>), FileError> {
+pub fn of_polars(column: &Column) -> Result<(ReadKey, KeyType, Vec<Option<KeyValue>>), FileError> {
     let series = column.as_materialized_series();
     let has_nulls = series.null_count() > 0;
     let dtype = series.dtype();
@@ -220,7 +246,11 @@ pub fn of_polars(
     let values = (fields.distinct.fields().iter())
         .map(|field| polars_key_value(field, key_type))
         .collect();
-    Ok((fields, key_type, values))
+    let rows = ReadKey {
+        distinct: fields.distinct,
+        rows: Spooled::Held(fields.rows),
+    };
+    Ok((rows, key_type, values))
 }
 
 /// The value of a field [`of_polars`] made; `None` when missing.

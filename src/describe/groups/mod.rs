@@ -24,7 +24,7 @@ pub use values::{KeyType, KeyValue};
 
 use super::body::CsvFile;
 use super::large::column::SpooledColumn;
-use super::large::spool::{Scalar, Spooled};
+use super::large::spool::{Scalar, Spool, Spooled};
 use super::layout::Layout;
 use super::stats::{self, ColumnStats};
 use super::{FileError, Include, Options};
@@ -76,7 +76,8 @@ const NO_GROUP: u32 = u32::MAX;
 struct RowGroups {
     keys: Vec<KeyColumn>,
     values: Vec<Vec<KeyValue>>,
-    of_row: Vec<u32>,
+    /// Each row's group, spooled.
+    of_row: Spooled<u32>,
     sizes: Vec<usize>,
     left_out: usize,
 }
@@ -84,7 +85,7 @@ struct RowGroups {
 /// The key columns of a file, read: every row's field in each, and each
 /// column's distinct fields ranked by value.
 pub struct KeyRows {
-    fields: Vec<keys::KeyFields>,
+    fields: Vec<keys::ReadKey>,
     ranked: Vec<values::Ranked>,
 }
 
@@ -141,7 +142,7 @@ pub(super) fn describe_groups(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<(Vec<ColumnStats>, Groups, usize), FileError> {
-    let groups = row_groups(keys, &options.by);
+    let groups = row_groups(keys, &options.by, options.memory.held_values())?;
     let described: Vec<&SpooledColumn> = numeric
         .iter()
         .filter(|column| !options.by.contains(&column.name))
@@ -179,8 +180,9 @@ pub(super) fn describe_groups(
     Ok((columns, groups_out, groups.left_out))
 }
 
-/// Puts every row in its group.
-fn row_groups(keys: KeyRows, names: &[String]) -> RowGroups {
+/// Puts every row in its group, holding at most `held` rows' groups in
+/// memory (the rest spilled).
+fn row_groups(keys: KeyRows, names: &[String], held: usize) -> io::Result<RowGroups> {
     let KeyRows { fields, ranked } = keys;
     let keys = (ranked.iter().zip(names))
         .map(|(ranked, name)| KeyColumn {
@@ -188,24 +190,25 @@ fn row_groups(keys: KeyRows, names: &[String]) -> RowGroups {
             key_type: ranked.key_type,
         })
         .collect();
-    let rows = fields.first().map_or(0, |column| column.rows.len());
     let (of_row, tuples) = if let [only] = &ranked[..] {
-        let of_row = (fields[0].rows.iter())
-            .map(|&field| only.rank_of_field[field as usize].unwrap_or(NO_GROUP))
-            .collect();
+        let of_row = map_rows(&[&fields[0].rows], held, |row| {
+            only.rank_of_field[row[0] as usize].unwrap_or(NO_GROUP)
+        })?;
         let tuples = (0..only.values.len() as u32)
             .map(|rank| vec![rank])
             .collect();
         (of_row, tuples)
     } else {
-        combine_keys(&fields, &ranked, rows)
+        combine_keys(&fields, &ranked, held)?
     };
     let mut sizes = vec![0usize; tuples.len()];
     let mut left_out = 0;
-    for &group in &of_row {
-        match group {
-            NO_GROUP => left_out += 1,
-            group => sizes[group as usize] += 1,
+    for chunk in of_row.chunks() {
+        for &group in chunk?.iter() {
+            match group {
+                NO_GROUP => left_out += 1,
+                group => sizes[group as usize] += 1,
+            }
         }
     }
     let values = tuples
@@ -218,41 +221,67 @@ fn row_groups(keys: KeyRows, names: &[String]) -> RowGroups {
                 .collect()
         })
         .collect();
-    RowGroups {
+    Ok(RowGroups {
         keys,
         values,
         of_row,
         sizes,
         left_out,
+    })
+}
+
+/// `map` of every row of the spooled `columns` (one file's rows each, the
+/// row's value of each column given in order), spooled in turn, at most
+/// `held` values in memory.
+fn map_rows(
+    columns: &[&Spooled<u32>],
+    held: usize,
+    mut map: impl FnMut(&[u32]) -> u32,
+) -> io::Result<Spooled<u32>> {
+    let mut out = Spool::default();
+    let mut chunks: Vec<_> = columns.iter().map(|column| column.chunks()).collect();
+    let (mut row, mut mapped) = (Vec::with_capacity(columns.len()), Vec::new());
+    loop {
+        let pieces = (chunks.iter_mut())
+            .map(|chunks| chunks.next().transpose())
+            .collect::<io::Result<Option<Vec<_>>>>()?;
+        let Some(pieces) = pieces else { break };
+        mapped.clear();
+        for at in 0..pieces.first().map_or(0, |piece| piece.len()) {
+            row.clear();
+            row.extend(pieces.iter().map(|piece| piece[at]));
+            mapped.push(map(&row));
+        }
+        out.extend(&mapped)?;
+        if out.len() > held {
+            out.spill()?;
+        }
     }
+    out.finish()
 }
 
 /// Several keys: each row's tuple of ranks, the distinct tuples sorted
 /// (pandas sorts the groups by their keys, the first key first), and every
 /// row's index among them.
 fn combine_keys(
-    fields: &[keys::KeyFields],
+    fields: &[keys::ReadKey],
     ranked: &[values::Ranked],
-    rows: usize,
-) -> (Vec<u32>, Vec<Vec<u32>>) {
+    held: usize,
+) -> io::Result<(Spooled<u32>, Vec<Vec<u32>>)> {
     let mut seen: HashMap<Vec<u32>, u32, foldhash::fast::FixedState> = HashMap::default();
-    let mut first_ids = Vec::with_capacity(rows);
     let mut tuple: Vec<u32> = Vec::with_capacity(fields.len());
-    'rows: for row in 0..rows {
+    let columns: Vec<&Spooled<u32>> = fields.iter().map(|column| &column.rows).collect();
+    let first_ids = map_rows(&columns, held, |row| {
         tuple.clear();
-        for (column, ranks) in fields.iter().zip(ranked) {
-            match ranks.rank_of_field[column.rows[row] as usize] {
+        for (&field, ranks) in row.iter().zip(ranked) {
+            match ranks.rank_of_field[field as usize] {
                 Some(rank) => tuple.push(rank),
-                None => {
-                    first_ids.push(NO_GROUP);
-                    continue 'rows;
-                }
+                None => return NO_GROUP,
             }
         }
         let next = seen.len() as u32;
-        let id = *seen.entry_ref(&tuple[..]).or_insert(next);
-        first_ids.push(id);
-    }
+        *seen.entry_ref(&tuple[..]).or_insert(next)
+    })?;
     let mut tuples: Vec<(Vec<u32>, u32)> = seen.into_iter().collect();
     tuples.sort_unstable();
     describe_order(&mut tuples, ranked);
@@ -260,13 +289,11 @@ fn combine_keys(
     for (sorted, (_, id)) in tuples.iter().enumerate() {
         sorted_of[*id as usize] = sorted as u32;
     }
-    let of_row = (first_ids.into_iter())
-        .map(|id| match id {
-            NO_GROUP => NO_GROUP,
-            id => sorted_of[id as usize],
-        })
-        .collect();
-    (of_row, tuples.into_iter().map(|(tuple, _)| tuple).collect())
+    let of_row = map_rows(&[&first_ids], held, |row| match row[0] {
+        NO_GROUP => NO_GROUP,
+        id => sorted_of[id as usize],
+    })?;
+    Ok((of_row, tuples.into_iter().map(|(tuple, _)| tuple).collect()))
 }
 
 /// Puts the sorted `tuples` of ranks in the order of pandas'
@@ -374,7 +401,7 @@ fn batches(sizes: &[usize], limit: usize) -> Vec<Range<usize>> {
 /// less `starts[batch.start]`.
 fn by_group<T: Scalar + Default>(
     values: &Spooled<T>,
-    of_row: &[u32],
+    of_row: &Spooled<u32>,
     starts: &[usize],
     batch: Range<usize>,
 ) -> io::Result<Vec<T>> {
@@ -385,9 +412,10 @@ fn by_group<T: Scalar + Default>(
         .map(|start| start - base)
         .collect();
     let (first, end) = (batch.start as u32, batch.end as u32);
-    let mut row = 0;
-    values.for_each_chunk(|chunk| {
-        for (&value, &group) in chunk.iter().zip(&of_row[row..]) {
+    // Both are one file's rows in pieces of one length: the pieces line up.
+    for (chunk, groups) in values.chunks().zip(of_row.chunks()) {
+        let (chunk, groups) = (chunk?, groups?);
+        for (&value, &group) in chunk.iter().zip(groups.iter()) {
             // NO_GROUP is past every batch.
             if (first..end).contains(&group) {
                 let at = &mut next[(group - first) as usize];
@@ -395,8 +423,7 @@ fn by_group<T: Scalar + Default>(
                 *at += 1;
             }
         }
-        row += chunk.len();
-    })?;
+    }
     Ok(grouped)
 }
 

@@ -4,6 +4,7 @@
 //! (`TMPDIR`, else `/tmp`) and unlinked at once: nothing is left behind,
 //! whatever stops the run (even `kill -9`). A value takes 8 bytes there.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
@@ -28,6 +29,16 @@ impl Scalar for i64 {
     }
     fn from_bytes(bytes: [u8; 8]) -> Self {
         i64::from_ne_bytes(bytes)
+    }
+}
+
+/// A row's group or key (`--by`): 4 bytes in memory, 8 in the file.
+impl Scalar for u32 {
+    fn to_bytes(self) -> [u8; 8] {
+        u64::from(self).to_ne_bytes()
+    }
+    fn from_bytes(bytes: [u8; 8]) -> Self {
+        u64::from_ne_bytes(bytes) as u32
     }
 }
 
@@ -140,6 +151,28 @@ impl<T: Scalar> Spooled<T> {
     /// Whether there is no value.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The values in row order, in pieces of the same length whatever the
+    /// spool holds them in (so that the pieces of two spools of one file's
+    /// rows line up), the last one shorter.
+    pub fn chunks(&self) -> impl Iterator<Item = io::Result<Cow<'_, [T]>>> + '_ {
+        let len = self.len();
+        (0..len).step_by(CHUNK_VALUES).map(move |start| {
+            let end = (start + CHUNK_VALUES).min(len);
+            match self {
+                Spooled::Held(values) => Ok(Cow::Borrowed(&values[start..end])),
+                Spooled::Spilled { file, .. } => {
+                    let mut bytes = vec![0u8; (end - start) * 8];
+                    read_exact_at(file, &mut bytes, start as u64 * 8)?;
+                    Ok(Cow::Owned(
+                        (bytes.chunks_exact(8))
+                            .map(|b| T::from_bytes(b.try_into().expect("8 bytes")))
+                            .collect(),
+                    ))
+                }
+            }
+        })
     }
 
     /// Calls `visit` with the values in row order, a piece at a time.
