@@ -371,3 +371,20 @@ fn parquet_files_equal_pandas_read_parquet_whole_and_by_keys() {
         pandas_agrees(&pandas, &env, "files", keys, 100);
     }
 }
+
+#[test]
+fn infinite_float_keys_of_a_csv_file_are_groups_as_in_pandas() {
+    let env = TestEnv::new();
+    env.write("inf.csv", "k,v\ninf,1\n1,2\n-inf,3\n1,4\n");
+    // pandas 3.1.1: pd.read_csv("inf.csv").groupby("k").describe()
+    env.cmd()
+        .args(["run", "inf.csv", "--by", "k", "-o", "-", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(
+            "label,k,path,column,count,mean,std,min,25%,50%,75%,max\n\
+             inf,-inf,inf.csv,v,1,3.0,,3.0,3.0,3.0,3.0,3.0\n\
+             inf,1.0,inf.csv,v,2,3.0,1.4142135623730951,2.0,2.5,3.0,3.5,4.0\n\
+             inf,inf,inf.csv,v,1,1.0,,1.0,1.0,1.0,1.0,1.0\n",
+        );
+}

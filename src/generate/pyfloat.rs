@@ -5,9 +5,18 @@
 //! written. Python uses positional notation for `1e-4 <= |v| < 1e16`, where ryu
 //! agrees with it byte for byte; outside that range we rewrite the exponent.
 
-/// Appends Python's `repr(value)` to `out`. `value` must be finite.
+/// Appends Python's `repr(value)` to `out` (`inf`, `-inf` and `nan` too:
+/// a key of `--by` can be infinite).
 pub fn write_repr(value: f64, out: &mut Vec<u8>) {
-    debug_assert!(value.is_finite());
+    if !value.is_finite() {
+        let word = match value {
+            f64::INFINITY => "inf",
+            f64::NEG_INFINITY => "-inf",
+            _ => "nan",
+        };
+        out.extend_from_slice(word.as_bytes());
+        return;
+    }
     let magnitude = value.abs();
     if magnitude == 0.0 || (1e-4..1e16).contains(&magnitude) {
         out.extend_from_slice(ryu::Buffer::new().format_finite(value).as_bytes());
@@ -35,6 +44,14 @@ mod tests {
         let mut out = Vec::new();
         write_repr(value, &mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn infinities_as_python_writes_them() {
+        assert_eq!(
+            [repr(f64::INFINITY), repr(f64::NEG_INFINITY), repr(f64::NAN)],
+            ["inf", "-inf", "nan"]
+        );
     }
 
     #[test]
