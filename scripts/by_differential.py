@@ -18,6 +18,17 @@
         and NaN, int64, int8/16/32 with differences past their width, uint8
         to uint64, int64 with nulls) or leaves out as pandas does (bool, string, date,
         decimal, dictionary, list).
+    by_differential.py make-ndjson DIR SEED COUNT
+        writes COUNT random NDJSON files (some .jsonl, some gzipped) into
+        DIR: key columns k1 and k2 (text, text that looks numeric, integers,
+        integers with missing values, floats, booleans) and value columns of
+        every kind pandas' read_json types apart: floats written with many
+        digits and exponents (ujson's imprecise floats), integers past 2^53
+        and 2^63, whole floats (int64 to pandas), NaN and Infinity, numbers
+        as text (spaces, underscores, "nan", "1e3"), text mixed with
+        numbers, booleans with numbers or nulls, nested values, nulls only,
+        a date-named column (dates past 1971 in seconds, or small numbers);
+        fields missing from some rows, blank lines, names given twice.
     by_differential.py compare DIR RESULT.parquet KEYS
         runs pandas.read_csv(f).groupby(KEYS).describe() on every file of
         DIR and compares it with polarsdesc's table: the groups, their
@@ -27,9 +38,14 @@
 
 KEYS are column names separated by commas (k1, or k1,k2), or - for
 pandas' describe() of each whole file. .parquet files are read with
-pandas.read_parquet, the others with pandas.read_csv.
+pandas.read_parquet, .feather with read_feather, .ndjson and .jsonl
+(maybe gzipped) with read_json(lines=True), the others with read_csv. pandas
+describes dates as times, which polarsdesc leaves out with a warning: they
+are left out of pandas' frame too.
 """
 
+import gzip
+import json
 import math
 import random
 import sys
@@ -181,6 +197,129 @@ def make_parquet(folder, seed, count):
             pq.write_table(table, folder / f"p{index:03}.parquet")
 
 
+def json_number(kind):
+    """A JSON number token of a random `kind`."""
+    if kind == "float":
+        choice = random.random()
+        if choice < 0.3:
+            return repr(random.uniform(-1e6, 1e6))
+        if choice < 0.5:
+            return f"{random.uniform(0, 1):.{random.randrange(1, 22)}f}"
+        if choice < 0.7:
+            return f"{random.uniform(-9, 9):.{random.randrange(0, 17)}e}".replace("e", random.choice("eE"))
+        return str(random.randrange(-10 ** 6, 10 ** 6)) + "." + str(random.randrange(10 ** random.randrange(1, 20)))
+    if kind == "big":
+        return str(random.choice([2 ** 53 + 1, 2 ** 62 + 7, 2 ** 63 - 1, -(2 ** 63), 12345678901234567]))
+    return str(random.randrange(-1000, 1000))
+
+
+def json_column(kind, rows):
+    """A value column of `rows` JSON tokens (None: the field is left out)."""
+
+    def sometimes(token, other, share=0.1):
+        return other if random.random() < share else token
+
+    if kind == "float":
+        return [sometimes(json_number("float"), random.choice(["null", "NaN", None])) for _ in range(rows)]
+    if kind == "int":
+        return [json_number("int") for _ in range(rows)]
+    if kind == "int_big":
+        return [random.choice([json_number("big"), json_number("int")]) for _ in range(rows)]
+    if kind == "uint":
+        return [str(random.choice([2 ** 63, 2 ** 64 - 1, 5, 2 ** 63 + 12345])) for _ in range(rows)]
+    if kind == "int_missing":
+        return [sometimes(json_number("int"), random.choice(["null", None])) for _ in range(rows)]
+    if kind == "whole_float":
+        return [f"{random.randrange(-50, 50)}.0" for _ in range(rows)]
+    if kind == "infinite":
+        return [sometimes(json_number("float"), random.choice(["Infinity", "-Infinity", "NaN"]), 0.2) for _ in range(rows)]
+    if kind == "numeric_text":
+        spelled = ["1", " 2 ", "1_000", "3.5", "nan", "inf", "-Infinity", "1e3", "+4", "007", "0.1"]
+        values = [json.dumps(random.choice(spelled)) for _ in range(rows)]
+        if random.random() < 0.3:
+            values[random.randrange(rows)] = "null"
+        return values
+    if kind == "integer_text":
+        return [json.dumps(random.choice(["1", " 2", "3_0", "-4", "+5"])) for _ in range(rows)]
+    if kind == "text_and_numbers":
+        return [random.choice(['"12"', "3", "4.5", '" 6 "']) for _ in range(rows)]
+    if kind == "bool_and_numbers":
+        return [random.choice(["true", "false", "2", "3.0"]) for _ in range(rows)]
+    if kind == "bool_null":
+        return [random.choice(["true", "false", "null"]) for _ in range(rows)]
+    if kind == "bool":
+        return [random.choice(["true", "false"]) for _ in range(rows)]
+    if kind == "text":
+        return [json.dumps(random.choice(["a", "b", "x\"y", "é"])) for _ in range(rows)]
+    if kind == "nested":
+        return [random.choice(["[1, 2]", '{"x": 1}', "3"]) for _ in range(rows)]
+    if kind == "nulls":
+        return [random.choice(["null", None]) for _ in range(rows)]
+    raise ValueError(kind)
+
+
+JSON_KINDS = [
+    "float", "int", "int_big", "uint", "int_missing", "whole_float", "infinite", "numeric_text",
+    "integer_text", "text_and_numbers", "bool_and_numbers", "bool_null", "bool", "text", "nested", "nulls",
+]
+
+
+def json_key(kind, rows, groups):
+    """A key column of `rows` JSON tokens, about `groups` distinct keys."""
+    missing = random.random() < 0.4
+
+    def maybe_missing(token):
+        return random.choice(["null", None]) if missing and random.random() < 0.1 else token
+
+    if kind == "text":
+        names = [json.dumps(f"t{random.randrange(10 ** 6)}") for _ in range(groups)] + ['"B"', '"b"', '"é"']
+        return [maybe_missing(random.choice(names)) for _ in range(rows)]
+    if kind == "numeric_text":
+        return [maybe_missing(random.choice(['"01"', '"1"', '"2"', '"10"', '" 3"'])) for _ in range(rows)]
+    if kind == "int":
+        values = [str(random.randrange(-groups, groups)) for _ in range(rows)]
+        return [maybe_missing(value) for value in values] if random.random() < 0.5 else values
+    if kind == "float":
+        return [maybe_missing(random.choice(["0.5", "1.25", "-3.0", "1e2", "2"])) for _ in range(rows)]
+    return [random.choice(["true", "false"]) for _ in range(rows)]
+
+
+def make_ndjson(folder, seed, count):
+    random.seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        rows = random.choice([1, 2, 5, 30, 200, 1500])
+        groups = random.choice([1, 3, 40])
+        columns = {
+            "k1": json_key(random.choice(["text", "numeric_text", "int", "float", "bool"]), rows, groups),
+            "k2": json_key(random.choice(["text", "int"]), rows, 3),
+        }
+        for kind in random.sample(JSON_KINDS, random.randrange(3, 9)):
+            columns[f"v_{kind}"] = json_column(kind, rows)
+        date_name = random.choice(["date", "created_at", "Timestamp_x", "ts_time"])
+        if random.random() < 0.5:
+            columns[date_name] = [str(random.randrange(31536001, 2 * 10 ** 9)) for _ in range(rows)]
+        else:
+            columns[date_name] = [str(random.randrange(0, 100)) for _ in range(rows)]
+        lines = []
+        for row in range(rows):
+            fields = [(name, tokens[row]) for name, tokens in columns.items() if tokens[row] is not None]
+            if random.random() < 0.3:
+                random.shuffle(fields)
+            if fields and fields[0][0].startswith("v_") and random.random() < 0.05:
+                fields.append((fields[0][0], fields[-1][1]))  # a name given twice: the last value counts
+            lines.append(" " * random.randrange(2) + "{" + ", ".join(f'"{name}": {token}' for name, token in fields) + "}")
+            if random.random() < 0.02:
+                lines.append("   ")
+        text = "\n".join(lines) + random.choice(["", "\n", "\r\n"])
+        name = f"j{index:03}" + random.choice([".ndjson", ".jsonl"])
+        if random.random() < 0.2:
+            with gzip.open(folder / (name + ".gz"), "wt", encoding="utf-8") as out:
+                out.write(text)
+        else:
+            (folder / name).write_text(text, encoding="utf-8")
+
+
 def same_number(ours, theirs):
     if theirs is None or (isinstance(theirs, float) and math.isnan(theirs)):
         return ours is None or (isinstance(ours, float) and math.isnan(ours))
@@ -192,10 +331,12 @@ def same_number(ours, theirs):
 def pandas_rows(frame, keys):
     """pandas' groups, in order: (key strings, column, stats) per group and column."""
     if keys == ["-"]:
+        if frame.select_dtypes("number").columns.empty:
+            return []  # pandas describes text then, polarsdesc numbers only
         described = frame.describe()
         return [([], column, described[column]) for column in described.columns]
-    if frame[keys].dropna().empty:
-        return []  # no group (pandas' describe of no groups is not a frame)
+    if frame.drop(columns=keys).select_dtypes("number").columns.empty or frame[keys].dropna().empty:
+        return []  # no numbers, or no group (pandas describes text then, or nothing)
     described = frame.groupby(keys).describe()
     rows = []
     columns = list(dict.fromkeys(described.columns.get_level_values(0)))
@@ -206,6 +347,18 @@ def pandas_rows(frame, keys):
     return rows
 
 
+def read(file):
+    """`file` as pandas reads it, without its dates (which polarsdesc leaves out)."""
+    if file.suffix == ".parquet":
+        return pd.read_parquet(file)
+    if file.suffix == ".feather":
+        return pd.read_feather(file)
+    if ".ndjson" in file.name or ".jsonl" in file.name:
+        frame = pd.read_json(file, lines=True)
+        return frame.select_dtypes(exclude=["datetime", "datetimetz"])
+    return pd.read_csv(file)
+
+
 def compare(folder, result, keys):
     keys = keys.split(",")
     table = pq.read_table(result).to_pylist()
@@ -213,14 +366,14 @@ def compare(folder, result, keys):
     for row in table:
         ours.setdefault(Path(row["path"]).name, []).append(row)
     differences = []
-    files = sorted(folder.glob("*.csv*")) + sorted(folder.glob("*.parquet")) + sorted(folder.glob("*.feather"))
+    files = sorted(
+        file for pattern in ["*.csv*", "*.parquet", "*.feather", "*.ndjson*", "*.jsonl*"] for file in folder.glob(pattern)
+    )
     for file in files:
         try:
-            readers = {".parquet": pd.read_parquet, ".feather": pd.read_feather}
-            frame = readers.get(file.suffix, pd.read_csv)(file)
-        except Exception:  # pandas cannot read it: polarsdesc fails it too (no rows)
-            frame = None
-        theirs = [] if frame is None else pandas_rows(frame, keys)
+            theirs = pandas_rows(read(file), keys)
+        except Exception:  # pandas cannot read or group it: polarsdesc fails it too (no rows)
+            theirs = []
         mine = ours.get(file.name, [])
         shape = lambda rows: [(k, c) for k, c, _ in rows]
         my_shape = [([str(row[k]) for k in keys if k != "-"], row["column"]) for row in mine]
@@ -251,6 +404,9 @@ def main(argv):
         return 0
     if argv[0] == "make-parquet":
         make_parquet(Path(argv[1]), int(argv[2]), int(argv[3]))
+        return 0
+    if argv[0] == "make-ndjson":
+        make_ndjson(Path(argv[1]), int(argv[2]), int(argv[3]))
         return 0
     if argv[0] == "compare":
         return compare(Path(argv[1]), argv[2], argv[3])

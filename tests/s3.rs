@@ -833,7 +833,7 @@ fn an_endpoint_that_goes_down_mid_run_keeps_the_previous_output_and_resume_finis
 }
 
 #[test]
-fn parquet_objects_and_long_tables_are_read_from_a_bucket_as_from_disk() {
+fn parquet_ndjson_objects_and_long_tables_are_read_from_a_bucket_as_from_disk() {
     use polars::prelude::*;
     use polars_io::prelude::ParquetWriter;
     let Some(server) = S3Server::start("s3 parquet and --by", false) else {
@@ -864,6 +864,11 @@ fn parquet_objects_and_long_tables_are_read_from_a_bucket_as_from_disk() {
             > 8 << 20
     );
     env.write("tables/long.csv", "key,x\nb,1\na,2\nb,3\n");
+    let lines = "{\"key\": \"a\", \"x\": 1.5}\n{\"key\": \"b\", \"x\": 2}\n";
+    env.write("tables/e.ndjson", lines);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, lines.as_bytes()).unwrap();
+    env.write("tables/f.jsonl.gz", gz.finish().unwrap());
     server.create_bucket("tables");
     server.upload_folder(&env.join("tables"), "tables", "");
     for by in [None, Some("key")] {
@@ -889,9 +894,9 @@ fn parquet_objects_and_long_tables_are_read_from_a_bucket_as_from_disk() {
         assert_eq!(
             lines,
             if by.is_some() {
-                1 + 500 * 2 + 2
+                1 + 500 * 2 + 2 + 2 + 2
             } else {
-                1 + 2 + 1
+                1 + 2 + 1 + 1 + 1
             }
         );
     }

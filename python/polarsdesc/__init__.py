@@ -242,8 +242,10 @@ def describe(
     a threshold, also ``threshold`` and ``above_threshold``.
 
     Args:
-        paths: a CSV file, a folder (its ``*.csv`` files, compressed ones
-            included), a glob pattern, an ``s3://`` URL, or a list of them.
+        paths: a file, a folder (its ``*.csv`` files, compressed ones
+            included, its ``*.parquet``, ``*.arrow``, ``*.feather``,
+            ``*.ipc``, ``*.ndjson`` and ``*.jsonl`` files), a glob pattern,
+            an ``s3://`` URL, or a list of them.
         percentiles: fractions between 0 and 1, as pandas' ``describe``; the
             median is always reported.
         jobs: worker threads (default: every core).

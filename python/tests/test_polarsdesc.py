@@ -229,6 +229,20 @@ def test_describe_with_by_gives_typed_key_columns(tmp_path):
         polarsdesc.describe(tmp_path, by=3)
 
 
+def test_describe_wide_of_ndjson_and_parquet_is_pandas_describe_of_each(tmp_path):
+    (tmp_path / "a.ndjson").write_text('{"x": 1, "t": " 2 "}\n{"x": 2.5, "t": "3"}\n{"t": "4"}\n')
+    pd.DataFrame({"x": [1.5, None, 3.0], "n": [1, 2, 3]}).to_parquet(tmp_path / "b.parquet")
+    expected = pd.concat(
+        {
+            "a": pd.read_json(tmp_path / "a.ndjson", lines=True).describe(),
+            "b": pd.read_parquet(tmp_path / "b.parquet").describe(),
+        },
+        axis=1,
+    )
+    wide = polarsdesc.describe_wide(tmp_path)
+    pd.testing.assert_frame_equal(wide, expected, check_exact=False, rtol=1e-12)
+
+
 def test_describe_wide_of_nothing_numeric_is_the_empty_frame(tmp_path):
     (tmp_path / "t.csv").write_text("t\nx\n")
     wide = polarsdesc.describe_wide(tmp_path, errors="ignore")

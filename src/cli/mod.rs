@@ -36,8 +36,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Summarize CSV files: count, mean, std, min, percentiles and max of every
-    /// numeric column of every file, equal to pandas' describe(), in one table.
+    /// Summarize CSV, Parquet, Arrow and NDJSON files: count, mean, std, min,
+    /// percentiles and max of every numeric column of every file, equal to
+    /// pandas' describe(), in one table.
     ///
     /// With no PATH, reads data/; if data/ holds no CSV file, it first generates
     /// the demo data set there (seed 42).
@@ -89,9 +90,10 @@ fn long_version() -> &'static str {
 /// Options of `polarsdesc run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// CSV files, folders (meaning their *.csv files) or glob patterns, on
-    /// disk or in S3 (s3://bucket/prefix/, s3://bucket/prefix/*.csv)
-    /// [default: data/]
+    /// Files, folders (meaning their *.csv files, compressed too, *.parquet,
+    /// *.arrow, *.feather, *.ipc, *.ndjson and *.jsonl files) or glob
+    /// patterns, on disk or in S3 (s3://bucket/prefix/,
+    /// s3://bucket/prefix/*.csv) [default: data/]
     #[arg(value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
 

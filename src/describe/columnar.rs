@@ -159,10 +159,7 @@ fn describe_source(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    let ToRead {
-        numbers,
-        mut warnings,
-    } = columns_to_read(&*schema_of(source, format)?, options)?;
+    let ToRead { numbers, warnings } = columns_to_read(&*schema_of(source, format)?, options)?;
     let (keys, numeric) = crate::parallel::join_on_spare_core(
         spare,
         || -> Result<Option<groups::KeyRows>, FileError> {
@@ -184,9 +181,36 @@ fn describe_source(
             Ok(numeric)
         },
     );
-    let (keys, numeric) = (keys?, numeric?);
+    described(keys?, &numeric?, warnings, options, spare)
+}
+
+/// The description of a file's columns `numeric` as `describe()` takes
+/// them, grouped by `keys` (with `--by`), after the `warnings` of reading.
+///
+/// # Errors
+/// When the key columns hold too many distinct values, or the memory
+/// share cannot hold a column.
+pub(super) fn described(
+    keys: Option<groups::KeyRows>,
+    numeric: &[SpooledColumn],
+    mut warnings: Vec<String>,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Described, FileError> {
+    if options.include.categorical() {
+        warnings.push(
+            "text and boolean columns of Parquet, Arrow and NDJSON files are not described yet \
+             (--include text or bool is for CSV files)"
+                .into(),
+        );
+    }
+    let numeric = if options.include.numbers {
+        numeric
+    } else {
+        &[]
+    };
     let Some(keys) = keys else {
-        let columns = large::describe_columns(&numeric, options, spare)?;
+        let columns = large::describe_columns(numeric, options, spare)?;
         if columns.is_empty() {
             warnings.push("no numeric column: nothing to describe".into());
         }
@@ -196,7 +220,7 @@ fn describe_source(
             groups: None,
         });
     };
-    let (columns, groups, left_out) = groups::describe_groups(keys, &numeric, options, spare)?;
+    let (columns, groups, left_out) = groups::describe_groups(keys, numeric, options, spare)?;
     super::group_warnings(&mut warnings, left_out, columns.is_empty(), &groups);
     Ok(Described {
         columns,
@@ -297,7 +321,7 @@ fn columns_to_read(schema: &ArrowSchema, options: &Options) -> Result<ToRead, Fi
 
 /// `column` as `describe()` takes it, if it is numeric to pandas (see
 /// [`plan`]: only such columns and keys are read).
-fn pandas_column(column: &Column) -> PolarsResult<Option<SpooledColumn>> {
+pub(super) fn pandas_column(column: &Column) -> PolarsResult<Option<SpooledColumn>> {
     let series = column.as_materialized_series();
     let dtype = series.dtype();
     let name = column.name().to_string();

@@ -11,7 +11,9 @@
 //!
 //! The statistics of the values are the same code either way (`stats`). A
 //! file larger than one block is read on every core in bounded memory
-//! (`large`), with the same numbers.
+//! (`large`), with the same numbers. Parquet and Arrow files (`columnar`)
+//! and NDJSON files (`ndjson`) are read by their own readers, and described
+//! by the same code.
 
 mod blocks;
 pub mod body;
@@ -19,12 +21,14 @@ pub mod categorical;
 pub mod columnar;
 pub mod decompress;
 mod exact;
+mod failure;
 mod fast;
 pub mod groups;
 mod include;
 pub mod large;
 pub mod layout;
 mod memory;
+pub mod ndjson;
 pub mod numbers;
 mod percentiles;
 mod plain;
@@ -36,12 +40,11 @@ pub mod tokenizer;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use polars::prelude::*;
-
 use crate::parallel::SpareCores;
 use crate::sources::s3::{ObjectInfo, RemoteError};
 use body::CsvFile;
 pub use decompress::Compression;
+pub use failure::FileError;
 pub use include::{Include, Kind};
 pub use layout::LayoutError;
 pub use memory::MemoryShare;
@@ -110,85 +113,6 @@ pub struct FileSummary {
     pub groups: Option<groups::Groups>,
 }
 
-/// Why one file could not be described. The run goes on with the others.
-#[derive(Debug, thiserror::Error)]
-pub enum FileError {
-    /// The file could not be opened, read or decompressed.
-    #[error("cannot read: {0}")]
-    Read(#[source] io::Error),
-    /// pandas cannot read it either: empty, not UTF-8, a row too wide, a
-    /// quote never closed.
-    #[error("{0}")]
-    Malformed(#[from] LayoutError),
-    /// Polars failed on a file that parsed (a bug, not bad input).
-    #[error("internal error while computing the statistics (please report this as a bug)")]
-    Polars(#[from] PolarsError),
-    /// A text column holds more distinct values than the file's share of
-    /// `--max-memory` can count, even spilled in parts (they are counted
-    /// exactly, never estimated).
-    #[error(
-        "a text column holds more distinct values than this file's share of the memory \
-         ceiling can count, even spilled to disk in {} parts of {} MiB; raise --max-memory, \
-         or leave text columns out (--include number)",
-        categorical::SPILL_PARTS,
-        .limit >> 20
-    )]
-    TooManyDistinct { limit: usize },
-    /// A `--by` key column is not among the file's columns.
-    #[error("no column named {name:?} to group by (--by); its columns are {columns}")]
-    MissingKey { name: String, columns: String },
-    /// A `--by` key column holds integers too wide for 64 bits (pandas keeps
-    /// them as Python integers or text).
-    #[error(
-        "the key column {column:?} holds integers too wide for 64 bits, which are not grouped \
-         yet (pandas keeps them as Python integers)"
-    )]
-    WideKey { column: String },
-    /// A `--by` key column of a Parquet file is of a type not grouped.
-    #[error("the key column {column:?} is of type {dtype}, which is not grouped yet")]
-    KeyType { column: String, dtype: String },
-    /// A Parquet or Arrow IPC file that cannot be read as one.
-    #[error("not a readable {format} file: {reason}")]
-    Unreadable {
-        format: &'static str,
-        reason: String,
-    },
-    /// The work on this file panicked (a bug, in polarsdesc or a dependency).
-    #[error("internal error (panic) while reading: {0}")]
-    Panic(String),
-}
-
-impl From<io::Error> for FileError {
-    fn from(error: io::Error) -> Self {
-        FileError::Read(error)
-    }
-}
-
-impl FileError {
-    /// What went wrong, on one line, without the line number (see [`Self::line`]).
-    pub fn reason(&self) -> String {
-        match self {
-            FileError::Malformed(error) => error.reason(),
-            other => other.to_string(),
-        }
-    }
-
-    /// Whether reading failed because the object store's endpoint stopped
-    /// answering: the run's failure, not this file's.
-    pub fn is_unreachable(&self) -> bool {
-        matches!(self, FileError::Read(error)
-            if RemoteError::in_io(error).is_some_and(RemoteError::is_unreachable))
-    }
-
-    /// The line the error is on, when known.
-    pub fn line(&self) -> Option<u64> {
-        match self {
-            FileError::Malformed(error) => error.line(),
-            _ => None,
-        }
-    }
-}
-
 /// The label of a file: its name without the extension and any compression
 /// extension ("ab" for `data/ab.csv` and `data/ab.csv.gz`), written as
 /// [`crate::sources::display_path`] writes names.
@@ -214,6 +138,11 @@ fn columnar_format(path: &Path) -> Option<columnar::Format> {
     columnar::Format::of_name(path.file_name()?.as_encoded_bytes())
 }
 
+/// Whether `path` is named as an NDJSON file.
+fn is_ndjson(path: &Path) -> bool {
+    (path.file_name()).is_some_and(|name| ndjson::is_ndjson_name(name.as_encoded_bytes()))
+}
+
 /// Reads and describes the file at `path`; a large file's blocks are also
 /// parsed on any cores `spare` lends.
 ///
@@ -227,6 +156,10 @@ pub fn describe_file(
 ) -> Result<FileSummary, FileError> {
     if let Some(format) = columnar_format(path) {
         let described = columnar::describe_file(path, format, options, spare)?;
+        return Ok(described.summary(path.to_path_buf()));
+    }
+    if is_ndjson(path) {
+        let described = ndjson::describe_file(path, options, spare)?;
         return Ok(described.summary(path.to_path_buf()));
     }
     let file = CsvFile::open(path, options.reading()).map_err(FileError::Read)?;
@@ -284,6 +217,11 @@ pub fn describe_origin(
             if let Some(format) = columnar_format(&path) {
                 let bytes = crate::sources::s3::whole_object(&object, head)?;
                 let described = columnar::describe_bytes(bytes, format, options, spare)?;
+                return Ok(described.summary(path));
+            }
+            if is_ndjson(&path) {
+                let bytes = crate::sources::s3::whole_object(&object, head)?;
+                let described = ndjson::describe_bytes(bytes, &path, options, spare)?;
                 return Ok(described.summary(path));
             }
             let file =

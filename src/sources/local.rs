@@ -85,10 +85,13 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 
 /// Whether a file name is one polarsdesc reads from a folder: `*.csv`, a
 /// compressed one (`*.csv.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), `*.parquet`,
-/// or Arrow IPC (`*.arrow`, `*.feather`, `*.ipc`), in any case.
+/// Arrow IPC (`*.arrow`, `*.feather`, `*.ipc`), or NDJSON (`*.ndjson`,
+/// `*.jsonl`, compressed too), in any case.
 pub fn is_input_name(name: &OsStr) -> bool {
     let bytes = name.as_encoded_bytes();
-    if crate::describe::columnar::Format::of_name(bytes).is_some() {
+    if crate::describe::columnar::Format::of_name(bytes).is_some()
+        || crate::describe::ndjson::is_ndjson_name(bytes)
+    {
         return true;
     }
     let without_compression = match Compression::of_name(name) {

@@ -1,0 +1,235 @@
+//! Newline-delimited JSON files (`*.ndjson`, `*.jsonl`, and compressed ones): read as pandas' `read_json(lines=True)` reads them, then described as a Parquet file's columns are.
+//!
+//! pandas reads the whole file: it splits it at `\n`, strips each line and
+//! drops blank ones, decodes the objects with ujson ([`decode`]), builds a
+//! DataFrame of them (a column per name, in order of first appearance, a
+//! row missing a name holding NaN) and converts each column's type
+//! ([`types`]). So does polarsdesc: a file is read whole, on one core.
+
+mod decode;
+mod types;
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::io::{Cursor, Read};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use self::decode::Value;
+use self::types::Typed;
+use super::decompress::{self, Compression};
+use super::large::column::SpooledColumn;
+use super::{columnar, groups, Described, FileError, Options};
+use crate::parallel::SpareCores;
+
+/// Whether a file name is an NDJSON file's: `*.ndjson` or `*.jsonl`, maybe
+/// compressed (`*.jsonl.gz`), in any case.
+pub fn is_ndjson_name(name: &[u8]) -> bool {
+    let name = match Compression::of_name(OsStr::from_bytes(name)) {
+        Some(compression) => &name[..name.len() - compression.extension().len()],
+        None => name,
+    };
+    [".ndjson", ".jsonl"].iter().any(|extension| {
+        name.len() > extension.len() && decompress::ends_with_ignoring_case(name, extension)
+    })
+}
+
+/// Reads and describes the NDJSON file at `path`.
+///
+/// # Errors
+/// When the file cannot be read or decompressed, is not UTF-8, a line is
+/// not one JSON object, or (with `--by`) a key column is missing or of a
+/// type not grouped.
+pub(super) fn describe_file(
+    path: &Path,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Described, FileError> {
+    let bytes = match Compression::of_name(path.as_os_str()) {
+        Some(compression) => read_all(decompress::open(path, compression)?)?,
+        None => std::fs::read(path)?,
+    };
+    describe_text(&bytes, options, spare)
+}
+
+/// Describes the NDJSON file named `name` whose bytes, as stored, are
+/// `bytes` (an object).
+///
+/// # Errors
+/// As [`describe_file`].
+pub(super) fn describe_bytes(
+    bytes: Vec<u8>,
+    name: &Path,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Described, FileError> {
+    let bytes = match Compression::of_name(name.as_os_str()) {
+        Some(Compression::Zip) => read_all(decompress::zip_entry(
+            Cursor::new(bytes),
+            &name.display().to_string(),
+        )?)?,
+        Some(compression) => read_all(decompress::stream(
+            Box::new(Cursor::new(bytes)),
+            compression,
+        )?)?,
+        None => bytes,
+    };
+    describe_text(&bytes, options, spare)
+}
+
+fn read_all(mut reader: Box<dyn Read + Send>) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The columns of a file, as decoded: a name's values, row by row.
+#[derive(Default)]
+struct Columns {
+    names: Vec<String>,
+    values: Vec<Vec<Value>>,
+    by_name: HashMap<String, usize>,
+    rows: usize,
+}
+
+impl Columns {
+    /// Adds a row of `fields`: a field of a new name starts a column
+    /// missing in the earlier rows; a name the row lacks is missing in it.
+    fn push(&mut self, fields: Vec<(String, Value)>) {
+        for (name, value) in fields {
+            let column = match self.by_name.get(&name) {
+                Some(&column) => column,
+                None => {
+                    self.by_name.insert(name.clone(), self.names.len());
+                    self.names.push(name);
+                    self.values.push(vec![Value::Null; self.rows]);
+                    self.names.len() - 1
+                }
+            };
+            self.values[column].push(value);
+        }
+        self.rows += 1;
+        for column in &mut self.values {
+            if column.len() < self.rows {
+                column.push(Value::Null);
+            }
+        }
+    }
+}
+
+/// The columns of the NDJSON text `bytes`, decoded line by line.
+///
+/// # Errors
+/// When `bytes` is not UTF-8 or a line is not one JSON object.
+fn decode_lines(bytes: &[u8]) -> Result<Columns, FileError> {
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        let line = bytes[..error.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        FileError::Json {
+            line: line as u64 + 1,
+            reason: "not UTF-8 text (pandas reads JSON as UTF-8)".into(),
+        }
+    })?;
+    let mut columns = Columns::default();
+    for (number, line) in text.split('\n').enumerate() {
+        // Python's `str.strip()`, as pandas' `_combine_lines`.
+        let line =
+            line.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
+        if line.is_empty() {
+            continue;
+        }
+        let fields = decode::object(line).map_err(|reason| FileError::Json {
+            line: number as u64 + 1,
+            reason,
+        })?;
+        columns.push(fields);
+    }
+    Ok(columns)
+}
+
+/// Decodes and describes an NDJSON file's (decompressed) bytes.
+fn describe_text(
+    bytes: &[u8],
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Described, FileError> {
+    let Columns { names, values, .. } = decode_lines(bytes)?;
+    let typed: Vec<(String, Typed)> = names
+        .into_iter()
+        .zip(values)
+        .map(|(name, values)| {
+            let typed = types::pandas_type(&name, values);
+            (name, typed)
+        })
+        .collect();
+    let mut numeric: Vec<SpooledColumn> = Vec::new();
+    let mut warnings = Vec::new();
+    for (name, typed) in &typed {
+        if matches!(typed, Typed::Dates) && !options.by.contains(name) {
+            warnings.push(format!(
+                "column '{name}' is named like a date, and pandas reads it as dates where it \
+                 can, which it describes as times (not done yet); it is left out"
+            ));
+        }
+        if let Some(series) = numeric_series(name, typed) {
+            numeric.extend(columnar::pandas_column(&series.into_column())?);
+        }
+    }
+    let keys = if options.by.is_empty() {
+        None
+    } else {
+        Some(keys(&typed, &options.by)?)
+    };
+    columnar::described(keys, &numeric, warnings, options, spare)
+}
+
+/// A numeric column as a Series of pandas' type (NaN for missing values).
+fn numeric_series(name: &str, typed: &Typed) -> Option<Series> {
+    let name = PlSmallStr::from(name);
+    match typed {
+        Typed::Int64(values) => Some(Series::new(name, values)),
+        Typed::UInt64(values) => Some(Series::new(name, values)),
+        Typed::Float64(values) => Some(Series::new(name, values)),
+        _ => None,
+    }
+}
+
+/// The key columns `by` of a file's `typed` columns, as pandas groups them.
+///
+/// # Errors
+/// When a key column is missing, or is neither numbers, booleans nor text.
+fn keys(typed: &[(String, Typed)], by: &[String]) -> Result<groups::KeyRows, FileError> {
+    let mut columns = Vec::with_capacity(by.len());
+    for key in by {
+        let Some((_, column)) = typed.iter().find(|(name, _)| name == key) else {
+            let names: Vec<String> = typed.iter().map(|(name, _)| name.clone()).collect();
+            return Err(FileError::MissingKey {
+                name: key.clone(),
+                columns: super::quoted_names(&names),
+            });
+        };
+        let series = match column {
+            Typed::Bool(values) => Series::new(key.into(), values),
+            Typed::Text(values) => Series::new(key.into(), values),
+            Typed::Object | Typed::Dates => {
+                let dtype = if matches!(column, Typed::Dates) {
+                    "dates"
+                } else {
+                    "object (mixed values)"
+                };
+                return Err(FileError::KeyType {
+                    column: key.clone(),
+                    dtype: dtype.into(),
+                });
+            }
+            number => numeric_series(key, number).expect("a numeric column"),
+        };
+        columns.push(series.into_column());
+    }
+    let columns: Vec<&Column> = columns.iter().collect();
+    groups::polars_keys(&columns)
+}
