@@ -388,3 +388,62 @@ fn infinite_float_keys_of_a_csv_file_are_groups_as_in_pandas() {
              inf,inf,inf.csv,v,1,1.0,,1.0,1.0,1.0,1.0,1.0\n",
         );
 }
+
+/// A Parquet file of many row groups, read a batch of them at a time
+/// within a small memory share: integer columns whose only null is in a
+/// later batch (float64 to pandas, as keys too, where 2^53 and 2^53 + 1
+/// become one key), compared with pandas.
+#[test]
+fn a_parquet_file_read_by_row_groups_in_little_memory_equals_pandas() {
+    use polars::prelude::*;
+    use polars_io::prelude::ParquetWriter;
+    let Some(pandas) = Pandas::find("by_parquet_row_groups") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let rows = 1_500_000usize;
+    let late_null = |i: usize, at: usize, value: i64| (i != at).then_some(value);
+    let keys: Vec<Option<i64>> = (0..rows)
+        .map(|i| match i % 1000 {
+            0 => late_null(i, 1_400_000, 1 << 53),
+            1 => Some((1 << 53) + 1),
+            _ => Some((i % 37) as i64),
+        })
+        .collect();
+    let mut frame = df!(
+        "k" => keys,
+        "x" => (0..rows).map(|i| ((i * 7919) % 100_003) as f64 / 7.0).collect::<Vec<_>>(),
+        "n" => (0..rows).map(|i| late_null(i, 1_300_000, (i % 101) as i64)).collect::<Vec<_>>(),
+        "m" => (0..rows).map(|i| (i % 200) as i32 - 100).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    std::fs::create_dir_all(env.join("files")).unwrap();
+    let file = std::fs::File::create(env.join("files/t.parquet")).unwrap();
+    ParquetWriter::new(file)
+        .with_row_group_size(Some(100_000))
+        .finish(&mut frame)
+        .unwrap();
+    for keys in ["-", "k"] {
+        let mut run = env.cmd();
+        run.args(["-q", "run", "files", "--no-cache", "-o", "out.parquet"])
+            .args(["--max-memory", "64M", "-j", "1"]);
+        if keys != "-" {
+            run.args(["--by", keys]);
+        }
+        run.assert().success();
+        let compare = script(&pandas, &env)
+            .args(["compare", "files", "out.parquet", keys])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&compare.stderr);
+        assert!(
+            compare.status.success() && said.contains("1 files compared, 0 differences"),
+            "pandas disagrees ({keys}):\n{}{said}",
+            String::from_utf8_lossy(&compare.stdout)
+        );
+    }
+    let table = read_parquet(&env.join("out.parquet"));
+    assert_eq!(table.column("k").unwrap().dtype(), &DataType::Float64);
+    // 37 small keys and 2^53 (with 2^53 + 1).
+    assert_eq!(table.height(), 38 * 3);
+}

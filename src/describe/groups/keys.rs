@@ -179,81 +179,194 @@ fn read_block(
     Ok(columns)
 }
 
-/// A key column of a table Polars read: every row's value (as bytes that
-/// tell values apart; empty when missing), pandas' type of the column as
-/// `read_parquet` gives it (integers with a missing value are floats), and
-/// each distinct field's value.
-///
-/// # Errors
-/// When the column's type is not grouped (dates, times, lists, ...).
-pub fn of_polars(column: &Column) -> Result<(ReadKey, KeyType, Vec<Option<KeyValue>>), FileError> {
-    let series = column.as_materialized_series();
-    let has_nulls = series.null_count() > 0;
-    let dtype = series.dtype();
-    let key_type = match dtype {
-        DataType::UInt64 if !has_nulls => KeyType::UInt64,
-        integer if integer.is_integer() && !has_nulls => KeyType::Int64,
-        number if number.is_integer() || number.is_float() => KeyType::Float64,
-        DataType::Boolean => KeyType::Boolean,
-        // Only nulls: every row misses its key.
-        DataType::String | DataType::Null => KeyType::String,
-        other => {
-            return Err(FileError::KeyType {
-                column: column.name().to_string(),
-                dtype: other.to_string(),
-            })
-        }
-    };
-    let mut fields = KeyFields::default();
-    match key_type {
-        KeyType::Int64 => {
-            let cast = series.cast(&DataType::Int64)?;
-            (cast.i64()?.iter()).for_each(|v| fields.push(&v.unwrap_or(0).to_le_bytes()));
-        }
-        KeyType::UInt64 => {
-            (series.u64()?.iter()).for_each(|v| fields.push(&v.unwrap_or(0).to_le_bytes()));
-        }
-        KeyType::Float64 => {
-            let cast = series.cast(&DataType::Float64)?;
-            for value in cast.f64()?.iter() {
-                match value.filter(|v| !v.is_nan()) {
-                    Some(value) => fields.push(&value.to_bits().to_le_bytes()),
-                    None => fields.push(b""),
-                }
-            }
-        }
-        KeyType::Boolean => {
-            for value in series.bool()?.iter() {
-                fields.push(value.map_or(&b""[..], |v| if v { b"1" } else { b"0" }));
-            }
-        }
-        KeyType::String if *dtype == DataType::Null => {
-            (0..series.len()).for_each(|_| fields.push(b""));
-        }
-        KeyType::String => {
-            // A leading byte tells the empty string (a key) from a missing one.
-            let mut field = Vec::new();
-            for value in series.str()?.iter() {
-                field.clear();
-                if let Some(value) = value {
-                    field.push(b'=');
-                    field.extend_from_slice(value.as_bytes());
-                }
-                fields.push(&field);
-            }
-        }
-    }
-    let values = (fields.distinct.fields().iter())
-        .map(|field| polars_key_value(field, key_type))
-        .collect();
-    let rows = ReadKey {
-        distinct: fields.distinct,
-        rows: Spooled::Held(fields.rows),
-    };
-    Ok((rows, key_type, values))
+/// A key column of a table Polars reads, batch by batch: its fields, and
+/// then its type as pandas' reader types it (integers with a missing value
+/// become floats, which only the whole column tells).
+pub struct PolarsKey {
+    raw: RawKey,
+    distinct: Distinct,
+    rows: Spool<u32>,
+    nulls: bool,
+    held_rows: usize,
 }
 
-/// The value of a field [`of_polars`] made; `None` when missing.
+/// How a key column's values are held while it is read.
+#[derive(Clone, Copy, PartialEq)]
+enum RawKey {
+    /// Signed integers, and unsigned ones below 64 bits: i64.
+    Int,
+    UInt64,
+    Float,
+    Boolean,
+    /// Text, or a column of nulls only.
+    Text,
+}
+
+impl PolarsKey {
+    /// A key column named `name`, of type `dtype`.
+    ///
+    /// # Errors
+    /// When the type is not grouped (dates, times, lists, ...).
+    pub fn new(name: &str, dtype: &DataType) -> Result<PolarsKey, FileError> {
+        let raw = match dtype {
+            DataType::UInt64 => RawKey::UInt64,
+            integer if integer.is_integer() => RawKey::Int,
+            float if float.is_float() => RawKey::Float,
+            DataType::Boolean => RawKey::Boolean,
+            DataType::String | DataType::Null => RawKey::Text,
+            other => {
+                return Err(FileError::KeyType {
+                    column: name.to_string(),
+                    dtype: other.to_string(),
+                })
+            }
+        };
+        Ok(PolarsKey {
+            raw,
+            distinct: Distinct::default(),
+            rows: Spool::default(),
+            nulls: false,
+            held_rows: usize::MAX,
+        })
+    }
+
+    /// Adds the next rows' keys, `column`, spilling the rows past `held_rows`.
+    ///
+    /// # Errors
+    /// When the column is not of the key's type, or the spill cannot be written.
+    pub fn push(&mut self, column: &Column, held_rows: usize) -> Result<(), FileError> {
+        let series = column.as_materialized_series();
+        self.nulls |= series.null_count() > 0;
+        self.held_rows = held_rows;
+        let mut fields = KeyFields {
+            distinct: std::mem::take(&mut self.distinct),
+            rows: Vec::with_capacity(series.len()),
+        };
+        match self.raw {
+            _ if *series.dtype() == DataType::Null => {
+                (0..series.len()).for_each(|_| fields.push(b""));
+            }
+            RawKey::Int => {
+                let cast = series.cast(&DataType::Int64)?;
+                for value in cast.i64()?.iter() {
+                    match value {
+                        Some(value) => fields.push(&value.to_le_bytes()),
+                        None => fields.push(b""),
+                    }
+                }
+            }
+            RawKey::UInt64 => {
+                for value in series.u64()?.iter() {
+                    match value {
+                        Some(value) => fields.push(&value.to_le_bytes()),
+                        None => fields.push(b""),
+                    }
+                }
+            }
+            RawKey::Float => {
+                let cast = series.cast(&DataType::Float64)?;
+                for value in cast.f64()?.iter() {
+                    match value.filter(|v| !v.is_nan()) {
+                        Some(value) => fields.push(&value.to_bits().to_le_bytes()),
+                        None => fields.push(b""),
+                    }
+                }
+            }
+            RawKey::Boolean => {
+                for value in series.bool()?.iter() {
+                    fields.push(value.map_or(&b""[..], |v| if v { b"1" } else { b"0" }));
+                }
+            }
+            RawKey::Text => {
+                // A leading byte tells the empty string (a key) from a missing one.
+                let mut field = Vec::new();
+                for value in series.str()?.iter() {
+                    field.clear();
+                    if let Some(value) = value {
+                        field.push(b'=');
+                        field.extend_from_slice(value.as_bytes());
+                    }
+                    fields.push(&field);
+                }
+            }
+        }
+        self.distinct = fields.distinct;
+        self.rows.extend(&fields.rows)?;
+        if self.rows.len() > held_rows {
+            self.rows.spill()?;
+        }
+        Ok(())
+    }
+
+    /// The column's keys, their type and their values.
+    ///
+    /// # Errors
+    /// When the spilled rows cannot be written or read back.
+    pub fn finish(self) -> Result<(ReadKey, KeyType, Vec<Option<KeyValue>>), FileError> {
+        let key_type = match self.raw {
+            RawKey::Int | RawKey::UInt64 if self.nulls => KeyType::Float64,
+            RawKey::Int => KeyType::Int64,
+            RawKey::UInt64 => KeyType::UInt64,
+            RawKey::Float => KeyType::Float64,
+            RawKey::Boolean => KeyType::Boolean,
+            RawKey::Text => KeyType::String,
+        };
+        let mut distinct = self.distinct;
+        let mut rows = self.rows.finish()?;
+        if matches!(self.raw, RawKey::Int | RawKey::UInt64) && key_type == KeyType::Float64 {
+            let signed = self.raw == RawKey::Int;
+            (distinct, rows) = integers_as_floats(distinct, rows, signed, self.held_rows)?;
+        }
+        let values = (distinct.fields().iter())
+            .map(|field| polars_key_value(field, key_type))
+            .collect();
+        Ok((ReadKey { distinct, rows }, key_type, values))
+    }
+}
+
+/// Integer keys made float keys (pandas' type for integers with a missing
+/// value): two integers that round to one float become one key.
+fn integers_as_floats(
+    distinct: Distinct,
+    rows: Spooled<u32>,
+    signed: bool,
+    held_rows: usize,
+) -> Result<(Distinct, Spooled<u32>), FileError> {
+    let mut floats = Distinct::default();
+    let renumbered: Vec<u32> = (distinct.fields().iter())
+        .map(|field| {
+            if field.is_empty() {
+                return floats.id(b"");
+            }
+            let bytes = <[u8; 8]>::try_from(&field[..]).expect("8 bytes");
+            let value = if signed {
+                i64::from_le_bytes(bytes) as f64
+            } else {
+                u64::from_le_bytes(bytes) as f64
+            };
+            floats.id(&value.to_bits().to_le_bytes())
+        })
+        .collect();
+    if renumbered
+        .iter()
+        .enumerate()
+        .all(|(old, &new)| old as u32 == new)
+    {
+        return Ok((floats, rows));
+    }
+    let mut merged = Spool::default();
+    for chunk in rows.chunks() {
+        let chunk = chunk?;
+        let ids: Vec<u32> = chunk.iter().map(|&id| renumbered[id as usize]).collect();
+        merged.extend(&ids)?;
+        if merged.len() > held_rows {
+            merged.spill()?;
+        }
+    }
+    Ok((floats, merged.finish()?))
+}
+
+/// The value of a field [`PolarsKey`] made; `None` when missing.
 fn polars_key_value(field: &[u8], key_type: KeyType) -> Option<KeyValue> {
     if field.is_empty() {
         return None;

@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use hashbrown::HashMap;
 
+pub use keys::PolarsKey;
 pub use values::{KeyType, KeyValue};
 
 use super::body::CsvFile;
@@ -114,16 +115,30 @@ pub(super) fn csv_keys(
     Ok(KeyRows { fields, ranked })
 }
 
-/// The key columns of a table Polars read (Parquet), typed as pandas' reader
-/// types them: integers with a missing value become floats.
+/// The key columns of a table Polars read whole (NDJSON), typed as pandas'
+/// reader types them: integers with a missing value become floats.
 ///
 /// # Errors
 /// When a key column is of a type not grouped (dates, times, lists, ...).
 pub(super) fn polars_keys(columns: &[&polars::prelude::Column]) -> Result<KeyRows, FileError> {
-    let mut fields = Vec::with_capacity(columns.len());
-    let mut ranked = Vec::with_capacity(columns.len());
+    let mut keys = Vec::with_capacity(columns.len());
     for column in columns {
-        let (read, key_type, values) = keys::of_polars(column)?;
+        let mut key = PolarsKey::new(column.name(), column.dtype())?;
+        key.push(column, usize::MAX)?;
+        keys.push(key);
+    }
+    polars_key_rows(keys)
+}
+
+/// The key columns read batch by batch (Parquet, Arrow), complete.
+///
+/// # Errors
+/// When the spilled rows cannot be read back.
+pub(super) fn polars_key_rows(keys: Vec<PolarsKey>) -> Result<KeyRows, FileError> {
+    let mut fields = Vec::with_capacity(keys.len());
+    let mut ranked = Vec::with_capacity(keys.len());
+    for key in keys {
+        let (read, key_type, values) = key.finish()?;
         fields.push(read);
         ranked.push(values::rank_values(key_type, values));
     }

@@ -25,9 +25,11 @@ use polars_io::ipc::IpcReader;
 use polars_io::mmap::MmapBytesReader;
 use polars_io::prelude::{ParquetReader, SerReader};
 
-use super::groups;
+mod batches;
+
+use self::batches::{for_each_batch, NumberColumn};
+use super::groups::{self, PolarsKey};
 use super::large::column::SpooledColumn;
-use super::large::spool::Spooled;
 use super::{large, Described, FileError, Options};
 use crate::parallel::SpareCores;
 
@@ -117,32 +119,6 @@ fn schema_with<R: MmapBytesReader>(
     .map_err(|error| unreadable(format, error))
 }
 
-/// The columns `names` of the file in `source`.
-fn read_columns(
-    source: Source,
-    format: Format,
-    names: Vec<String>,
-) -> Result<DataFrame, FileError> {
-    match source {
-        Source::File(path) => read_with(File::open(path)?, format, names),
-        Source::Bytes(bytes) => read_with(Cursor::new(bytes), format, names),
-    }
-}
-
-fn read_with<R: MmapBytesReader>(
-    reader: R,
-    format: Format,
-    names: Vec<String>,
-) -> Result<DataFrame, FileError> {
-    match format {
-        Format::Parquet => ParquetReader::new(reader)
-            .with_columns(Some(names))
-            .finish(),
-        Format::Ipc => IpcReader::new(reader).with_columns(Some(names)).finish(),
-    }
-    .map_err(|error| unreadable(format, error))
-}
-
 fn unreadable(format: Format, error: PolarsError) -> FileError {
     FileError::Unreadable {
         format: format.name(),
@@ -160,23 +136,48 @@ fn describe_source(
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
     let ToRead { numbers, warnings } = columns_to_read(&*schema_of(source, format)?, options)?;
+    let held_values = options.memory.held_values();
     let (keys, numeric) = crate::parallel::join_on_spare_core(
         spare,
         || -> Result<Option<groups::KeyRows>, FileError> {
             if options.by.is_empty() {
                 return Ok(None);
             }
-            let frame = read_columns(source, format, options.by.clone())?;
-            let columns = (options.by.iter())
-                .map(|name| frame.column(name))
-                .collect::<PolarsResult<Vec<&Column>>>()?;
-            Ok(Some(groups::polars_keys(&columns)?))
+            let mut keys: Vec<Option<PolarsKey>> = options.by.iter().map(|_| None).collect();
+            for_each_batch(source, format, &options.by, &mut |frame| {
+                for (key, name) in keys.iter_mut().zip(&options.by) {
+                    let column = frame.column(name)?;
+                    if key.is_none() {
+                        *key = Some(PolarsKey::new(name, column.dtype())?);
+                    }
+                    key.as_mut().expect("made").push(column, held_values)?;
+                }
+                Ok(())
+            })?;
+            // A file without rows: keys without rows.
+            let keys = (keys.into_iter().zip(&options.by))
+                .map(|(key, name)| key.map_or_else(|| PolarsKey::new(name, &DataType::Null), Ok))
+                .collect::<Result<Vec<_>, FileError>>()?;
+            Ok(Some(groups::polars_key_rows(keys)?))
         },
         || -> Result<Vec<SpooledColumn>, FileError> {
-            let frame = read_columns(source, format, numbers)?;
-            let mut numeric = Vec::new();
-            for column in frame.columns() {
-                numeric.extend(pandas_column(column)?);
+            let mut columns: Vec<NumberColumn> =
+                numbers.iter().map(|name| NumberColumn::new(name)).collect();
+            if !numbers.is_empty() {
+                for_each_batch(source, format, &numbers, &mut |frame| {
+                    for column in columns.iter_mut() {
+                        column.push(frame.column(column.name())?)?;
+                    }
+                    if columns.iter().map(NumberColumn::held_bytes).sum::<usize>() > held_values * 8
+                    {
+                        columns.iter_mut().try_for_each(NumberColumn::spill)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            let mut numeric = Vec::with_capacity(columns.len());
+            for column in columns {
+                numeric.extend(column.finish()?);
             }
             Ok(numeric)
         },
@@ -319,74 +320,13 @@ fn columns_to_read(schema: &ArrowSchema, options: &Options) -> Result<ToRead, Fi
     Ok(ToRead { numbers, warnings })
 }
 
-/// `column` as `describe()` takes it, if it is numeric to pandas (see
-/// [`plan`]: only such columns and keys are read).
-pub(super) fn pandas_column(column: &Column) -> PolarsResult<Option<SpooledColumn>> {
-    let series = column.as_materialized_series();
-    let dtype = series.dtype();
-    let name = column.name().to_string();
-    let read = match dtype {
-        DataType::Float64 => float_column(name, series)?,
-        integer if integer.is_integer() && series.null_count() > 0 => {
-            // pyarrow gives integers with a null as float64.
-            float_column(name, &series.cast(&DataType::Float64)?)?
-        }
-        DataType::UInt64 => {
-            let mut column = float_column(name, &series.cast(&DataType::Float64)?)?;
-            column.integer_kind = true;
-            column
-        }
-        integer if integer.is_integer() => {
-            // int8 to int32: differences wrap at their width. Unsigned ones
-            // below 64 bits: sorted differences are never negative, and fit.
-            let bits = match integer {
-                DataType::Int8 => 8,
-                DataType::Int16 => 16,
-                DataType::Int32 => 32,
-                _ => 64,
-            };
-            let integers: Vec<i64> =
-                (series.cast(&DataType::Int64)?.i64()?.into_no_null_iter()).collect();
-            let mut column = float_column(name, &series.cast(&DataType::Float64)?)?;
-            column.integers = Some(Spooled::Held(integers));
-            column.integer_kind = true;
-            column.integer_bits = bits;
-            column
-        }
-        _ => return Ok(None),
-    };
-    Ok(Some(read))
-}
-
-/// A float64 column's values in row order, nulls and NaN as NaN (pandas'
-/// missing values).
-fn float_column(name: String, series: &Series) -> PolarsResult<SpooledColumn> {
-    let mut values: Vec<f64> = Vec::with_capacity(series.len());
-    for chunk in series.f64()?.downcast_iter() {
-        let start = values.len();
-        values.extend_from_slice(chunk.values());
-        if let Some(validity) = chunk.validity().filter(|mask| mask.unset_bits() > 0) {
-            for (value, valid) in values[start..].iter_mut().zip(validity.iter()) {
-                if !valid {
-                    *value = f64::NAN;
-                }
-            }
-        }
-    }
-    let (mut count, mut min, mut max) = (0, f64::INFINITY, f64::NEG_INFINITY);
-    for &value in values.iter().filter(|v| !v.is_nan()) {
-        count += 1;
-        min = min.min(value);
-        max = max.max(value);
-    }
-    Ok(SpooledColumn {
-        name,
-        values: Spooled::Held(values),
-        integers: None,
-        integer_kind: false,
-        integer_bits: 64,
-        count,
-        min,
-        max,
-    })
+/// `column`, read whole, as `describe()` takes it, if it is numeric to
+/// pandas (see [`NumberColumn`]).
+///
+/// # Errors
+/// When the values cannot be cast (a bug).
+pub(super) fn pandas_column(column: &Column) -> Result<Option<SpooledColumn>, FileError> {
+    let mut number = NumberColumn::new(column.name());
+    number.push(column)?;
+    number.finish()
 }
