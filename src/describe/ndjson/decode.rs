@@ -11,9 +11,11 @@
 //!   `0.12345678901234567` is read as `0.12345678901234501`;
 //! - `NaN` is read as `null`; `Infinity` and `-Infinity` as floats.
 
+use std::borrow::Cow;
+
 /// A value of a JSON object's field, as Python holds it after ujson.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `null`, or `NaN` (Python's `None`).
     Null,
     Bool(bool),
@@ -22,7 +24,8 @@ pub enum Value {
     /// An integer of 2^63 or more (Python's `int`).
     UInt(u64),
     Float(f64),
-    Str(String),
+    /// Borrowed from the line when it has no escapes.
+    Str(Cow<'a, str>),
     /// An array or an object (Python's `list` or `dict`): never numeric.
     Nested,
 }
@@ -30,22 +33,26 @@ pub enum Value {
 /// Why a line is not read, in ujson's words where it has them.
 pub type DecodeError = String;
 
-/// The fields of the JSON object on `line` (stripped of surrounding
-/// whitespace), in their order; a name given twice keeps its last value, as
-/// a Python `dict` does.
+/// Calls `field` with each field of the JSON object on `line` (stripped of
+/// surrounding whitespace), in their order: a name given twice comes twice,
+/// and its last value is the one a Python `dict` keeps.
 ///
 /// # Errors
 /// When the line is not one JSON object as ujson reads it.
-pub fn object(line: &str) -> Result<Vec<(String, Value)>, DecodeError> {
+pub fn object<'a>(
+    line: &'a str,
+    field: &mut dyn FnMut(Cow<'a, str>, Value<'a>),
+) -> Result<(), DecodeError> {
     let mut decoder = Decoder {
         bytes: line.as_bytes(),
+        text: line,
         at: 0,
     };
     decoder.skip_whitespace();
     if decoder.peek() != Some(b'{') {
         return Err("not a JSON object (each line must hold one object)".into());
     }
-    let fields = decoder.object()?;
+    decoder.object(field)?;
     decoder.skip_whitespace();
     if decoder.at < decoder.bytes.len() {
         return Err(format!(
@@ -53,15 +60,16 @@ pub fn object(line: &str) -> Result<Vec<(String, Value)>, DecodeError> {
             decoder.at + 1
         ));
     }
-    Ok(fields)
+    Ok(())
 }
 
 struct Decoder<'a> {
     bytes: &'a [u8],
+    text: &'a str,
     at: usize,
 }
 
-impl Decoder<'_> {
+impl<'a> Decoder<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -77,12 +85,12 @@ impl Decoder<'_> {
         format!("{what}, at character {}", self.at + 1)
     }
 
-    fn value(&mut self) -> Result<Value, DecodeError> {
+    fn value(&mut self) -> Result<Value<'a>, DecodeError> {
         self.skip_whitespace();
         match self.peek() {
             Some(b'"') => self.string().map(Value::Str),
             Some(b'0'..=b'9' | b'-' | b'I' | b'N') => self.number(),
-            Some(b'{') => self.object().map(|_| Value::Nested),
+            Some(b'{') => self.object(&mut |_, _| {}).map(|()| Value::Nested),
             Some(b'[') => self.array().map(|()| Value::Nested),
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
@@ -91,7 +99,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, DecodeError> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, DecodeError> {
         if self.bytes[self.at..].starts_with(word.as_bytes()) {
             self.at += word.len();
             Ok(value)
@@ -100,13 +108,15 @@ impl Decoder<'_> {
         }
     }
 
-    fn object(&mut self) -> Result<Vec<(String, Value)>, DecodeError> {
+    fn object(
+        &mut self,
+        field: &mut dyn FnMut(Cow<'a, str>, Value<'a>),
+    ) -> Result<(), DecodeError> {
         self.at += 1; // '{'
-        let mut fields: Vec<(String, Value)> = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(fields);
+            return Ok(());
         }
         loop {
             self.skip_whitespace();
@@ -120,16 +130,13 @@ impl Decoder<'_> {
             }
             self.at += 1;
             let value = self.value()?;
-            match fields.iter_mut().find(|(known, _)| *known == name) {
-                Some(field) => field.1 = value,
-                None => fields.push((name, value)),
-            }
+            field(name, value);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(fields);
+                    return Ok(());
                 }
                 _ => return Err(self.error("unexpected character in an object")),
             }
@@ -158,21 +165,32 @@ impl Decoder<'_> {
     }
 
     /// A string, its escapes resolved (ujson takes control characters as
-    /// they are, but not NUL).
-    fn string(&mut self) -> Result<String, DecodeError> {
+    /// they are, but not NUL); borrowed from the line when it has none.
+    fn string(&mut self) -> Result<Cow<'a, str>, DecodeError> {
         self.at += 1; // '"'
-        let mut text = String::new();
+        let start = self.at;
+        while let Some(byte) = self.peek() {
+            match byte {
+                b'"' => {
+                    self.at += 1;
+                    return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
+                }
+                b'\\' | 0 => break,
+                _ => self.at += 1,
+            }
+        }
+        let mut text = String::from(&self.text[start..self.at]);
         let mut start = self.at;
         loop {
             match self.peek() {
                 None | Some(0) => return Err(self.error("a string is not closed")),
                 Some(b'"') => {
-                    text.push_str(self.text(start));
+                    text.push_str(&self.text[start..self.at]);
                     self.at += 1;
-                    return Ok(text);
+                    return Ok(Cow::Owned(text));
                 }
                 Some(b'\\') => {
-                    text.push_str(self.text(start));
+                    text.push_str(&self.text[start..self.at]);
                     self.at += 1;
                     self.escape(&mut text)?;
                     start = self.at;
@@ -180,12 +198,6 @@ impl Decoder<'_> {
                 Some(_) => self.at += 1,
             }
         }
-    }
-
-    /// The text from `start` to here (the line is UTF-8, and both ends are
-    /// at ASCII characters).
-    fn text(&self, start: usize) -> &str {
-        std::str::from_utf8(&self.bytes[start..self.at]).unwrap_or_default()
     }
 
     fn escape(&mut self, text: &mut String) -> Result<(), DecodeError> {
@@ -240,7 +252,7 @@ impl Decoder<'_> {
     }
 
     /// A number, as ujson's `decode_numeric` reads it.
-    fn number(&mut self) -> Result<Value, DecodeError> {
+    fn number(&mut self) -> Result<Value<'a>, DecodeError> {
         let mut negative = false;
         match self.peek() {
             Some(b'I') => return self.infinity(false),
@@ -304,7 +316,7 @@ impl Decoder<'_> {
         Ok(Value::Float(value))
     }
 
-    fn infinity(&mut self, negative: bool) -> Result<Value, DecodeError> {
+    fn infinity(&mut self, negative: bool) -> Result<Value<'a>, DecodeError> {
         let value = if negative {
             f64::NEG_INFINITY
         } else {
@@ -338,7 +350,7 @@ const POW10_NEGATIVE: [f64; MAX_DECIMALS + 1] = [
 ];
 
 /// An integer's value: unsigned from 2^63 up (positive only), else signed.
-fn integer_value(magnitude: u64, negative: bool) -> Value {
+fn integer_value(magnitude: u64, negative: bool) -> Value<'static> {
     if !negative && magnitude >> 63 != 0 {
         Value::UInt(magnitude)
     } else if negative {
@@ -352,8 +364,16 @@ fn integer_value(magnitude: u64, negative: bool) -> Value {
 mod tests {
     use super::*;
 
-    fn field(line: &str) -> Value {
-        object(line).unwrap().remove(0).1
+    fn fields(line: &str) -> Result<Vec<(String, Value<'_>)>, DecodeError> {
+        let mut fields = Vec::new();
+        object(line, &mut |name, value| {
+            fields.push((name.into_owned(), value))
+        })?;
+        Ok(fields)
+    }
+
+    fn field(line: &str) -> Value<'_> {
+        fields(line).unwrap().remove(0).1
     }
 
     #[test]
@@ -378,29 +398,31 @@ mod tests {
             Value::Int(i64::MIN)
         );
         assert_eq!(field(r#"{"a": 9223372036854775808}"#), Value::UInt(1 << 63));
-        assert!(object(r#"{"a": 18446744073709551616}"#).is_err());
+        assert!(fields(r#"{"a": 18446744073709551616}"#).is_err());
     }
 
     #[test]
     fn literals_strings_and_nesting() {
-        let fields = object(
+        let decoded = fields(
             r#" {"n": NaN, "i": -Infinity, "s": "a\"\u00e9\ud83d\ude00", "l": [1, {"x": 2}], "b": true, "s": null} "#,
         )
         .unwrap();
-        let values: Vec<&Value> = fields.iter().map(|(_, value)| value).collect();
+        let names: Vec<&str> = decoded.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["n", "i", "s", "l", "b", "s"]);
+        let values: Vec<&Value> = decoded.iter().map(|(_, value)| value).collect();
         assert_eq!(
             values,
             [
                 &Value::Null,
                 &Value::Float(f64::NEG_INFINITY),
-                &Value::Null,
+                &Value::Str("a\"é😀".into()),
                 &Value::Nested,
                 &Value::Bool(true),
+                &Value::Null,
             ]
         );
-        assert_eq!(fields[2].0, "s");
         assert_eq!(
-            object(r#"{"s": "a\"\u00e9\ud83d\ude00"}"#).unwrap()[0].1,
+            fields(r#"{"s": "a\"\u00e9\ud83d\ude00"}"#).unwrap()[0].1,
             Value::Str("a\"é😀".into())
         );
     }
@@ -414,7 +436,7 @@ mod tests {
             "{a: 1}",
             "{\"a\": tru}",
         ] {
-            assert!(object(line).is_err(), "{line}");
+            assert!(fields(line).is_err(), "{line}");
         }
     }
 }

@@ -9,6 +9,7 @@
 mod decode;
 mod types;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{Cursor, Read};
@@ -87,30 +88,47 @@ fn read_all(mut reader: Box<dyn Read + Send>) -> std::io::Result<Vec<u8>> {
 
 /// The columns of a file, as decoded: a name's values, row by row.
 #[derive(Default)]
-struct Columns {
+struct Columns<'a> {
     names: Vec<String>,
-    values: Vec<Vec<Value>>,
-    by_name: HashMap<String, usize>,
+    values: Vec<Vec<Value<'a>>>,
+    by_name: HashMap<String, usize, foldhash::fast::FixedState>,
     rows: usize,
+    /// The column of the row's next field if the rows name their fields in
+    /// the same order (they mostly do): no hashing then.
+    next: usize,
 }
 
-impl Columns {
-    /// Adds a row of `fields`: a field of a new name starts a column
-    /// missing in the earlier rows; a name the row lacks is missing in it.
-    fn push(&mut self, fields: Vec<(String, Value)>) {
-        for (name, value) in fields {
-            let column = match self.by_name.get(&name) {
+impl<'a> Columns<'a> {
+    /// Adds the current row's field `name`: a new name starts a column
+    /// missing in the earlier rows; a name given twice in a row keeps its
+    /// last value.
+    fn field(&mut self, name: Cow<'_, str>, value: Value<'a>) {
+        let in_order = self.names.get(self.next).is_some_and(|next| *next == *name);
+        let column = match in_order.then_some(self.next) {
+            Some(column) => column,
+            None => match self.by_name.get(name.as_ref()) {
                 Some(&column) => column,
                 None => {
+                    let name = name.into_owned();
                     self.by_name.insert(name.clone(), self.names.len());
                     self.names.push(name);
                     self.values.push(vec![Value::Null; self.rows]);
                     self.names.len() - 1
                 }
-            };
-            self.values[column].push(value);
+            },
+        };
+        self.next = column + 1;
+        let values = &mut self.values[column];
+        match values.get_mut(self.rows) {
+            Some(earlier) => *earlier = value,
+            None => values.push(value),
         }
+    }
+
+    /// Ends the current row: a name it lacks is missing in it.
+    fn end_row(&mut self) {
         self.rows += 1;
+        self.next = 0;
         for column in &mut self.values {
             if column.len() < self.rows {
                 column.push(Value::Null);
@@ -123,7 +141,7 @@ impl Columns {
 ///
 /// # Errors
 /// When `bytes` is not UTF-8 or a line is not one JSON object.
-fn decode_lines(bytes: &[u8]) -> Result<Columns, FileError> {
+fn decode_lines(bytes: &[u8]) -> Result<Columns<'_>, FileError> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
         let line = bytes[..error.valid_up_to()]
             .iter()
@@ -142,11 +160,13 @@ fn decode_lines(bytes: &[u8]) -> Result<Columns, FileError> {
         if line.is_empty() {
             continue;
         }
-        let fields = decode::object(line).map_err(|reason| FileError::Json {
-            line: number as u64 + 1,
-            reason,
+        decode::object(line, &mut |name, value| columns.field(name, value)).map_err(|reason| {
+            FileError::Json {
+                line: number as u64 + 1,
+                reason,
+            }
         })?;
-        columns.push(fields);
+        columns.end_row();
     }
     Ok(columns)
 }
@@ -214,7 +234,10 @@ fn keys(typed: &[(String, Typed)], by: &[String]) -> Result<groups::KeyRows, Fil
         };
         let series = match column {
             Typed::Bool(values) => Series::new(key.into(), values),
-            Typed::Text(values) => Series::new(key.into(), values),
+            Typed::Text(values) => {
+                let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+                Series::new(key.into(), values)
+            }
             Typed::Object | Typed::Dates => {
                 let dtype = if matches!(column, Typed::Dates) {
                     "dates"

@@ -16,11 +16,13 @@
 //!    `None` is NaN); a float64 or object column whose values all convert
 //!    to equal int64 values (no missing one) becomes int64.
 
+use std::borrow::Cow;
+
 use super::decode::Value;
 
 /// A column as pandas types it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Typed {
+pub enum Typed<'a> {
     Int64(Vec<i64>),
     UInt64(Vec<u64>),
     /// Missing values as NaN.
@@ -28,7 +30,7 @@ pub enum Typed {
     /// Not numeric to `describe()`; can be a key.
     Bool(Vec<bool>),
     /// Not numeric; can be a key (`None` is missing).
-    Text(Vec<Option<String>>),
+    Text(Vec<Option<Cow<'a, str>>>),
     /// Mixed values that are not numbers to pandas (nested ones, text with
     /// booleans...): neither described nor a key.
     Object,
@@ -42,7 +44,7 @@ const MIN_STAMP: f64 = 31_536_000.0;
 
 /// The type pandas gives the column `name` whose values, row by row, are
 /// `values` (`Value::Null` where a row lacks the field).
-pub fn pandas_type(name: &str, values: Vec<Value>) -> Typed {
+pub fn pandas_type<'a>(name: &str, values: Vec<Value<'a>>) -> Typed<'a> {
     let built = Built::of(values);
     if is_date_name(name) {
         if let Some(typed) = date_conversion(&built) {
@@ -53,17 +55,17 @@ pub fn pandas_type(name: &str, values: Vec<Value>) -> Typed {
 }
 
 /// What `DataFrame(records)` makes of a column.
-enum Built {
+enum Built<'a> {
     Int64(Vec<i64>),
     UInt64(Vec<u64>),
     Float64(Vec<f64>),
     Bool(Vec<bool>),
-    Text(Vec<Option<String>>),
-    Object(Vec<Value>),
+    Text(Vec<Option<Cow<'a, str>>>),
+    Object(Vec<Value<'a>>),
 }
 
-impl Built {
-    fn of(values: Vec<Value>) -> Built {
+impl<'a> Built<'a> {
+    fn of(values: Vec<Value<'a>>) -> Built<'a> {
         let seen = |test: fn(&Value) -> bool| values.iter().any(test);
         let null = seen(|v| matches!(v, Value::Null));
         let int = seen(|v| matches!(v, Value::Int(_)));
@@ -117,14 +119,14 @@ impl Built {
     }
 }
 
-fn text_of(value: Value) -> Option<String> {
+fn text_of(value: Value<'_>) -> Option<Cow<'_, str>> {
     match value {
         Value::Str(text) => Some(text),
         _ => None,
     }
 }
 
-fn integer_of(value: &Value) -> Option<i128> {
+fn integer_of(value: &Value<'_>) -> Option<i128> {
     match *value {
         Value::Int(i) => Some(i128::from(i)),
         Value::UInt(u) => Some(i128::from(u)),
@@ -145,7 +147,7 @@ fn is_date_name(name: &str) -> bool {
 /// `_try_convert_to_date` on a date-named column: `Some` when the column is
 /// (or may be) dates, or is settled otherwise; `None` when it goes on to
 /// the numeric coercions.
-fn date_conversion(built: &Built) -> Option<Typed> {
+fn date_conversion<'a>(built: &Built<'a>) -> Option<Typed<'a>> {
     let is_dates = match built {
         Built::Bool(_) => false,
         Built::Int64(values) => past_min_stamp(values.iter().map(|&v| v as f64)),
@@ -182,7 +184,7 @@ fn past_min_stamp(mut values: impl Iterator<Item = f64>) -> bool {
 }
 
 /// `_try_convert_data`'s coercions to numbers.
-fn convert(built: Built) -> Typed {
+fn convert(built: Built<'_>) -> Typed<'_> {
     match built {
         Built::Int64(values) => Typed::Int64(values),
         Built::UInt64(values) => Typed::UInt64(values),
@@ -225,7 +227,7 @@ fn equal(integers: &[i64], floats: &[f64]) -> bool {
 
 /// The values of a text or object column, each as Python's `float()`
 /// converts it; `None` if one does not convert.
-fn object_floats(built: &Built) -> Option<Vec<f64>> {
+fn object_floats(built: &Built<'_>) -> Option<Vec<f64>> {
     match built {
         Built::Text(values) => values
             .iter()
@@ -243,8 +245,8 @@ fn object_floats(built: &Built) -> Option<Vec<f64>> {
 /// The values of a text or object column, each as numpy's `astype(int64)`
 /// converts it (Python's `int()`, within int64); `None` if one does not
 /// convert or is missing.
-fn object_integers(built: &Built) -> Option<Vec<i64>> {
-    let integer = |value: &Value| -> Option<i64> {
+fn object_integers(built: &Built<'_>) -> Option<Vec<i64>> {
+    let integer = |value: &Value<'_>| -> Option<i64> {
         match value {
             Value::Bool(b) => Some(i64::from(*b)),
             Value::Int(i) => Some(*i),
@@ -265,7 +267,7 @@ fn object_integers(built: &Built) -> Option<Vec<i64>> {
 }
 
 /// Python's `float(value)` (`None` and NaN being NaN); `None` if it fails.
-fn python_float(value: &Value) -> Option<f64> {
+fn python_float(value: &Value<'_>) -> Option<f64> {
     match value {
         Value::Null => Some(f64::NAN),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
@@ -285,10 +287,10 @@ fn is_python_space(c: char) -> bool {
 
 /// `text` without surrounding whitespace, and without the underscores
 /// Python allows between digits; `None` if an underscore is elsewhere.
-fn python_number_text(text: &str) -> Option<String> {
+fn python_number_text(text: &str) -> Option<Cow<'_, str>> {
     let text = text.trim_matches(is_python_space);
     if !text.contains('_') {
-        return Some(text.to_string());
+        return Some(Cow::Borrowed(text));
     }
     let bytes = text.as_bytes();
     let between_digits = |at: usize| {
@@ -298,7 +300,7 @@ fn python_number_text(text: &str) -> Option<String> {
     };
     (0..bytes.len())
         .all(|at| bytes[at] != b'_' || between_digits(at))
-        .then(|| text.replace('_', ""))
+        .then(|| Cow::Owned(text.replace('_', "")))
 }
 
 /// Python's `float(text)`: correctly rounded, `inf`, `infinity` and `nan`
@@ -327,11 +329,11 @@ fn python_int(text: &str) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn typed(name: &str, values: &[Value]) -> Typed {
+    fn typed<'a>(name: &str, values: &[Value<'a>]) -> Typed<'a> {
         pandas_type(name, values.to_vec())
     }
 
-    fn text(s: &str) -> Value {
+    fn text(s: &str) -> Value<'_> {
         Value::Str(s.into())
     }
 
@@ -377,7 +379,7 @@ mod tests {
         );
         assert_eq!(
             typed("a", &[text(""), text("2")]),
-            Typed::Text(vec![Some(String::new()), Some("2".into())])
+            Typed::Text(vec![Some("".into()), Some("2".into())])
         );
         assert_eq!(typed("a", &[text("1__0"), Value::Int(2)]), Typed::Object);
         assert_eq!(typed("a", &[Value::Nested, Value::Int(2)]), Typed::Object);
