@@ -16,8 +16,9 @@
         booleans with nulls, floats with NaN) and value columns of every type
         pandas distinguishes that polarsdesc describes (float64 with nulls
         and NaN, int64, int8/16/32 with differences past their width, uint8
-        to uint64, int64 with nulls) or leaves out as pandas does (bool, string, date,
-        decimal, dictionary, list).
+        to uint64, int64 with nulls, float32 with and without missing
+        values) or leaves out as pandas does (bool, string, date, decimal,
+        dictionary, list).
     by_differential.py make-ndjson DIR SEED COUNT
         writes COUNT random NDJSON files (some .jsonl, some gzipped) into
         DIR: key columns k1 and k2 (text, text that looks numeric, integers,
@@ -181,6 +182,15 @@ def make_parquet(folder, seed, count):
             "u32": pa.array([random.randrange(2 ** 32) for _ in range(rows)], pa.uint32()),
             "u64": pa.array([random.randrange(2 ** 64) for _ in range(rows)], pa.uint64()),
             "i_null": pa.array(maybe([random.randrange(100) for _ in range(rows)], True), pa.int64()),
+            # float32: some with nulls and NaN, some whole (pandas rounds the
+            # percentiles to float32 only when a value is missing).
+            "f32": pa.array(
+                maybe([random.choice([random.gauss(0, 10.0 ** random.randrange(-3, 8)), float("nan")])
+                       if random.random() < 0.5 else random.gauss(0, 1e4) for _ in range(rows)],
+                      random.random() < 0.5),
+                pa.float32(),
+            ),
+            "f32_whole": pa.array([random.gauss(0, 1e3) for _ in range(rows)], pa.float32()),
             "flag": pa.array([random.random() < 0.5 for _ in range(rows)]),
             "name": pa.array([random.choice(["x", "y"]) for _ in range(rows)]),
             "day": pa.array([datetime.date(2024, 1, 1 + i % 28) for i in range(rows)]),

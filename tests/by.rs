@@ -390,9 +390,10 @@ fn infinite_float_keys_of_a_csv_file_are_groups_as_in_pandas() {
 }
 
 /// A Parquet file of many row groups, read a batch of them at a time
-/// within a small memory share: integer columns whose only null is in a
-/// later batch (float64 to pandas, as keys too, where 2^53 and 2^53 + 1
-/// become one key), compared with pandas.
+/// within a small memory share (the values spilled): integer columns whose
+/// only null is in a later batch (float64 to pandas, as keys too, where
+/// 2^53 and 2^53 + 1 become one key), a float32 column with nulls (pandas
+/// computes in float32), compared with pandas.
 #[test]
 fn a_parquet_file_read_by_row_groups_in_little_memory_equals_pandas() {
     use polars::prelude::*;
@@ -415,6 +416,9 @@ fn a_parquet_file_read_by_row_groups_in_little_memory_equals_pandas() {
         "x" => (0..rows).map(|i| ((i * 7919) % 100_003) as f64 / 7.0).collect::<Vec<_>>(),
         "n" => (0..rows).map(|i| late_null(i, 1_300_000, (i % 101) as i64)).collect::<Vec<_>>(),
         "m" => (0..rows).map(|i| (i % 200) as i32 - 100).collect::<Vec<_>>(),
+        "f32" => (0..rows)
+            .map(|i| (i % 3 != 0).then_some(((i * 104_729) % 1_000_003) as f32 / 3.0))
+            .collect::<Vec<_>>(),
     )
     .unwrap();
     std::fs::create_dir_all(env.join("files")).unwrap();
@@ -445,5 +449,5 @@ fn a_parquet_file_read_by_row_groups_in_little_memory_equals_pandas() {
     let table = read_parquet(&env.join("out.parquet"));
     assert_eq!(table.column("k").unwrap().dtype(), &DataType::Float64);
     // 37 small keys and 2^53 (with 2^53 + 1).
-    assert_eq!(table.height(), 38 * 3);
+    assert_eq!(table.height(), 38 * 4);
 }

@@ -283,6 +283,7 @@ impl<'a> ExactReader<'a> {
                         integers: integers.map(Spool::finish).transpose()?,
                         integer_kind: dtype != Dtype::Float64,
                         integer_bits: 64,
+                        float32: false,
                         count: column.count,
                         min: column.min,
                         max: column.max,

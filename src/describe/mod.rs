@@ -30,6 +30,7 @@ pub mod layout;
 mod memory;
 pub mod ndjson;
 pub mod numbers;
+mod pairwise;
 mod percentiles;
 mod plain;
 mod rows;

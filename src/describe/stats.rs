@@ -11,6 +11,9 @@
 //! - min, max: ignoring NaN;
 //! - percentiles: numpy's linear method on the sorted values, step for step.
 //!
+//! A float32 column (Parquet, Arrow) is computed partly in float32, as
+//! pandas does (`Float32Rules`).
+//!
 //! So the numbers are pandas' to the bit for float columns (integer columns
 //! of more than 8,192 rows can differ in the last bit of the mean: numpy sums
 //! their float copies in blocks). numpy sorts for the percentiles; the method
@@ -18,6 +21,7 @@
 //! each, moving right) instead of sorting the column (O(n log n)).
 
 use super::categorical::Categorical;
+pub use super::pairwise::{pairwise_sum, PairwiseSum};
 use super::Percentiles;
 
 /// The describe statistics of one column. `None` where pandas shows NaN because
@@ -67,6 +71,9 @@ impl ColumnStats {
 pub enum Kind<'a> {
     /// float64 (or not known to be an integer column).
     Float,
+    /// float32 (from Parquet or Arrow), which pandas computes in part in
+    /// float32 (see [`Float32Rules`]).
+    Float32,
     /// uint64: numpy sums the float copies in blocks of 8,192.
     Unsigned,
     /// A signed integer type of `bits` bits (int64 from CSV; int8 to int64
@@ -95,11 +102,17 @@ pub fn describe_column(
     let count = present.len();
     let defined = |value: f64, min_count: usize| (count >= min_count).then_some(value);
     let zero_missing = |v: f64| if v.is_nan() { 0.0 } else { v };
+    let float32 = Float32Rules {
+        count,
+        has_missing: count < values.len(),
+    };
+    let is_float32 = matches!(kind, Kind::Float32);
     // numpy's mean of an integer column casts in buffers of 8,192; its std
     // takes the mean of a float copy, summed whole.
-    let whole_mean = pairwise_sum(values, zero_missing) / count as f64;
+    let whole_mean = pairwise_sum(values, zero_missing) / float32.count(is_float32);
     let mean = match kind {
         Kind::Float => whole_mean,
+        Kind::Float32 => float32.mean(pairwise_sum(values, zero_missing_f32)),
         Kind::Unsigned | Kind::Signed(..) => {
             values
                 .chunks(8192)
@@ -114,12 +127,19 @@ pub fn describe_column(
             (whole_mean - v) * (whole_mean - v)
         }
     });
-    let std = (squares / (count as f64 - 1.0)).sqrt();
+    let std = float32.std(squares, is_float32);
     let percentiles = match kind {
         Kind::Signed(integers, bits) => int64_quantiles(integers, bits, percentiles.fractions()),
         Kind::Float | Kind::Unsigned => {
             numpy_linear_quantiles(&mut present, percentiles.fractions())
         }
+        Kind::Float32 => match QuantileRanks::new(count, percentiles.fractions()) {
+            None => vec![None; percentiles.fractions().len()],
+            Some(needed) => {
+                let order_statistics = select_ranks(&mut present, &needed.ranks);
+                needed.float32_quantiles(&order_statistics, float32.has_missing)
+            }
+        },
     };
     ColumnStats {
         column: name.to_string(),
@@ -130,6 +150,60 @@ pub fn describe_column(
         percentiles,
         max: defined(max, 1),
         categorical: None,
+    }
+}
+
+/// A float32 value of a float64 column (NaN, missing, as 0), as numpy sums it.
+pub fn zero_missing_f32(value: f64) -> f32 {
+    if value.is_nan() {
+        0.0
+    } else {
+        value as f32
+    }
+}
+
+/// What pandas 3.1 does in float32 for a float32 column (`nanops`,
+/// `array_algos/quantile.py`; checked against pandas on random columns):
+///
+/// - mean: the float32 pairwise sum over the count as float32, in float32;
+/// - std: the variance in float64 (the float64 sum over the count as
+///   float32, the squared deviations summed in float64, over the count
+///   less 1 in float32), then cast to float32 and its root taken there;
+/// - percentiles: numpy's linear method with `b - a` in float32, the
+///   result cast to float32 when the column has a missing value (pandas
+///   then collects each result in the column's type).
+#[derive(Debug, Clone, Copy)]
+pub struct Float32Rules {
+    /// The values present.
+    pub count: usize,
+    /// Whether a value is missing.
+    pub has_missing: bool,
+}
+
+impl Float32Rules {
+    /// The count as the mean of a float64 copy divides by it: float32's for
+    /// a float32 column.
+    pub fn count(&self, is_float32: bool) -> f64 {
+        if is_float32 {
+            f64::from(self.count as f32)
+        } else {
+            self.count as f64
+        }
+    }
+
+    /// The mean, from the float32 pairwise sum.
+    pub fn mean(&self, sum: f32) -> f64 {
+        f64::from(sum / self.count as f32)
+    }
+
+    /// The standard deviation (ddof 1) from the sum of squared deviations.
+    pub fn std(&self, squares: f64, is_float32: bool) -> f64 {
+        if is_float32 {
+            let variance = squares / f64::from(self.count as f32 - 1.0);
+            f64::from((variance as f32).sqrt())
+        } else {
+            (squares / (self.count as f64 - 1.0)).sqrt()
+        }
     }
 }
 
@@ -177,6 +251,34 @@ impl QuantileRanks {
             .collect()
     }
 
+    /// The quantiles of a float32 column from its order statistics (see
+    /// [`Float32Rules`]): `b - a` in float32, interpolated in float64, cast
+    /// to float32 when `has_missing`.
+    pub fn float32_quantiles(
+        &self,
+        order_statistics: &[f64],
+        has_missing: bool,
+    ) -> Vec<Option<f64>> {
+        let at = |rank: usize| order_statistics[self.index_of(rank)];
+        self.positions
+            .iter()
+            .map(|&(previous, next, gamma)| {
+                let (a, b) = (at(previous), at(next));
+                let difference = f64::from(b as f32 - a as f32);
+                let value = if gamma >= 0.5 {
+                    b - difference * (1.0 - gamma)
+                } else {
+                    a + difference * gamma
+                };
+                Some(if has_missing {
+                    f64::from(value as f32)
+                } else {
+                    value
+                })
+            })
+            .collect()
+    }
+
     /// The quantiles of a signed integer column of `bits` bits from its
     /// order statistics: `b - a` in that type (wrapping, as numpy's does),
     /// interpolated in float64.
@@ -213,138 +315,6 @@ fn virtual_neighbours(last: usize, q: f64) -> (usize, usize, f64) {
     } else {
         let floor = virtual_index.floor();
         (floor as usize, floor as usize + 1, virtual_index - floor)
-    }
-}
-
-/// numpy's pairwise summation (`pairwise_sum` in its umath loops) of
-/// `f(value)` over `values`: blocks of up to 128 summed in 8 lanes, halves
-/// (cut at a multiple of 8) summed recursively; the same additions in the
-/// same order, so the same bits.
-pub fn pairwise_sum(values: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
-    let n = values.len();
-    if n <= LEAF {
-        return leaf_sum(values, f);
-    }
-    let half = left_half(n);
-    pairwise_sum(&values[..half], f) + pairwise_sum(&values[half..], f)
-}
-
-/// The most values numpy sums in one block (a leaf of the recursion).
-const LEAF: usize = 128;
-
-/// Where numpy cuts `n` values (more than [`LEAF`]): half, down to a multiple of 8.
-fn left_half(n: usize) -> usize {
-    let half = n / 2;
-    half - half % 8
-}
-
-/// numpy's sum of one leaf (at most [`LEAF`] values): in order below 8
-/// values, else in 8 lanes combined pairwise, then the rest in order.
-fn leaf_sum(values: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
-    let n = values.len();
-    if n < 8 {
-        return values.iter().fold(0.0, |sum, &v| sum + f(v));
-    }
-    let mut lanes = [0.0f64; 8];
-    for (lane, &v) in lanes.iter_mut().zip(values) {
-        *lane = f(v);
-    }
-    let whole = n - n % 8;
-    for block in values[8..whole].chunks_exact(8) {
-        for (lane, &v) in lanes.iter_mut().zip(block) {
-            *lane += f(v);
-        }
-    }
-    let mut sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
-        + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-    for &v in &values[whole..] {
-        sum += f(v);
-    }
-    sum
-}
-
-/// [`pairwise_sum`] of a column that arrives in pieces (a large file read
-/// block by block), its length known in advance: the same additions in the
-/// same order, so the same bits, holding one leaf and the path to it.
-#[derive(Debug, Clone)]
-pub struct PairwiseSum {
-    /// The nodes above the current leaf: the length of their right half,
-    /// and the sum of their left half once it is done.
-    path: Vec<(usize, Option<f64>)>,
-    leaf: Vec<f64>,
-    leaf_len: usize,
-    total: Option<f64>,
-}
-
-impl PairwiseSum {
-    /// A sum of `n` values to come.
-    pub fn new(n: usize) -> Self {
-        let mut sum = PairwiseSum {
-            path: Vec::new(),
-            leaf: Vec::with_capacity(LEAF),
-            leaf_len: 0,
-            total: (n == 0).then_some(0.0),
-        };
-        sum.descend(n);
-        sum
-    }
-
-    /// Goes down the left halves of a node of `len` values to its first leaf.
-    fn descend(&mut self, mut len: usize) {
-        while len > LEAF {
-            let half = left_half(len);
-            self.path.push((len - half, None));
-            len = half;
-        }
-        self.leaf_len = len;
-    }
-
-    /// Adds the next values (already transformed, as `pairwise_sum`'s `f` would).
-    pub fn add(&mut self, mut values: &[f64]) {
-        while !values.is_empty() {
-            let wanted = self.leaf_len - self.leaf.len();
-            let (now, later) = values.split_at(wanted.min(values.len()));
-            self.leaf.extend_from_slice(now);
-            values = later;
-            if self.leaf.len() == self.leaf_len {
-                let sum = leaf_sum(&self.leaf, |v| v);
-                self.leaf.clear();
-                self.leaf_done(sum);
-            }
-        }
-    }
-
-    /// Climbs from a finished leaf: a left half waits for its right half,
-    /// a right half completes its node.
-    fn leaf_done(&mut self, mut sum: f64) {
-        loop {
-            match self.path.last_mut() {
-                None => {
-                    self.total = Some(sum);
-                    return;
-                }
-                Some((right, left @ None)) => {
-                    *left = Some(sum);
-                    let right = *right;
-                    self.descend(right);
-                    return;
-                }
-                Some((_, Some(left))) => {
-                    // The left half's sum plus the right's, as numpy adds them
-                    // (IEEE addition commutes, so the order of operands is free).
-                    sum += *left;
-                    self.path.pop();
-                }
-            }
-        }
-    }
-
-    /// The sum, once all `n` values have been added.
-    ///
-    /// # Panics
-    /// When fewer values were added (a bug of the caller).
-    pub fn finish(&self) -> f64 {
-        self.total.expect("every value of the sum was added")
     }
 }
 
@@ -395,6 +365,43 @@ mod tests {
 
     fn stats(values: &[f64]) -> ColumnStats {
         describe_column("x", values, &Percentiles::default(), Kind::Float)
+    }
+
+    #[test]
+    fn float32_columns_follow_pandas_float32_rules() {
+        // pandas 3.1.1: pd.Series(np.array(VALUES, dtype=np.float32)).describe()
+        let stats = |values: &[f32]| {
+            let widened: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
+            let s = describe_column("x", &widened, &Percentiles::default(), Kind::Float32);
+            let mut all = vec![s.mean, s.std, s.min];
+            all.extend(s.percentiles);
+            all.push(s.max);
+            all.into_iter().map(Option::unwrap).collect::<Vec<f64>>()
+        };
+        assert_eq!(
+            stats(&[1.1, 2.2, f32::NAN, 3.3, 1e7]),
+            [
+                2500001.75,
+                4999999.0,
+                1.100000023841858,
+                1.9250000715255737,
+                2.75,
+                2500002.5,
+                10000000.0
+            ]
+        );
+        assert_eq!(
+            stats(&[0.1, 0.7, 0.3]),
+            [
+                0.36666667461395264,
+                0.30550503730773926,
+                0.10000000149011612,
+                0.20000000298023224,
+                0.30000001192092896,
+                0.5,
+                0.699999988079071
+            ]
+        );
     }
 
     #[test]

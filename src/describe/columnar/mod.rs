@@ -9,8 +9,10 @@
 //!   differences wrap at their width, as numpy's do: the median of an int8
 //!   column `[-100, 100]` is 128.0), unsigned ones;
 //! - integers with a null become float64;
-//! - float32 is summed and divided in float32 by numpy: not described yet
-//!   (left out, with a warning);
+//! - float32 keeps its type: pandas computes its mean in float32, its std
+//!   and percentiles partly so (`stats::Float32Rules`);
+//! - float16 is computed partly in float16: not described yet (left out,
+//!   with a warning);
 //! - timestamps and durations are described by pandas (as times): not yet
 //!   by polarsdesc (left out, with a warning);
 //! - booleans, strings, dates, decimals, dictionaries, lists and structs
@@ -245,6 +247,7 @@ enum Plan {
 fn plan(dtype: &ArrowDataType) -> Plan {
     match dtype {
         ArrowDataType::Float64
+        | ArrowDataType::Float32
         | ArrowDataType::Int8
         | ArrowDataType::Int16
         | ArrowDataType::Int32
@@ -253,8 +256,8 @@ fn plan(dtype: &ArrowDataType) -> Plan {
         | ArrowDataType::UInt16
         | ArrowDataType::UInt32
         | ArrowDataType::UInt64 => Plan::Numbers,
-        ArrowDataType::Float16 | ArrowDataType::Float32 => Plan::LeftOut(
-            "a float32 or float16 column, which pandas sums in its own type (not done yet)",
+        ArrowDataType::Float16 => Plan::LeftOut(
+            "a float16 column, which pandas computes partly in float16 (not done yet)",
         ),
         ArrowDataType::Timestamp(..) | ArrowDataType::Duration(_) => {
             Plan::LeftOut("a column of times, which pandas describes as times (not done yet)")
@@ -269,8 +272,7 @@ fn is_groupable(dtype: &ArrowDataType) -> bool {
     matches!(plan(dtype), Plan::Numbers)
         || matches!(
             dtype,
-            ArrowDataType::Float32
-                | ArrowDataType::Null
+            ArrowDataType::Null
                 | ArrowDataType::Boolean
                 | ArrowDataType::Utf8
                 | ArrowDataType::LargeUtf8

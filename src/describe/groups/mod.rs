@@ -384,6 +384,7 @@ fn describe_column_groups(
                         stats::Kind::Signed(&integers[range.clone()], column.integer_bits)
                     }
                     (None, true) => stats::Kind::Unsigned,
+                    (None, false) if column.float32 => stats::Kind::Float32,
                     (None, false) => stats::Kind::Float,
                 };
                 stats::describe_column(&column.name, &values[range], &options.percentiles, kind)

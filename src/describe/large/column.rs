@@ -25,6 +25,9 @@ pub struct SpooledColumn {
     pub integer_kind: bool,
     /// The width of its signed integer type (64, or less from Parquet).
     pub integer_bits: u32,
+    /// A float32 column (Parquet, Arrow): pandas computes parts of it in
+    /// float32 (`stats::Float32Rules`).
+    pub float32: bool,
     /// What the reading saw: values present, smallest and largest.
     pub count: usize,
     pub min: f64,
@@ -50,6 +53,7 @@ impl SpooledColumn {
                     unreachable!("integers spill with their values")
                 }
                 (None, true) => stats::Kind::Unsigned,
+                (None, false) if self.float32 => stats::Kind::Float32,
                 (None, false) => stats::Kind::Float,
             };
             return Ok(stats::describe_column(
@@ -75,12 +79,23 @@ impl SpooledColumn {
             .as_ref()
             .map(|_| Selection::<i64>::new(count, ranks, limit));
         let mut whole = PairwiseSum::new(n);
+        let mut whole32 = PairwiseSum::<f32>::new(if self.float32 { n } else { 0 });
+        let mut transformed32 = Vec::new();
+        let float32 = stats::Float32Rules {
+            count,
+            has_missing: count < n,
+        };
         let (mut blocked, mut block) = (0.0, Vec::with_capacity(INTEGER_BLOCK));
         let mut transformed = Vec::new();
         self.values.for_each_chunk(|chunk| {
             transformed.clear();
             transformed.extend(chunk.iter().map(|&v| zero_missing(v)));
             whole.add(&transformed);
+            if self.float32 {
+                transformed32.clear();
+                transformed32.extend(chunk.iter().map(|&v| stats::zero_missing_f32(v)));
+                whole32.add(&transformed32);
+            }
             if self.integer_kind {
                 for &v in &transformed {
                     block.push(v);
@@ -97,9 +112,11 @@ impl SpooledColumn {
         if !block.is_empty() {
             blocked += stats::pairwise_sum(&block, |v| v);
         }
-        let whole_mean = whole.finish() / count as f64;
+        let whole_mean = whole.finish() / float32.count(self.float32);
         let mean = if self.integer_kind {
             blocked / count as f64
+        } else if self.float32 {
+            float32.mean(whole32.finish())
         } else {
             whole_mean
         };
@@ -121,7 +138,7 @@ impl SpooledColumn {
                 floats.observe(chunk);
             }
         })?;
-        let std = (squares.finish() / (count as f64 - 1.0)).sqrt();
+        let std = float32.std(squares.finish(), self.float32);
         if ints.is_none() && !floats.is_done() {
             floats.end_pass();
         }
@@ -141,6 +158,9 @@ impl SpooledColumn {
         let percentiles = match (&needed, &ints) {
             (None, _) => vec![None; percentiles.fractions().len()],
             (Some(needed), Some(ints)) => needed.int64_quantiles(&ints.values(), self.integer_bits),
+            (Some(needed), None) if self.float32 => {
+                needed.float32_quantiles(&floats.values(), float32.has_missing)
+            }
             (Some(needed), None) => needed.float_quantiles(&floats.values()),
         };
         let defined = |value: f64, min_count: usize| (count >= min_count).then_some(value);

@@ -183,6 +183,7 @@ fn read_fast(
                 integers: None,
                 integer_kind: false,
                 integer_bits: 64,
+                float32: false,
                 count: column.count,
                 min: column.min,
                 max: column.max,
