@@ -33,6 +33,7 @@ pub mod numbers;
 mod pairwise;
 mod percentiles;
 mod plain;
+mod quantiles;
 mod rows;
 mod scan;
 pub mod stats;
