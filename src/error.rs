@@ -53,7 +53,7 @@ pub enum Error {
     InvalidConfig(String),
 
     /// The inputs named no CSV file at all.
-    #[error("no CSV files found in {}", describe_inputs(.0))]
+    #[error("no CSV, Parquet, Arrow or NDJSON files found in {}", describe_inputs(.0))]
     NoInputs(Vec<PathBuf>),
 
     /// An input path does not exist or cannot be listed.
@@ -166,6 +166,6 @@ mod tests {
     #[test]
     fn no_inputs_names_every_input() {
         let err = Error::NoInputs(vec!["a".into(), "b/*.csv".into()]);
-        assert_eq!(err.to_string(), "no CSV files found in a, b/*.csv");
+        assert_eq!(err.to_string(), "no CSV, Parquet, Arrow or NDJSON files found in a, b/*.csv");
     }
 }

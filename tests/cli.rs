@@ -69,7 +69,7 @@ fn no_inputs_exit_2_and_name_the_input() {
         .args(["run", "empty"])
         .assert()
         .code(2)
-        .stderr("polarsdesc: error: no CSV files found in empty\n");
+        .stderr("polarsdesc: error: no CSV, Parquet, Arrow or NDJSON files found in empty\n");
     assert!(!env.join("summary.parquet").exists());
 }
 

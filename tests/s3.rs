@@ -380,7 +380,7 @@ fn a_missing_bucket_object_or_folder_is_named() {
     assert_eq!(
         stderr(&["run", "s3://demo", "-o", "x.csv"], 2),
         "polarsdesc: note: 1 subfolder was not searched (-r searches subfolders)\n\
-         polarsdesc: error: no CSV files found in s3://demo\n"
+         polarsdesc: error: no CSV, Parquet, Arrow or NDJSON files found in s3://demo\n"
     );
     assert_eq!(
         stderr(&["run", "s3://nobucket/data/", "-o", "x.csv"], 2),
@@ -389,7 +389,7 @@ fn a_missing_bucket_object_or_folder_is_named() {
     let first = format!("s3://demo/data/{}", env.files_in("data")[0]);
     assert_eq!(
         stderr(&["-q", "run", &first, "s3://demo/data/nope.csv", "-o", "x.csv"], 1),
-        "polarsdesc: error: s3://demo/data/nope.csv: cannot read: no such object, nor CSV objects below s3://demo/data/nope.csv/\n"
+        "polarsdesc: error: s3://demo/data/nope.csv: cannot read: no such object, nor objects to describe below s3://demo/data/nope.csv/\n"
     );
     assert_eq!(
         stderr(&["run", "s3://demo/data/", "-o", "s3://nobucket/x.csv"], 2),

@@ -258,7 +258,7 @@ fn the_embedded_default_never_writes_into_a_folder_that_holds_anything() {
         "polarsdesc: note: data/ holds no CSV file but is not empty, so the demo data set \
              is not generated there (`polarsdesc generate` makes it anywhere)\n\
              polarsdesc: note: 1 subfolder was not searched (-r searches subfolders)\n\
-             polarsdesc: error: no CSV files found in data\n",
+             polarsdesc: error: no CSV, Parquet, Arrow or NDJSON files found in data\n",
     );
     assert_eq!(env.files_in("data"), ["2024", "notes.txt"]);
     // With -r the user's own file is found; still nothing is generated.

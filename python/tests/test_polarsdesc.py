@@ -331,7 +331,7 @@ def test_bad_arguments_are_python_errors(tmp_path):
         polarsdesc.describe(tmp_path, percentiles=[1.5])
     with pytest.raises(ValueError, match="sep must be one ASCII character"):
         polarsdesc.describe(tmp_path, sep="::")
-    with pytest.raises(FileNotFoundError, match="no CSV files found"):
+    with pytest.raises(FileNotFoundError, match="no CSV, Parquet, Arrow or NDJSON files found"):
         polarsdesc.describe(tmp_path)
 
 

@@ -207,7 +207,7 @@ pub fn describe_origin(
             Err(FileError::Read(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!(
-                    "no such object, nor CSV objects below {}/",
+                    "no such object, nor objects to describe below {}/",
                     path.display().to_string().trim_end_matches('/')
                 ),
             )))
