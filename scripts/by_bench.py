@@ -94,21 +94,27 @@ def main():
             with open(script, "w") as file:
                 file.write(source)
             commands[name] = [sys.executable, "-W", "ignore", script, args.table, args.key, str(args.jobs)]
-        times = {name: [] for name in commands}
-        memory = {name: 0 for name in commands}
-        for round_ in range(args.rounds):
-            for name, command in commands.items():
-                elapsed, peak = timed(command)
-                times[name].append(elapsed)
-                memory[name] = max(memory[name], peak)
-            print(f"round {round_ + 1}/{args.rounds}", file=sys.stderr)
+        report(commands, args.rounds, "polarsdesc --by")
+
+
+def report(commands, rounds, ours):
+    """Runs `commands` in alternating `rounds` and prints each one's median,
+    range, peak memory and its time over the command named `ours`."""
+    times = {name: [] for name in commands}
+    memory = {name: 0 for name in commands}
+    for round_ in range(rounds):
+        for name, command in commands.items():
+            elapsed, peak = timed(command)
+            times[name].append(elapsed)
+            memory[name] = max(memory[name], peak)
+        print(f"round {round_ + 1}/{rounds}", file=sys.stderr)
     medians = {name: statistics.median(values) for name, values in times.items()}
-    ours = medians["polarsdesc --by"]
     print("| command | median (s) | min-max (s) | peak memory | vs polarsdesc |")
     print("|---|---|---|---|---|")
     for name, median in medians.items():
         low, high = min(times[name]), max(times[name])
-        print(f"| {name} | {median:.3f} | {low:.3f}-{high:.3f} | {memory[name] / 2**20:,.0f} MiB | {median / ours:.2f}x |")
+        print(f"| {name} | {median:.3f} | {low:.3f}-{high:.3f} | {memory[name] / 2**20:,.0f} MiB "
+              f"| {median / medians[ours]:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -20,13 +20,12 @@ by_bench.py):
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from by_bench import timed  # noqa: E402
+from by_bench import report  # noqa: E402
 
 PEERS = {
     "pandas read_json().describe() on a Pool": """
@@ -95,22 +94,7 @@ def main():
             with open(script, "w") as file:
                 file.write(source)
             commands[name] = [sys.executable, "-W", "ignore", script, str(args.folder), str(args.jobs)]
-        times = {name: [] for name in commands}
-        memory = {name: 0 for name in commands}
-        for round_ in range(args.rounds):
-            for name, command in commands.items():
-                elapsed, peak = timed(command)
-                times[name].append(elapsed)
-                memory[name] = max(memory[name], peak)
-            print(f"round {round_ + 1}/{args.rounds}", file=sys.stderr)
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    print("| command | median (s) | min-max (s) | peak memory | vs polarsdesc |")
-    print("|---|---|---|---|---|")
-    for name, median in medians.items():
-        low, high = min(times[name]), max(times[name])
-        print(f"| {name} | {median:.3f} | {low:.3f}-{high:.3f} | {memory[name] / 2**20:,.0f} MiB "
-              f"| {median / medians[ours]:.2f}x |")
-
+        report(commands, args.rounds, ours)
 
 if __name__ == "__main__":
     main()
