@@ -133,31 +133,57 @@ impl Destination {
         matches!(self, Destination::File(_))
     }
 
-    /// Writes `bytes`: a file atomically (flushed to disk first when
-    /// `durable`), a stream or stdout in place.
+    /// Writes what `fill` writes: into a file atomically (flushed to disk
+    /// first when `durable`), a stream or stdout in place (buffered), an
+    /// object in one PUT (so it is held in memory first).
     ///
     /// # Errors
-    /// When the write fails; a file is then left as it was. A closed pipe
-    /// is an error of kind `BrokenPipe`.
-    pub fn write(&self, bytes: &[u8], durable: bool) -> io::Result<()> {
+    /// When the write fails (`Filled::Io`) or `fill` fails (`Filled::Failed`);
+    /// a file is then left as it was. A closed pipe is an error of kind
+    /// `BrokenPipe`.
+    fn write_with(
+        &self,
+        staging: Option<&Path>,
+        durable: bool,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<(), Filled>,
+    ) -> Result<(), Filled> {
         match self {
             Destination::Stdout => {
-                let mut stdout = io::stdout().lock();
-                stdout.write_all(bytes)?;
-                stdout.flush()
+                let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                fill(&mut stdout)?;
+                Ok(stdout.flush()?)
             }
             Destination::Stream(path) => {
-                let mut stream = OpenOptions::new().write(true).truncate(true).open(path)?;
-                stream.write_all(bytes)?;
-                stream.flush()
+                let stream = OpenOptions::new().write(true).truncate(true).open(path)?;
+                let mut stream = io::BufWriter::with_capacity(1 << 16, stream);
+                fill(&mut stream)?;
+                Ok(stream.flush()?)
             }
-            Destination::File(path) => {
-                atomic::write_with(path, durable, |file| file.write_all(bytes))
+            Destination::File(path) => atomic::write_staged(path, staging, durable, |file| {
+                let mut file = io::BufWriter::with_capacity(1 << 16, file);
+                fill(&mut file)?;
+                Ok(file.flush()?)
+            }),
+            Destination::Object(url) => {
+                let mut bytes = Vec::new();
+                fill(&mut bytes)?;
+                s3::client()
+                    .and_then(|client| client.put(url, bytes))
+                    .map_err(|err| Filled::Io(io::Error::other(err.reason)))
             }
-            Destination::Object(url) => s3::client()
-                .and_then(|client| client.put(url, bytes.to_vec()))
-                .map_err(|err| io::Error::other(err.reason)),
         }
+    }
+}
+
+/// Why writing an output failed: the writing itself, or what filled it.
+enum Filled {
+    Io(io::Error),
+    Failed(Error),
+}
+
+impl From<io::Error> for Filled {
+    fn from(error: io::Error) -> Self {
+        Filled::Io(error)
     }
 }
 
@@ -195,18 +221,40 @@ impl Sink {
         }
     }
 
-    /// Writes `bytes` (see [`Destination::write`]).
+    /// Writes `bytes` (see [`Sink::write_with`]).
     ///
     /// # Errors
     /// When the write fails, naming the output as the user named it.
     pub fn write(&self, bytes: &[u8], durable: bool) -> Result<()> {
-        let written = match (&self.destination, &self.staging) {
-            (Destination::File(path), Some(staging)) => {
-                atomic::write_staged(path, Some(staging), durable, |file| file.write_all(bytes))
-            }
-            (destination, _) => destination.write(bytes, durable),
+        self.write_with(durable, &mut |out| {
+            out.write_all(bytes)
+                .map_err(|err| Error::write(&self.name, err))
+        })
+    }
+
+    /// Writes what `fill` writes to `out`: a file is replaced atomically
+    /// (flushed to disk first when `durable`), so that a failure leaves it as
+    /// it was; a stream or stdout is written in place; an object in one PUT.
+    ///
+    /// # Errors
+    /// When the write fails, naming the output as the user named it, or
+    /// `fill` fails (its error).
+    pub fn write_with(
+        &self,
+        durable: bool,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let staging = match &self.destination {
+            Destination::File(_) => self.staging.as_deref(),
+            _ => None,
         };
-        written.map_err(|err| Error::write(&self.name, err))
+        let written = self.destination.write_with(staging, durable, &mut |out| {
+            fill(out).map_err(Filled::Failed)
+        });
+        written.map_err(|filled| match filled {
+            Filled::Io(err) => Error::write(&self.name, err),
+            Filled::Failed(err) => err,
+        })
     }
 
     /// `stdout`, or the output's name as given.

@@ -102,6 +102,12 @@ pub enum Error {
         resumable: bool,
     },
 
+    /// The temporary folder (`TMPDIR`) took no more temporary files: nothing
+    /// was written, the previous output stands.
+    #[error("{reason}; the run stopped and wrote nothing (an earlier output is kept){}",
+        if *.resumable { "; the files finished so far are on record: run again with --resume" } else { "" })]
+    TemporaryFolder { reason: String, resumable: bool },
+
     /// The user interrupted the command (Ctrl-C or SIGTERM).
     #[error("interrupted{}", if *.resumable { "; the files finished so far are on record: add --resume to continue" } else { "" })]
     Interrupted { resumable: bool },
@@ -166,6 +172,9 @@ mod tests {
     #[test]
     fn no_inputs_names_every_input() {
         let err = Error::NoInputs(vec!["a".into(), "b/*.csv".into()]);
-        assert_eq!(err.to_string(), "no CSV, Parquet, Arrow or NDJSON files found in a, b/*.csv");
+        assert_eq!(
+            err.to_string(),
+            "no CSV, Parquet, Arrow or NDJSON files found in a, b/*.csv"
+        );
     }
 }

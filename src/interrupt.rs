@@ -60,6 +60,22 @@ pub fn check() -> Result<()> {
     }
 }
 
+/// An `io::Error` of kind `Interrupted` once [`requested`]: the check of
+/// loops whose errors are I/O errors (reading and spilling a file).
+///
+/// # Errors
+/// After Ctrl-C or SIGTERM, or once this thread's scope is cancelled.
+pub fn check_io() -> std::io::Result<()> {
+    if requested() {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "interrupted",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// The interrupt of one call: cancelling it stops the threads in it and no
 /// others. Clones share one flag.
 #[derive(Debug, Clone, Default)]

@@ -24,9 +24,11 @@ pub mod merge;
 pub mod output;
 pub mod parallel;
 pub mod progress;
+pub mod results;
 pub mod shards;
 pub mod sources;
 pub mod summary;
+pub mod temporary;
 pub mod thresholds;
 
 pub use bench::{bench, BenchReport};

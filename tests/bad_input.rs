@@ -257,7 +257,9 @@ fn a_folder_named_like_a_csv_file() {
         .args(["-q", "run", "in/folder.csv", "-o", "-"])
         .assert()
         .code(2)
-        .stderr("polarsdesc: error: no CSV, Parquet, Arrow or NDJSON files found in in/folder.csv\n");
+        .stderr(
+            "polarsdesc: error: no CSV, Parquet, Arrow or NDJSON files found in in/folder.csv\n",
+        );
 }
 
 #[test]

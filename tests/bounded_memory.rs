@@ -299,3 +299,68 @@ fn a_ceiling_too_small_or_misspelt_is_refused_before_any_work() {
     }
     assert!(!env.join("out.csv").exists());
 }
+
+/// A long table of 300,000 rows in about 130,000 groups: a CSV of a text
+/// key and two numeric columns.
+fn many_groups_csv() -> Vec<u8> {
+    let mut text = Vec::with_capacity(300_000 * 24);
+    text.extend_from_slice(b"key,price,volume\n");
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..300_000 {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let key = (state >> 33) % 150_000;
+        let price = (state >> 11) as f64 / (1u64 << 53) as f64 * 100.0;
+        writeln!(text, "k{key},{price:?},{}", (state >> 20) % 1000).unwrap();
+    }
+    text
+}
+
+/// `--by` with many groups: the groups' rows are spilled and the result
+/// written a batch at a time, so memory holds the ceiling's share and the
+/// keys (about 100 bytes a group), not every group's statistics (which took
+/// 700 MiB here, and a cached rerun as much); a cached rerun reads no file
+/// and decodes nothing but the output's rows. The numbers are the same as
+/// with room to spare.
+#[test]
+fn many_groups_are_described_within_the_ceiling_and_cached_cheaply() {
+    let env = TestEnv::new();
+    env.write("long.csv", many_groups_csv());
+    let bounded = ["--max-memory", "64M", "-j", "1"];
+    let run = |output: &str| {
+        run_measuring_peak(
+            env.std_cmd()
+                .args(["-q", "run", "long.csv", "--by", "key", "-o", output])
+                .args(bounded),
+        )
+    };
+    let (first, peak) = run("bounded.parquet");
+    assert!(first.status.success(), "{first:?}");
+    // The ceiling, and the keys' room (130,000 of them: about 14 MiB).
+    let allowed = CEILING + (24 << 20);
+    assert!(peak <= allowed, "peak {} MiB", peak >> 20);
+    let (cached, peak) = run("bounded.parquet");
+    assert!(cached.status.success(), "{cached:?}");
+    assert!(
+        peak <= CEILING,
+        "a cached rerun peaked at {} MiB",
+        peak >> 20
+    );
+    env.cmd()
+        .args([
+            "-q",
+            "run",
+            "long.csv",
+            "--by",
+            "key",
+            "-o",
+            "roomy.parquet",
+        ])
+        .args(["--max-memory", "8G", "--no-cache"])
+        .assert()
+        .success();
+    let roomy = read_parquet(&env.join("roomy.parquet"));
+    assert!(roomy.height() > 2 * 120_000, "{}", roomy.height());
+    assert!(read_parquet(&env.join("bounded.parquet")).equals_missing(&roomy));
+}

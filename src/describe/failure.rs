@@ -82,6 +82,12 @@ impl FileError {
             if RemoteError::in_io(error).is_some_and(RemoteError::is_unreachable))
     }
 
+    /// Whether reading failed because the temporary folder took no more
+    /// (see [`crate::temporary`]): the run's failure, not this file's.
+    pub fn is_temporary_folder(&self) -> bool {
+        matches!(self, FileError::Read(error) if crate::temporary::in_io(error).is_some())
+    }
+
     /// The line the error is on, when known.
     pub fn line(&self) -> Option<u64> {
         match self {

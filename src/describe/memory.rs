@@ -32,6 +32,12 @@ impl MemoryShare {
         self.bytes / 8 / 8
     }
 
+    /// The bytes of a file's result rows held in memory before they are
+    /// spilled (a long table's groups): an eighth of the share.
+    pub fn held_rows(&self) -> usize {
+        self.bytes / 8
+    }
+
     /// The most values collected at once to select the percentiles: an
     /// eighth of the share (`POLARSDESC_SELECTION_LIMIT` overrides it, so
     /// that tests can force many passes on small files).

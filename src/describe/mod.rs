@@ -43,6 +43,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::parallel::SpareCores;
+use crate::results::{Row, Rows};
 use crate::sources::s3::{ObjectInfo, RemoteError};
 use body::CsvFile;
 pub use decompress::Compression;
@@ -100,19 +101,33 @@ impl Options {
 }
 
 /// The statistics of one file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct FileSummary {
     /// The file, as it was named on the command line or found in a folder.
     pub path: PathBuf,
     /// The file's name without its extensions: "ab" for `data/ab.csv.gz`.
     pub label: String,
-    /// One entry per numeric column, in file order.
-    pub columns: Vec<ColumnStats>,
+    /// One row per column described, in file order; with `--by`, the
+    /// columns of each group, groups in pandas' order.
+    pub rows: Rows,
     /// Things the user should know that did not stop the file (a column left
     /// out because it holds text, as pandas would leave it out).
     pub warnings: Vec<String>,
-    /// With `--by`: the groups, and which group each entry of `columns` is of.
-    pub groups: Option<groups::Groups>,
+    /// With `--by`: the key columns, and their types in this file.
+    pub keys: Option<Vec<groups::KeyColumn>>,
+}
+
+impl FileSummary {
+    /// The rows, decoded (for a file's rows held whole: tests, tools).
+    ///
+    /// # Errors
+    /// When spilled rows cannot be read back.
+    pub fn decoded(&self) -> io::Result<Vec<Row>> {
+        let key_types: Vec<groups::KeyType> = (self.keys.iter().flatten())
+            .map(|key| key.key_type)
+            .collect();
+        self.rows.decode_all(&key_types)
+    }
 }
 
 /// The label of a file: its name without the extension and any compression
@@ -246,25 +261,48 @@ pub fn describe_bytes(
         options,
         &SpareCores::none(),
     )?;
-    Ok((described.columns, described.warnings))
+    let rows = described.rows.decode_all(&[])?;
+    Ok((
+        rows.into_iter().map(|row| row.stats).collect(),
+        described.warnings,
+    ))
 }
 
 /// What describing one file found (see [`FileSummary`]).
 struct Described {
-    columns: Vec<ColumnStats>,
+    rows: Rows,
     warnings: Vec<String>,
-    groups: Option<groups::Groups>,
+    keys: Option<Vec<groups::KeyColumn>>,
 }
 
 impl Described {
+    /// A whole file's `columns` (without `--by`).
+    fn whole(columns: &[ColumnStats], warnings: Vec<String>) -> Self {
+        Described {
+            rows: Rows::of_columns(columns),
+            warnings,
+            keys: None,
+        }
+    }
+
+    /// A file described per group, after the `warnings` of reading.
+    fn grouped(grouped: groups::Grouped, mut warnings: Vec<String>) -> Self {
+        group_warnings(&mut warnings, &grouped);
+        Described {
+            rows: grouped.rows,
+            warnings,
+            keys: Some(grouped.keys),
+        }
+    }
+
     /// The summary of the file at `path`.
     fn summary(self, path: PathBuf) -> FileSummary {
         FileSummary {
             label: label_of(&path),
             path,
-            columns: self.columns,
+            rows: self.rows,
             warnings: self.warnings,
-            groups: self.groups,
+            keys: self.keys,
         }
     }
 }
@@ -296,11 +334,7 @@ fn describe_csv(
     // other columns are the ones pandas does not read as numbers.
     let numeric = numeric_columns(file, &layout, options, spare)?;
     let (columns, warnings) = include::combine(file, &layout, numeric, options, spare)?;
-    Ok(Described {
-        columns,
-        warnings,
-        groups: None,
-    })
+    Ok(Described::whole(&columns, warnings))
 }
 
 /// `--by`: the numeric columns of `file` described per group of the key
@@ -329,8 +363,8 @@ fn describe_by(
         large::read_columns(file, layout, options, spare)?
     };
     let keys = groups::csv_keys(file, layout, &key_positions, options, spare)?;
-    let (columns, groups, left_out) = groups::describe_groups(keys, &read.numeric, options, spare)?;
-    let mut warnings: Vec<String> = (layout.mixed.iter())
+    let grouped = groups::describe_groups(keys, &read.numeric, options, spare)?;
+    let warnings: Vec<String> = (layout.mixed.iter())
         .map(|(position, line, value)| {
             (
                 *position,
@@ -344,30 +378,21 @@ fn describe_by(
         .filter(|(position, _)| !key_positions.contains(position))
         .map(|(position, reason)| include::not_numeric_warning(&layout.names[position], &reason))
         .collect();
-    group_warnings(&mut warnings, left_out, columns.is_empty(), &groups);
-    Ok(Described {
-        columns,
-        warnings,
-        groups: Some(groups),
-    })
+    Ok(Described::grouped(grouped, warnings))
 }
 
 /// The warnings of a file described per group: rows left out for a missing
 /// key, and why nothing was described.
-fn group_warnings(
-    warnings: &mut Vec<String>,
-    left_out: usize,
-    nothing: bool,
-    groups: &groups::Groups,
-) {
+fn group_warnings(warnings: &mut Vec<String>, grouped: &groups::Grouped) {
+    let left_out = grouped.left_out;
     if left_out > 0 {
         let rows = if left_out == 1 { "row" } else { "rows" };
         warnings.push(format!(
             "{left_out} {rows} with a missing key left out, as pandas' groupby leaves them out"
         ));
     }
-    if nothing {
-        warnings.push(if groups.values.is_empty() {
+    if grouped.rows.is_empty() {
+        warnings.push(if grouped.groups == 0 {
             "no rows with a key: nothing to describe".into()
         } else {
             "no numeric column besides the keys: nothing to describe".into()

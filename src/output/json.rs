@@ -5,39 +5,47 @@ use std::io::Write;
 use polars::prelude::*;
 use serde_json::{Number, Value};
 
-use super::{Encoder, Provenance};
+use super::TableEncoder;
 
-pub struct JsonEncoder;
+pub struct JsonEncoder<'w> {
+    out: &'w mut dyn Write,
+    rows: usize,
+}
 
-impl Encoder for JsonEncoder {
+impl<'w> JsonEncoder<'w> {
+    /// A JSON array of rows written to `out`.
+    pub fn new(out: &'w mut dyn Write) -> Self {
+        JsonEncoder { out, rows: 0 }
+    }
+}
+
+impl TableEncoder for JsonEncoder<'_> {
     /// The layout of `serde_json`'s pretty printer, with keys in column order
     /// (a JSON map would sort them).
-    fn encode(
-        &self,
-        frame: &mut DataFrame,
-        _provenance: &Provenance,
-        out: &mut Vec<u8>,
-    ) -> PolarsResult<()> {
+    fn write(&mut self, frame: &mut DataFrame) -> PolarsResult<()> {
         let columns = frame.columns();
         let keys: Vec<String> = columns
             .iter()
             .map(|column| Value::String(column.name().to_string()).to_string())
             .collect();
-        if frame.height() == 0 {
-            out.extend_from_slice(b"[]\n");
-            return Ok(());
-        }
-        out.push(b'[');
+        let mut text = Vec::with_capacity(frame.height() * 256);
         for row in 0..frame.height() {
-            out.extend_from_slice(if row == 0 { b"\n  {" } else { b",\n  {" });
+            text.extend_from_slice(if self.rows == 0 { b"[\n  {" } else { b",\n  {" });
             for (index, (column, key)) in columns.iter().zip(&keys).enumerate() {
                 let separator = if index == 0 { "\n    " } else { ",\n    " };
                 let value = json_value(column.get(row)?);
-                write!(out, "{separator}{key}: {value}")?;
+                write!(text, "{separator}{key}: {value}")?;
             }
-            out.extend_from_slice(b"\n  }");
+            text.extend_from_slice(b"\n  }");
+            self.rows += 1;
         }
-        out.extend_from_slice(b"\n]\n");
+        self.out.write_all(&text)?;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> PolarsResult<()> {
+        let end: &[u8] = if self.rows == 0 { b"[]\n" } else { b"\n]\n" };
+        self.out.write_all(end)?;
         Ok(())
     }
 }
@@ -65,11 +73,16 @@ fn json_value(cell: AnyValue) -> Value {
 mod tests {
     use super::*;
 
-    fn encode(mut frame: DataFrame) -> String {
+    fn encode(frame: DataFrame) -> String {
         let mut out = Vec::new();
-        JsonEncoder
-            .encode(&mut frame, &Provenance::default(), &mut out)
-            .unwrap();
+        let mut encoder = Box::new(JsonEncoder::new(&mut out));
+        // In two batches, as a long table is written.
+        let mut head = frame.slice(0, 1);
+        let mut tail = frame.slice(1, usize::MAX);
+        assert_eq!(head.height() + tail.height(), frame.height());
+        encoder.write(&mut head).unwrap();
+        encoder.write(&mut tail).unwrap();
+        encoder.finish().unwrap();
         String::from_utf8(out).unwrap()
     }
 

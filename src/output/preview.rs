@@ -9,8 +9,8 @@ pub const PREVIEW_ROWS: usize = 5;
 const HIDDEN: [&str; 1] = ["path"];
 
 /// The first [`PREVIEW_ROWS`] rows of `frame` as an aligned text table,
-/// followed by a line saying how many rows are not shown.
-pub fn render(frame: &DataFrame) -> String {
+/// followed by a line saying how many of the result's `rows` are not shown.
+pub fn render(frame: &DataFrame, rows: usize) -> String {
     let columns: Vec<&Column> = frame
         .columns()
         .iter()
@@ -40,8 +40,8 @@ pub fn render(frame: &DataFrame) -> String {
         text.push_str(padded.join("  ").trim_end());
         text.push('\n');
     }
-    if frame.height() > shown {
-        text.push_str(&format!("… {} more rows\n", frame.height() - shown));
+    if rows > shown {
+        text.push_str(&format!("… {} more rows\n", rows - shown));
     }
     text
 }
@@ -94,7 +94,7 @@ mod tests {
             "mean" => [0.5, 0.25, 0.125, 1.0, 2.0, 3.0],
         )
         .unwrap();
-        let text = render(&frame);
+        let text = render(&frame, frame.height());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "label      mean");
         assert_eq!(lines[1], "   ab  0.500000");

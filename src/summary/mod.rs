@@ -5,7 +5,6 @@ mod own_files;
 pub mod parts;
 pub mod records;
 pub mod store;
-pub mod table;
 mod workers;
 
 use std::fmt;
@@ -21,6 +20,8 @@ use crate::error::{Error, ExitCode, Result};
 use crate::output::{self, Provenance};
 use crate::parallel::SpareCores;
 use crate::progress::Console;
+use crate::results::table::combine_error;
+use crate::results::Log;
 use crate::sources::{self, display_path, Input};
 pub use inputs::find_inputs;
 use inputs::skipped_note;
@@ -113,7 +114,7 @@ pub struct Collected {
     /// What the user may not expect (subfolders not searched).
     pub notes: Vec<String>,
     /// What each row's `top` is to pandas, when text or bool columns are
-    /// included (see [`table::Table`]).
+    /// included (see [`crate::results::Batch`]).
     pub top_values: Option<Vec<Option<String>>>,
     /// The `--by` key columns of `frame`, by their names in it.
     pub key_columns: Vec<String>,
@@ -144,21 +145,43 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
         return Err(missing);
     }
     check_threshold_labels(config, &inputs)?;
-    let described =
-        workers::describe_all(&inputs, config, None, console, &describe::describe_origin)?;
+    let log = Log::temporary(config.describe.memory.held_rows());
+    let described = workers::describe_all(
+        &inputs,
+        config,
+        None,
+        &log,
+        console,
+        &describe::describe_origin,
+    )?;
     let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     let mut warnings = described.warnings;
     warnings.sort_by(|a, b| a.0.cmp(&b.0));
-    let table = table_of(described.rows, config)?;
+    let key_columns = described.rows.key_columns();
+    let categorical = config.describe.include.categorical();
+    let mut frames = Vec::new();
+    let mut top_values: Option<Vec<Option<String>>> = categorical.then(Vec::new);
+    described.rows.for_each_batch(&log, &mut |batch| {
+        frames.push(with_thresholds(batch.frame, config, &key_columns)?);
+        if let (Some(all), Some(batch)) = (&mut top_values, batch.top_values) {
+            all.extend(batch);
+        }
+        Ok(())
+    })?;
+    let mut frames = frames.into_iter();
+    let mut frame = frames.next().expect("at least one batch");
+    for more in frames {
+        frame.vstack_mut_owned(more).map_err(combine_error)?;
+    }
     Ok(Collected {
-        frame: table.frame,
+        frame,
         files: inputs.len(),
         failures,
         warnings,
         notes,
-        top_values: table.top_values,
-        key_columns: table.key_columns,
+        top_values,
+        key_columns,
     })
 }
 
@@ -210,8 +233,22 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
 pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) -> Result<RunReport> {
     let started = Instant::now();
     let plan = Plan::make(config, console)?;
-    let described =
-        workers::describe_all(&plan.files, config, plan.store.as_ref(), console, describer)?;
+    let own_log;
+    let log = match &plan.store {
+        Some(store) => store.log(),
+        None => {
+            own_log = Log::temporary(config.describe.memory.held_rows());
+            &own_log
+        }
+    };
+    let described = workers::describe_all(
+        &plan.files,
+        config,
+        plan.store.as_ref(),
+        log,
+        console,
+        describer,
+    )?;
     let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     report_problems(&described.warnings, &failures, console);
@@ -228,23 +265,37 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
         }
     }
 
-    let mut frame = table_of(described.rows, config)?.frame;
-    let above = match &config.thresholds {
-        Some(thresholds) => {
-            let count = frame
-                .column("above_threshold")
-                .and_then(|column| column.bool().map(|flags| flags.sum()))
-                .map_err(combine_error)?;
-            Some((count.unwrap_or(0) as usize, thresholds.to_string()))
-        }
-        None => None,
-    };
     // A shard always writes its part, even empty: the parts of a run must
     // all be there, with one schema, for readers and for `merge`.
     let written = described.summarized > 0 || config.shard.is_some();
+    let rows = described.rows.rows() as usize;
+    let mut above = 0;
+    let mut preview = None;
     if written {
         let provenance = run_provenance(&plan, config, &failures);
-        output::write(&mut frame, &plan.output, config.format, &provenance)?;
+        let key_columns = described.rows.key_columns();
+        let empty = described.rows.empty().map_err(combine_error)?;
+        let schema = with_thresholds(empty.frame, config, &key_columns)?
+            .schema()
+            .clone();
+        let mut collector = Some(described.rows);
+        output::write_batches(
+            &plan.output,
+            config.format,
+            &schema,
+            &provenance,
+            &mut |write| {
+                let collector = collector.take().expect("the table is written once");
+                collector.for_each_batch(log, &mut |batch| {
+                    let mut frame = with_thresholds(batch.frame, config, &key_columns)?;
+                    above += above_threshold(&frame)?;
+                    if preview.is_none() && frame.height() > 0 {
+                        preview = Some(frame.head(Some(output::preview::PREVIEW_ROWS)));
+                    }
+                    write(&mut frame)
+                })
+            },
+        )?;
     }
     match plan.store {
         // A run that wrote nothing must not replace a good cache with an empty one.
@@ -257,16 +308,27 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
         files: plan.files.len(),
         summarized: described.summarized,
         reused: described.reused,
-        rows: frame.height(),
+        rows,
         failures,
-        above,
+        above: (config.thresholds.as_ref()).map(|thresholds| (above, thresholds.to_string())),
         elapsed: started.elapsed(),
     };
-    if !console.is_quiet() && frame.height() > 0 {
-        console.info(output::preview::render(&frame).trim_end());
+    if let Some(preview) = preview.filter(|_| !console.is_quiet()) {
+        console.info(output::preview::render(&preview, rows).trim_end());
     }
     console.info(&summary_line(&report, &plan.output));
     Ok(report)
+}
+
+/// The rows of `frame` above their threshold (none without thresholds).
+fn above_threshold(frame: &DataFrame) -> Result<usize> {
+    match frame.column("above_threshold") {
+        Ok(column) => {
+            let flags = column.bool().map_err(combine_error)?;
+            Ok(flags.sum().unwrap_or(0) as usize)
+        }
+        Err(_) => Ok(0),
+    }
 }
 
 /// Refuses thresholds that leave a label of `inputs` without one, before
@@ -282,21 +344,16 @@ fn check_threshold_labels(config: &RunConfig, inputs: &[Input]) -> Result<()> {
     thresholds.check_labels(labels.iter().map(String::as_str))
 }
 
-/// The result table: the collected rows in order, with the thresholds'
-/// columns when there are thresholds.
-fn table_of(rows: table::Collector, config: &RunConfig) -> Result<table::Table> {
-    let mut table = rows.finish().map_err(combine_error)?;
-    if let Some(thresholds) = &config.thresholds {
-        let frame = std::mem::take(&mut table.frame);
-        table.frame = (thresholds.apply(frame, &table.key_columns)).map_err(combine_error)?;
-    }
-    Ok(table)
-}
-
-fn combine_error(cause: polars::prelude::PolarsError) -> Error {
-    Error::Polars {
-        context: "cannot combine the results".into(),
-        cause,
+/// A batch of the result with the thresholds' columns, when there are
+/// thresholds.
+fn with_thresholds(
+    frame: DataFrame,
+    config: &RunConfig,
+    key_columns: &[String],
+) -> Result<DataFrame> {
+    match &config.thresholds {
+        Some(thresholds) => thresholds.apply(frame, key_columns).map_err(combine_error),
+        None => Ok(frame),
     }
 }
 

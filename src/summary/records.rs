@@ -1,9 +1,11 @@
-//! One file's results as one line of JSON, exact to the bit: the format of the journal and the cache.
+//! A file's record in the journal and the cache: one line of JSON saying what identifies the file and what its result holds, then its rows (see [`crate::results::row`]).
 //!
-//! A line holds the file's identity (path, size, times, inode, optional hash) and its
-//! statistics, floats as their IEEE-754 bits, so a result read back is the same
-//! result, NaN and infinities included. The first line of a journal or cache is
-//! a header naming the polarsdesc version and the options that change results.
+//! The line holds the file's identity (path, size, times, inode, optional
+//! hash), its warnings and key columns, and the count, bytes and xxh3 hash of
+//! the row lines after it (exact to the bit: floats as their IEEE-754 bits),
+//! so that a torn or damaged record is told and never reused. The first
+//! line of a journal or cache is a header naming the polarsdesc version, the
+//! records' layout and the options that change results.
 
 use std::fs;
 use std::io::Read;
@@ -12,9 +14,8 @@ use std::time::UNIX_EPOCH;
 
 use serde_json::{json, Value};
 
-use crate::describe::categorical::{Categorical, TextKind, Values};
-use crate::describe::groups::{Groups, KeyColumn, KeyType, KeyValue};
-use crate::describe::{self, label_of, ColumnStats, FileSummary};
+use crate::describe::groups::{KeyColumn, KeyType};
+use crate::describe::{self, label_of, FileSummary};
 
 /// What identifies a file's content for reuse: its path, size, modification
 /// and change times, inode, and (with `--cache-check content`) a hash of its bytes.
@@ -172,6 +173,10 @@ fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
     String::from_utf8(bytes).ok().map(PathBuf::from)
 }
 
+/// The version of the records' layout, in the header: a journal or cache
+/// of another layout is not read.
+const LAYOUT: u64 = 2;
+
 /// The header line: the version and the options a stored result depends on.
 pub fn header(options: &describe::Options) -> String {
     let fractions: Vec<u64> = options
@@ -182,6 +187,7 @@ pub fn header(options: &describe::Options) -> String {
         .collect();
     let header = json!({
         "polarsdesc": env!("CARGO_PKG_VERSION"),
+        "layout": LAYOUT,
         "percentiles": fractions,
         "separator": options.separator,
         "include": options.include.names(),
@@ -190,242 +196,125 @@ pub fn header(options: &describe::Options) -> String {
     format!("{header}\n")
 }
 
-/// One line (with its newline) for `summary`, read when it had `key`.
-pub fn encode(key: &FileKey, summary: &FileSummary) -> String {
-    let columns: Vec<Value> = summary.columns.iter().map(encode_column).collect();
-    let (path_field, path) = path_json(&key.path);
+/// A file's record as its first line tells it: what identifies the file,
+/// what its result says besides its rows, and the rows that follow the
+/// line (their count, bytes and hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordHead {
+    /// `None` for a file whose identity could not be read: on record, never reused.
+    pub key: Option<FileKey>,
+    pub path: PathBuf,
+    pub warnings: Vec<String>,
+    pub keys: Option<Vec<KeyColumn>>,
+    pub rows: u64,
+    pub bytes: u64,
+    pub hash: u64,
+}
+
+/// The first line (with its newline) of the record of `summary`, read when
+/// it had `key` (if known); its rows follow it.
+pub fn encode(key: Option<&FileKey>, summary: &FileSummary) -> String {
+    let (path_field, path) = path_json(&summary.path);
     let mut record = json!({
-        "size": key.size,
-        "modified_ns": key.modified_ns.to_string(),
-        "changed_ns": key.changed_ns.to_string(),
-        "inode": key.inode,
-        "content": key.content.map(|hash| format!("{hash:016x}")),
-        "columns": columns,
         "warnings": summary.warnings,
+        "rows": summary.rows.len(),
+        "bytes": summary.rows.byte_len(),
+        "xxh3": format!("{:016x}", summary.rows.hash()),
     });
-    if let Some(groups) = &summary.groups {
-        record["groups"] = encode_groups(groups);
+    if let Some(key) = key {
+        record["size"] = json!(key.size);
+        record["modified_ns"] = json!(key.modified_ns.to_string());
+        record["changed_ns"] = json!(key.changed_ns.to_string());
+        record["inode"] = json!(key.inode);
+        record["content"] = json!(key.content.map(|hash| format!("{hash:016x}")));
+    }
+    if let Some(keys) = &summary.keys {
+        let keys: Vec<Value> = (keys.iter())
+            .map(|key| json!({ "name": key.name, "type": key.key_type.name() }))
+            .collect();
+        record["keys"] = Value::from(keys);
     }
     record[path_field] = path;
     format!("{record}\n")
 }
 
-/// A file's groups: the keys' names and types, each group's values (floats
-/// as their bits, so they come back exact), each entry's group.
-fn encode_groups(groups: &Groups) -> Value {
-    let keys: Vec<Value> = (groups.keys.iter())
-        .map(|key| json!({ "name": key.name, "type": key.key_type.name() }))
-        .collect();
-    let values: Vec<Value> = (groups.values.iter())
-        .map(|group| {
-            let values: Vec<Value> = group
-                .iter()
-                .map(|value| match value {
-                    KeyValue::Int(v) => json!(v),
-                    KeyValue::UInt(v) => json!(v),
-                    KeyValue::Float(v) => json!(v.to_bits()),
-                    KeyValue::Bool(v) => json!(v),
-                    KeyValue::Text(v) => json!(v),
-                })
-                .collect();
-            Value::from(values)
-        })
-        .collect();
-    json!({ "keys": keys, "values": values, "of_entry": groups.of_entry })
-}
-
-fn decode_groups(value: &Value) -> Option<Groups> {
-    let keys = (value["keys"].as_array()?.iter())
-        .map(|key| {
-            Some(KeyColumn {
-                name: key["name"].as_str()?.to_string(),
-                key_type: KeyType::named(key["type"].as_str()?)?,
-            })
-        })
-        .collect::<Option<Vec<KeyColumn>>>()?;
-    let values = (value["values"].as_array()?.iter())
-        .map(|group| {
-            (group.as_array()?.iter().zip(&keys))
-                .map(|(value, key)| {
-                    Some(match key.key_type {
-                        KeyType::Int64 => KeyValue::Int(value.as_i64()?),
-                        KeyType::UInt64 => KeyValue::UInt(value.as_u64()?),
-                        KeyType::Float64 => KeyValue::Float(f64::from_bits(value.as_u64()?)),
-                        KeyType::Boolean => KeyValue::Bool(value.as_bool()?),
-                        KeyType::String => KeyValue::Text(value.as_str()?.to_string()),
-                    })
-                })
-                .collect::<Option<Vec<KeyValue>>>()
-        })
-        .collect::<Option<Vec<Vec<KeyValue>>>>()?;
-    let of_entry = (value["of_entry"].as_array()?.iter())
-        .map(|group| u32::try_from(group.as_u64()?).ok())
-        .collect::<Option<Vec<u32>>>()?;
-    Some(Groups {
-        keys,
-        values,
-        of_entry,
-    })
-}
-
-fn encode_column(column: &ColumnStats) -> Value {
-    let stats: Vec<Value> = stat_values(column)
-        .map(|value| value.map_or(Value::Null, |v| Value::from(v.to_bits())))
-        .collect();
-    let mut record = json!({ "column": column.column, "count": column.count, "stats": stats });
-    if let Some(categorical) = &column.categorical {
-        record["categorical"] = json!({
-            "bool": categorical.kind == TextKind::Bool,
-            "values": categorical.values.name(),
-            "unique": categorical.unique,
-            "top": categorical.top,
-            "freq": categorical.freq,
-        });
-    }
-    record
-}
-
-/// mean, std, min, the percentiles, max: the order of a record's `stats`.
-fn stat_values(column: &ColumnStats) -> impl Iterator<Item = Option<f64>> + '_ {
-    [column.mean, column.std, column.min]
-        .into_iter()
-        .chain(column.percentiles.iter().copied())
-        .chain([column.max])
-}
-
-/// The key and summary in `line`, or `None` if it is not a whole, well-formed record.
-pub fn decode(line: &str) -> Option<(FileKey, FileSummary)> {
+/// The head of the record whose first line is `line`, or `None` if it is
+/// not a whole, well-formed record line.
+pub fn decode(line: &str) -> Option<RecordHead> {
     let record: Value = serde_json::from_str(line).ok()?;
-    let key = FileKey {
-        path: path_from_json(&record)?,
-        size: record["size"].as_u64()?,
-        modified_ns: record["modified_ns"].as_str()?.parse().ok()?,
-        changed_ns: record["changed_ns"].as_str()?.parse().ok()?,
-        inode: record["inode"].as_u64()?,
-        content: match &record["content"] {
-            Value::Null => None,
-            hash => Some(u64::from_str_radix(hash.as_str()?, 16).ok()?),
-        },
+    let path = path_from_json(&record)?;
+    let key = match &record["size"] {
+        Value::Null => None,
+        size => Some(FileKey {
+            path: path.clone(),
+            size: size.as_u64()?,
+            modified_ns: record["modified_ns"].as_str()?.parse().ok()?,
+            changed_ns: record["changed_ns"].as_str()?.parse().ok()?,
+            inode: record["inode"].as_u64()?,
+            content: match &record["content"] {
+                Value::Null => None,
+                hash => Some(u64::from_str_radix(hash.as_str()?, 16).ok()?),
+            },
+        }),
     };
-    let columns = record["columns"]
-        .as_array()?
-        .iter()
-        .map(decode_column)
-        .collect::<Option<Vec<ColumnStats>>>()?;
     let warnings = record["warnings"]
         .as_array()?
         .iter()
         .map(|w| w.as_str().map(String::from))
         .collect::<Option<Vec<String>>>()?;
-    let groups = match &record["groups"] {
+    let keys = match &record["keys"] {
         Value::Null => None,
-        groups => Some(decode_groups(groups)?),
+        keys => Some(
+            (keys.as_array()?.iter())
+                .map(|key| {
+                    Some(KeyColumn {
+                        name: key["name"].as_str()?.to_string(),
+                        key_type: KeyType::named(key["type"].as_str()?)?,
+                    })
+                })
+                .collect::<Option<Vec<KeyColumn>>>()?,
+        ),
     };
-    let summary = FileSummary {
-        label: label_of(&key.path),
-        path: key.path.clone(),
-        columns,
+    Some(RecordHead {
+        key,
+        path,
         warnings,
-        groups,
-    };
-    Some((key, summary))
-}
-
-fn decode_column(value: &Value) -> Option<ColumnStats> {
-    let stats = value["stats"]
-        .as_array()?
-        .iter()
-        .map(|v| {
-            if v.is_null() {
-                Some(None)
-            } else {
-                v.as_u64().map(|bits| Some(f64::from_bits(bits)))
-            }
-        })
-        .collect::<Option<Vec<Option<f64>>>>()?;
-    let (&max, rest) = stats.split_last()?;
-    let (fixed, percentiles) = rest.split_at_checked(3)?;
-    Some(ColumnStats {
-        column: value["column"].as_str()?.to_string(),
-        count: value["count"].as_u64()?,
-        mean: fixed[0],
-        std: fixed[1],
-        min: fixed[2],
-        percentiles: percentiles.to_vec(),
-        max,
-        categorical: match &value["categorical"] {
-            Value::Null => None,
-            categorical => Some(decode_categorical(categorical)?),
-        },
+        keys,
+        rows: record["rows"].as_u64()?,
+        bytes: record["bytes"].as_u64()?,
+        hash: u64::from_str_radix(record["xxh3"].as_str()?, 16).ok()?,
     })
 }
 
-fn decode_categorical(value: &Value) -> Option<Categorical> {
-    Some(Categorical {
-        kind: if value["bool"].as_bool()? {
-            TextKind::Bool
-        } else {
-            TextKind::Text
-        },
-        values: Values::named(value["values"].as_str()?)?,
-        unique: value["unique"].as_u64()?,
-        top: match &value["top"] {
-            Value::Null => None,
-            top => Some(top.as_str()?.to_string()),
-        },
-        freq: match &value["freq"] {
-            Value::Null => None,
-            freq => Some(freq.as_u64()?),
-        },
-    })
+impl RecordHead {
+    /// The label of the file.
+    pub fn label(&self) -> String {
+        label_of(&self.path)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::describe::ColumnStats;
+    use crate::results::Rows;
 
     fn summary() -> FileSummary {
         FileSummary {
             path: "data/ab.csv".into(),
             label: "ab".into(),
-            columns: vec![
-                ColumnStats {
-                    column: "x, \"y\"".into(),
-                    count: 3,
-                    mean: Some(f64::NAN),
-                    std: None,
-                    min: Some(f64::NEG_INFINITY),
-                    percentiles: vec![Some(0.1 + 0.2), Some(-0.0), Some(5e-324)],
-                    max: Some(f64::INFINITY),
-                    categorical: None,
-                },
-                ColumnStats::categorical(
-                    "flag",
-                    4,
-                    Categorical {
-                        kind: TextKind::Bool,
-                        values: Values::Booleans,
-                        unique: 2,
-                        top: Some("True".into()),
-                        freq: Some(3),
-                    },
-                    &describe::Percentiles::default(),
-                ),
-                ColumnStats::categorical(
-                    "empty",
-                    0,
-                    Categorical {
-                        kind: TextKind::Text,
-                        values: Values::Integers,
-                        unique: 0,
-                        top: None,
-                        freq: None,
-                    },
-                    &describe::Percentiles::default(),
-                ),
-            ],
+            rows: Rows::of_columns(&[ColumnStats {
+                column: "x".into(),
+                count: 3,
+                mean: Some(f64::NAN),
+                std: None,
+                min: Some(f64::NEG_INFINITY),
+                percentiles: vec![Some(0.1 + 0.2)],
+                max: Some(f64::INFINITY),
+                categorical: None,
+            }]),
             warnings: vec!["line 7: text".into()],
-            groups: None,
+            keys: None,
         }
     }
 
@@ -441,59 +330,48 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_to_the_bit() {
-        let line = encode(&key(), &summary());
+    fn a_record_head_round_trips() {
+        let summary = summary();
+        let line = encode(Some(&key()), &summary);
         assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
-        let (decoded_key, decoded) = decode(&line).unwrap();
-        assert_eq!(decoded_key, key());
-        let (a, b) = (&decoded.columns[0], &summary().columns[0]);
-        let bits = |c: &ColumnStats| {
-            stat_values(c)
-                .map(|v| v.map(f64::to_bits))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(bits(a), bits(b));
-        assert_eq!((&a.column, a.count), (&b.column, b.count));
-        assert_eq!(decoded.label, "ab");
-        assert_eq!(decoded.warnings, summary().warnings);
+        let head = decode(&line).unwrap();
+        assert_eq!(head.key, Some(key()));
+        assert_eq!(head.label(), "ab");
+        assert_eq!(head.warnings, summary.warnings);
+        assert_eq!(
+            (head.rows, head.bytes, head.hash),
+            (1, summary.rows.byte_len(), summary.rows.hash())
+        );
+        assert_eq!(head.keys, None);
+        // Without a key: on record, never reused.
+        assert_eq!(decode(&encode(None, &summary)).unwrap().key, None);
     }
 
     #[test]
-    fn groups_round_trip_to_the_bit() {
-        let keys = [
-            ("k", KeyType::Float64),
-            ("n", KeyType::Int64),
-            ("u", KeyType::UInt64),
-            ("b", KeyType::Boolean),
-            ("s", KeyType::String),
+    fn key_columns_round_trip() {
+        let keys = vec![
+            KeyColumn {
+                name: "k".into(),
+                key_type: KeyType::Float64,
+            },
+            KeyColumn {
+                name: "s".into(),
+                key_type: KeyType::String,
+            },
         ];
-        let groups = Groups {
-            keys: (keys.iter())
-                .map(|&(name, key_type)| KeyColumn {
-                    name: name.into(),
-                    key_type,
-                })
-                .collect(),
-            values: vec![vec![
-                KeyValue::Float(0.1 + 0.2),
-                KeyValue::Int(i64::MIN),
-                KeyValue::UInt(u64::MAX),
-                KeyValue::Bool(true),
-                KeyValue::Text("é \"x\"".into()),
-            ]],
-            of_entry: vec![0, 0, 0],
-        };
         let summary = FileSummary {
-            groups: Some(groups),
+            keys: Some(keys.clone()),
             ..summary()
         };
-        let (_, decoded) = decode(&encode(&key(), &summary)).unwrap();
-        assert_eq!(decoded.groups, summary.groups);
+        assert_eq!(
+            decode(&encode(Some(&key()), &summary)).unwrap().keys,
+            Some(keys)
+        );
     }
 
     #[test]
     fn torn_or_foreign_lines_are_rejected() {
-        let line = encode(&key(), &summary());
+        let line = encode(Some(&key()), &summary());
         assert!(decode(&line[..line.len() / 2]).is_none());
         assert!(decode("{\"path\": 3}").is_none());
         assert!(decode(&header(&describe::Options::default())).is_none());
@@ -509,8 +387,12 @@ mod tests {
             content: None,
             ..key()
         };
-        let (decoded, summary) = decode(&encode(&key, &summary())).unwrap();
-        assert_eq!((decoded, summary.path), (key, path));
+        let summary = FileSummary {
+            path: path.clone(),
+            ..summary()
+        };
+        let head = decode(&encode(Some(&key), &summary)).unwrap();
+        assert_eq!((head.key, head.path), (Some(key), path));
     }
 
     #[test]

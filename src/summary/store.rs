@@ -1,23 +1,25 @@
 //! Results kept between runs: the journal of the run in progress (`--resume`) and the cache of the last complete one.
 //!
 //! Both live next to the output, as hidden files: `.summary.parquet.journal`
-//! and `.summary.parquet.cache`. The journal gets one line per finished file as
-//! it finishes (taken from the cache or freshly described), so a run killed at
-//! any moment, even with `kill -9`, leaves every finished file on record; a
-//! torn last line is ignored. When the run completes, the journal becomes the
+//! and `.summary.parquet.cache`. The journal gets one record per finished file
+//! as it finishes (copied from the cache or freshly described), so a run
+//! killed at any moment, even with `kill -9`, leaves every finished file on
+//! record; a torn last record is cut. The journal is also the run's log
+//! (`crate::results::Log`): the output is made from it. When the run completes, the journal becomes the
 //! new cache (an atomic rename), or is deleted under `--no-cache`.
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use super::records::{self, CacheCheck, FileKey};
+use super::records::{self, CacheCheck, FileKey, RecordHead};
+use crate::describe;
 #[cfg(test)]
 use crate::describe::Percentiles;
-use crate::describe::{self, FileSummary};
 use crate::error::{Error, Result};
+use crate::results::log::ReadAt;
+use crate::results::{Location, Log};
 
 /// How a run uses the results of earlier runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,13 +46,31 @@ impl StoreOptions {
 pub struct Store {
     journal_path: PathBuf,
     cache_path: PathBuf,
-    journal: Mutex<File>,
-    /// Stored lines by path, with the key they were stored under, from the
-    /// cache and (when resuming) the journal; true for lines already in the
-    /// journal.
-    reusable: HashMap<PathBuf, (FileKey, String, bool)>,
+    /// The journal, as the run's log: what the output is made from.
+    log: Log,
+    /// The cache of the last complete run, read for the records reused.
+    cache: Option<File>,
+    /// Stored records by path, from the cache and (when resuming) the journal.
+    reusable: HashMap<PathBuf, Stored>,
     keep_cache: bool,
     check: CacheCheck,
+}
+
+/// A record that may be reused: its head, where it starts, the length of
+/// its first line, and whether it is already in the journal.
+struct Stored {
+    key: FileKey,
+    head: RecordHead,
+    start: u64,
+    line_len: u64,
+    in_journal: bool,
+}
+
+/// A stored result reused: what its record says, and where its rows are
+/// in the journal.
+pub struct Reused {
+    pub head: RecordHead,
+    pub location: Location,
 }
 
 /// Where a run's journal and cache live, and its output's temporaries.
@@ -116,6 +136,7 @@ impl Store {
         let mut journal = OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(&journal_path)
             .map_err(write_error)?;
@@ -128,37 +149,43 @@ impl Store {
         remove_abandoned_temporaries(output, &location.temporaries);
 
         let mut reusable = HashMap::new();
+        let mut cache = None;
         if options.cache {
-            let cached = read_records(&cache_path, &header).lines;
+            let cached = read_records(&cache_path, &header);
             reusable.extend(
                 cached
+                    .records
                     .into_iter()
-                    .map(|(key, line)| (key.path.clone(), (key, line, false))),
+                    .filter_map(|record| record.keyed(false)),
             );
+            cache = cached.file;
         }
         let journaled = if options.resume {
             read_records(&journal_path, &header)
         } else {
-            Stored::default()
+            Records::default()
         };
         let resuming = journaled.valid_len > 0;
         reusable.extend(
             journaled
-                .lines
+                .records
                 .into_iter()
-                .map(|(key, line)| (key.path.clone(), (key, line, true))),
+                .filter_map(|record| record.keyed(true)),
         );
 
-        // Keep what a resumed journal proved (cutting a torn last line), or start afresh.
+        // Keep what a resumed journal proved (cutting a torn last record), or start afresh.
         journal.set_len(journaled.valid_len).map_err(write_error)?;
         journal.seek(SeekFrom::End(0)).map_err(write_error)?;
+        let mut len = journaled.valid_len;
         if !resuming {
             journal.write_all(header.as_bytes()).map_err(write_error)?;
+            len = header.len() as u64;
         }
         Ok(Store {
             journal_path,
             cache_path,
-            journal: Mutex::new(journal),
+            log: Log::journal(journal, len),
+            cache,
             reusable,
             keep_cache: options.cache,
             check: options.check,
@@ -170,18 +197,56 @@ impl Store {
         self.check
     }
 
+    /// The journal, as the run's log.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// The journal's path (for messages).
+    pub fn journal_path(&self) -> &Path {
+        &self.journal_path
+    }
+
     /// The stored result of the file with `key`, if it is unchanged since;
-    /// it is carried over to the journal.
-    pub fn reuse(&self, key: &FileKey) -> Option<FileSummary> {
-        let (stored, line, journaled) = self.reusable.get(&key.path)?;
-        if !key.matches(stored, self.check) {
+    /// it is carried over to the journal (its bytes copied, not decoded).
+    pub fn reuse(&self, key: &FileKey) -> Option<Reused> {
+        let stored = self.reusable.get(&key.path)?;
+        if !key.matches(&stored.key, self.check) {
             return None;
         }
-        let (_, summary) = records::decode(line)?;
-        if !journaled {
-            self.append(line);
-        }
-        Some(summary)
+        let in_place = Location {
+            offset: stored.start + stored.line_len,
+            bytes: stored.head.bytes,
+            rows: stored.head.rows,
+        };
+        let location = if stored.in_journal {
+            in_place
+        } else {
+            let cache = self.cache.as_ref()?.try_clone().ok()?;
+            let mut record = ReadAt {
+                file: cache,
+                offset: stored.start,
+            }
+            .take(stored.line_len + stored.head.bytes);
+            self.log
+                .append_copied(&mut record, stored.line_len, in_place)?
+        };
+        Some(Reused {
+            head: stored.head.clone(),
+            location,
+        })
+    }
+
+    /// Puts a freshly described file on record (read when it had `key`, if
+    /// known), and says where its rows are; `None` when the journal could
+    /// not be written (see [`Log::failure`]).
+    pub fn record(
+        &self,
+        key: Option<&FileKey>,
+        summary: &describe::FileSummary,
+    ) -> Option<Location> {
+        let head = records::encode(key, summary);
+        self.log.append(head.as_bytes(), &summary.rows)
     }
 
     /// Whether the file with `key` has a stored result that [`Store::reuse`]
@@ -189,20 +254,7 @@ impl Store {
     pub fn has(&self, key: &FileKey) -> bool {
         self.reusable
             .get(&key.path)
-            .is_some_and(|(stored, _, _)| key.matches(stored, self.check))
-    }
-
-    /// Puts a freshly described file on record.
-    pub fn record(&self, key: &FileKey, summary: &FileSummary) {
-        self.append(&records::encode(key, summary));
-    }
-
-    /// Appends a line and hands it to the operating system at once, so that it
-    /// survives the process being killed.
-    fn append(&self, line: &str) {
-        let mut journal = self.journal.lock().unwrap_or_else(|e| e.into_inner());
-        // A journal that cannot be written only costs the ability to resume.
-        let _ = journal.write_all(line.as_bytes());
+            .is_some_and(|stored| key.matches(&stored.key, self.check))
     }
 
     /// Ends a run that wrote nothing (every file failed, or `--strict`
@@ -212,7 +264,7 @@ impl Store {
     /// # Errors
     /// When the journal cannot be removed.
     pub fn abandon(self) -> Result<()> {
-        drop(self.journal);
+        drop(self.log);
         fs::remove_file(&self.journal_path).map_err(|err| Error::write(&self.journal_path, err))
     }
 
@@ -221,11 +273,13 @@ impl Store {
     /// # Errors
     /// When the journal cannot be renamed or removed.
     pub fn complete(self) -> Result<()> {
-        let journal = self.journal.into_inner().unwrap_or_else(|e| e.into_inner());
+        let journal = self.log.into_journal();
         if self.keep_cache {
-            journal
-                .sync_all()
-                .map_err(|err| Error::write(&self.journal_path, err))?;
+            if let Some(journal) = &journal {
+                journal
+                    .sync_all()
+                    .map_err(|err| Error::write(&self.journal_path, err))?;
+            }
             fs::rename(&self.journal_path, &self.cache_path)
                 .map_err(|err| Error::write(&self.cache_path, err))
         } else {
@@ -257,57 +311,118 @@ pub fn paths_for(output: &Path) -> (PathBuf, PathBuf) {
     (beside("journal"), beside("cache"))
 }
 
-/// The usable lines of a journal or cache.
+/// The whole records of a journal or cache, and the file to read them from.
 #[derive(Default)]
-struct Stored {
-    lines: HashMap<FileKey, String>,
+struct Records {
+    records: Vec<Record>,
     /// Bytes up to the end of the last whole record (0 when the file is
     /// unusable).
     valid_len: u64,
+    file: Option<File>,
 }
 
-/// Reads the records of `path` if its header is `header`; a torn or unreadable
-/// line ends the usable part.
-fn read_records(path: &Path, header: &str) -> Stored {
-    let Ok(text) = read_text(path) else {
-        return Stored::default();
-    };
-    if !text.starts_with(header) {
-        return Stored::default();
+/// A whole record: its head, where it starts, the length of its first line.
+struct Record {
+    head: RecordHead,
+    start: u64,
+    line_len: u64,
+}
+
+impl Record {
+    /// The record by its path, if it may be reused (its file's identity is known).
+    fn keyed(self, in_journal: bool) -> Option<(PathBuf, Stored)> {
+        let key = self.head.key.clone()?;
+        Some((
+            key.path.clone(),
+            Stored {
+                key,
+                head: self.head,
+                start: self.start,
+                line_len: self.line_len,
+                in_journal,
+            },
+        ))
     }
-    let mut stored = Stored {
-        lines: HashMap::new(),
-        valid_len: header.len() as u64,
+}
+
+/// Reads the records of `path` if its header is `header`: each record's
+/// first line is decoded, and its rows checked (their bytes and hash) but
+/// not decoded; a torn or damaged record ends the usable part.
+fn read_records(path: &Path, header: &str) -> Records {
+    let Ok(file) = File::open(path) else {
+        return Records::default();
     };
-    for line in text[header.len()..].split_inclusive('\n') {
-        let Some((key, _)) = line
-            .ends_with('\n')
-            .then(|| records::decode(line))
-            .flatten()
-        else {
+    let Ok(reader) = file.try_clone() else {
+        return Records::default();
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let mut line = Vec::new();
+    if reader.read_until(b'\n', &mut line).is_err() || line != header.as_bytes() {
+        return Records::default();
+    }
+    let mut records = Records {
+        records: Vec::new(),
+        valid_len: header.len() as u64,
+        file: Some(file),
+    };
+    loop {
+        line.clear();
+        let Ok(read) = reader.read_until(b'\n', &mut line) else {
             break;
         };
-        stored.valid_len += line.len() as u64;
-        stored.lines.insert(key, line.to_string());
+        if read == 0 || !line.ends_with(b"\n") {
+            break;
+        }
+        let Some(head) = std::str::from_utf8(&line).ok().and_then(records::decode) else {
+            break;
+        };
+        if !rows_are_whole(&mut reader, &head) {
+            break;
+        }
+        let start = records.valid_len;
+        records.valid_len += line.len() as u64 + head.bytes;
+        records.records.push(Record {
+            head,
+            start,
+            line_len: line.len() as u64,
+        });
     }
-    stored
+    records
 }
 
-fn read_text(path: &Path) -> io::Result<String> {
-    let bytes = fs::read(path)?;
-    String::from_utf8(bytes).map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
+/// Whether the next bytes of `reader` are the rows `head` announces.
+fn rows_are_whole(reader: &mut impl BufRead, head: &RecordHead) -> bool {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut left = head.bytes;
+    while left > 0 {
+        let Ok(buffer) = reader.fill_buf() else {
+            return false;
+        };
+        if buffer.is_empty() {
+            return false;
+        }
+        let take = buffer
+            .len()
+            .min(usize::try_from(left).unwrap_or(usize::MAX));
+        let piece = &buffer[..take];
+        hasher.update(piece);
+        reader.consume(take);
+        left -= take as u64;
+    }
+    hasher.digest() == head.hash
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::describe::ColumnStats;
+    use crate::describe::{ColumnStats, FileSummary};
+    use crate::results::Rows;
 
     fn summary(path: &str, mean: f64) -> FileSummary {
         FileSummary {
             path: path.into(),
             label: "x".into(),
-            columns: vec![ColumnStats {
+            rows: Rows::of_columns(&[ColumnStats {
                 column: "data".into(),
                 count: 2,
                 mean: Some(mean),
@@ -316,9 +431,9 @@ mod tests {
                 percentiles: vec![Some(0.5); 3],
                 max: Some(1.0),
                 categorical: None,
-            }],
+            }]),
             warnings: vec![],
-            groups: None,
+            keys: None,
         }
     }
 
@@ -331,6 +446,15 @@ mod tests {
             inode: 9,
             content: None,
         }
+    }
+
+    /// The mean of the one row of a reused result, read back from the journal.
+    fn reused_mean(store: &Store, key: &FileKey) -> Option<f64> {
+        let reused = store.reuse(key)?;
+        let mut reader = store.log().read(reused.location).unwrap();
+        let mut row = Vec::new();
+        assert!(crate::results::row::read_next(&mut reader, &mut row).unwrap());
+        crate::results::row::decode(&row, &[]).unwrap().stats.mean
     }
 
     const BOTH: StoreOptions = StoreOptions {
@@ -347,16 +471,17 @@ mod tests {
         let p = describe::Options::default();
         let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
         assert!(store.reuse(&key("a.csv")).is_none());
-        store.record(&key("a.csv"), &summary("a.csv", 0.25));
+        store
+            .record(Some(&key("a.csv")), &summary("a.csv", 0.25))
+            .unwrap();
+        store.record(None, &summary("unkeyed.csv", 0.5)).unwrap();
         store.complete().unwrap();
         let (journal, cache) = paths_for(&output);
         assert!(!journal.exists() && cache.exists());
 
         let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
-        assert_eq!(
-            store.reuse(&key("a.csv")).unwrap().columns[0].mean,
-            Some(0.25)
-        );
+        assert_eq!(reused_mean(&store, &key("a.csv")), Some(0.25));
+        assert!(store.reuse(&key("unkeyed.csv")).is_none(), "never reused");
         let changed = FileKey {
             size: 11,
             ..key("a.csv")
@@ -391,20 +516,48 @@ mod tests {
         let output = dir.path().join("s.parquet");
         let p = describe::Options::default();
         let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
-        store.record(&key("a.csv"), &summary("a.csv", 0.5));
+        store
+            .record(Some(&key("a.csv")), &summary("a.csv", 0.5))
+            .unwrap();
         drop(store); // killed: the journal stays
         let (journal, _) = paths_for(&output);
+        // A record whose rows were cut short, then one torn in its first line.
+        let mut torn = records::encode(Some(&key("b.csv")), &summary("b.csv", 0.1));
+        torn.push_str("\u{30}\0\0\0\u{4}\0\0\0da");
+        torn.push_str("{\"path\":\"c.csv\",\"si");
         let mut file = OpenOptions::new().append(true).open(&journal).unwrap();
-        file.write_all(b"{\"path\":\"b.csv\",\"si").unwrap();
+        file.write_all(torn.as_bytes()).unwrap();
         drop(file);
 
         let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
-        assert!(store.reuse(&key("a.csv")).is_some());
-        store.record(&key("c.csv"), &summary("c.csv", 0.75));
+        assert_eq!(reused_mean(&store, &key("a.csv")), Some(0.5));
+        assert!(
+            store.reuse(&key("b.csv")).is_none(),
+            "its rows are not whole"
+        );
+        store
+            .record(Some(&key("d.csv")), &summary("d.csv", 0.75))
+            .unwrap();
         drop(store);
-        let text = fs::read_to_string(&journal).unwrap();
-        assert!(!text.contains("b.csv"), "the torn line is cut");
-        assert_eq!(text.lines().count(), 1 + 1 + 1, "header, a (kept), c");
+        let bytes = fs::read(&journal).unwrap();
+        let holds = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+        assert!(
+            !holds("b.csv") && !holds("c.csv"),
+            "the torn records are cut"
+        );
+        assert!(holds("a.csv") && holds("d.csv"), "a (kept), d");
+
+        // A record whose rows were changed is not reused either.
+        let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
+        assert_eq!(reused_mean(&store, &key("d.csv")), Some(0.75));
+        drop(store);
+        let first_row = bytes.windows(4).position(|w| w == b"data").unwrap();
+        let mut damaged = bytes.clone();
+        damaged[first_row] = b'D';
+        fs::write(&journal, damaged).unwrap();
+        let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
+        assert!(store.reuse(&key("a.csv")).is_none() && store.reuse(&key("d.csv")).is_none());
+        drop(store);
 
         // Without --resume, the journal starts afresh.
         let fresh = StoreOptions {
@@ -412,7 +565,7 @@ mod tests {
             ..BOTH
         };
         let store = Store::open(&StoreLocation::beside(&output), &p, fresh).unwrap();
-        assert!(store.reuse(&key("c.csv")).is_none());
+        assert!(store.reuse(&key("d.csv")).is_none());
     }
 
     #[test]
@@ -459,7 +612,9 @@ mod tests {
         let output = dir.path().join("s.parquet");
         let p = describe::Options::default();
         let store = Store::open(&StoreLocation::beside(&output), &p, BOTH).unwrap();
-        store.record(&key("a.csv"), &summary("a.csv", 0.5));
+        store
+            .record(Some(&key("a.csv")), &summary("a.csv", 0.5))
+            .unwrap();
         store.complete().unwrap();
         let (journal, cache) = paths_for(&output);
         let before = fs::read(&cache).unwrap();

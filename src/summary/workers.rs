@@ -7,20 +7,21 @@ use std::sync::Mutex;
 
 use super::records::FileKey;
 use super::store::Store;
-use super::{table, Describer, FileFailure};
+use super::{Describer, FileFailure};
 use crate::config::RunConfig;
 use crate::describe::{self, FileError, FileSummary, Origin};
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::parallel::{self, SpareCores};
 use crate::progress::Console;
+use crate::results::{Collector, Location, Log, Logged};
 use crate::sources::prefetch::{self, Prefetch};
 use crate::sources::{Input, ObjectInfo};
 
-/// What the workers found: the rows of the files summarized, the failures,
-/// and warnings per file.
+/// What the workers found: the files summarized (their rows in the log),
+/// the failures, and warnings per file.
 pub(super) struct Described {
-    pub rows: table::Collector,
+    pub rows: Collector,
     pub summarized: usize,
     pub reused: usize,
     pub failures: Vec<FileFailure>,
@@ -28,36 +29,43 @@ pub(super) struct Described {
     /// The first file that failed because the object store stopped
     /// answering: the run stops there (see [`Error::Unreachable`]).
     pub outage: Option<FileFailure>,
+    /// The first file that failed because the temporary folder took no
+    /// more: the run stops there too.
+    pub no_room: Option<FileFailure>,
 }
 
 /// Describes every input on the configured workers, each isolated from the
 /// others' failures and panics, with a progress bar. An input unchanged
 /// since an earlier run takes its stored result; every result is put on
-/// record in the journal as it comes. Objects' first bytes are fetched
-/// ahead of the workers (see [`prefetch`]).
+/// record in `log` (the journal, when there is a store) as it comes.
+/// Objects' first bytes are fetched ahead of the workers (see [`prefetch`]).
 ///
 /// # Errors
-/// When the worker threads cannot start, the run is interrupted, or the
-/// object store stops answering.
+/// When the worker threads cannot start, the run is interrupted, the
+/// object store stops answering, or the log or the temporary folder cannot
+/// be written.
 pub(super) fn describe_all(
     inputs: &[Input],
     config: &RunConfig,
     store: Option<&Store>,
+    log: &Log,
     console: &Console,
     describer: &Describer,
 ) -> Result<Described> {
     let bar = console.bar(inputs.len() as u64, "describing", "files");
     let described = Mutex::new(Described {
-        rows: table::Collector::new(
+        rows: Collector::new(
             &config.describe.percentiles,
             config.describe.include,
             &config.describe.by,
+            config.describe.memory.held_rows(),
         ),
         summarized: 0,
         reused: 0,
         failures: Vec::new(),
         warnings: Vec::new(),
         outage: None,
+        no_room: None,
     });
     let stop = AtomicBool::new(false);
     let to_fetch = objects_to_fetch(inputs, store);
@@ -75,32 +83,63 @@ pub(super) fn describe_all(
             .and_then(|(store, key)| store.reuse(key));
         let reused = stored.is_some();
         let outcome = match stored {
-            Some(summary) => Ok(summary),
+            Some(stored) => Ok((
+                Logged {
+                    label: stored.head.label(),
+                    path: stored.head.path,
+                    keys: stored.head.keys,
+                    location: stored.location,
+                },
+                stored.head.warnings,
+            )),
             None => {
                 let origin = origin_of(input, prefetched.then_some((index, &prefetch)));
                 describe_isolated(origin, &config.describe, spare, describer)
+                    .map(|summary| (log_summary(&summary, key.as_ref(), store, log), summary))
+                    .and_then(|(location, summary)| match location {
+                        Some(location) => Ok((
+                            Logged {
+                                location,
+                                path: summary.path,
+                                label: summary.label,
+                                keys: summary.keys,
+                            },
+                            summary.warnings,
+                        )),
+                        // The log could not be written: the run stops (its
+                        // error is the log's, below).
+                        None => {
+                            stop.store(true, Ordering::Relaxed);
+                            Err(FileFailure {
+                                path: input.path.clone(),
+                                error: FileError::Panic("not on record".into()),
+                            })
+                        }
+                    })
             }
         };
-        if let (Ok(summary), Some(store), Some(key), false) = (&outcome, store, &key, reused) {
-            store.record(key, summary);
-        }
-        // The lock is held for a few appends; the file's own allocations are
-        // freed at once, so memory grows only by the rows kept.
+        // The lock is held for an append; the file's own allocations are
+        // freed at once, so memory grows only by the files' records.
         let mut described = described.lock().unwrap_or_else(|e| e.into_inner());
         match outcome {
-            Ok(summary) => {
-                described.rows.add(&summary);
+            Ok((logged, warnings)) => {
+                if !warnings.is_empty() {
+                    described.warnings.push((logged.path.clone(), warnings));
+                }
+                described.rows.add(logged);
                 described.summarized += 1;
                 described.reused += usize::from(reused);
-                if !summary.warnings.is_empty() {
-                    described.warnings.push((summary.path, summary.warnings));
-                }
             }
             // An endpoint that stopped answering fails every file after
             // this one alike: the run stops, as an interrupted one does.
             Err(failure) if failure.error.is_unreachable() => {
                 stop.store(true, Ordering::Relaxed);
                 described.outage.get_or_insert(failure);
+            }
+            // So does a temporary folder that takes no more.
+            Err(failure) if failure.error.is_temporary_folder() => {
+                stop.store(true, Ordering::Relaxed);
+                described.no_room.get_or_insert(failure);
             }
             Err(failure) => {
                 stop.fetch_or(config.strict, Ordering::Relaxed);
@@ -123,6 +162,29 @@ pub(super) fn describe_all(
         return Err(Error::Interrupted { resumable });
     }
     let described = described.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(error) = log.failure() {
+        return Err(match (crate::temporary::in_io(&error), store) {
+            (None, Some(store)) => Error::write(store.journal_path(), error),
+            (no_room, _) => Error::TemporaryFolder {
+                reason: no_room.map_or_else(|| error.to_string(), ToString::to_string),
+                resumable,
+            },
+        });
+    }
+    if let Some(failure) = described.no_room {
+        let reason = match &failure.error {
+            FileError::Read(error) => crate::temporary::in_io(error).map(ToString::to_string),
+            _ => None,
+        };
+        return Err(Error::TemporaryFolder {
+            reason: format!(
+                "{} (while reading {})",
+                reason.unwrap_or_else(|| failure.error.reason()),
+                crate::sources::display_path(&failure.path)
+            ),
+            resumable,
+        });
+    }
     if let Some(failure) = described.outage {
         return Err(Error::Unreachable {
             failure: failure.to_string(),
@@ -132,6 +194,20 @@ pub(super) fn describe_all(
         });
     }
     Ok(described)
+}
+
+/// Puts a freshly described file on record: in the journal (with its key,
+/// to be reused) or the run's own log. `None` when that cannot be written.
+fn log_summary(
+    summary: &FileSummary,
+    key: Option<&FileKey>,
+    store: Option<&Store>,
+    log: &Log,
+) -> Option<Location> {
+    match store {
+        Some(store) => store.record(key, summary),
+        None => log.append(b"", &summary.rows),
+    }
 }
 
 /// The objects among `inputs` that must be read (no stored result stands

@@ -217,19 +217,10 @@ pub(super) fn described(
         if columns.is_empty() {
             warnings.push("no numeric column: nothing to describe".into());
         }
-        return Ok(Described {
-            columns,
-            warnings,
-            groups: None,
-        });
+        return Ok(Described::whole(&columns, warnings));
     };
-    let (columns, groups, left_out) = groups::describe_groups(keys, numeric, options, spare)?;
-    super::group_warnings(&mut warnings, left_out, columns.is_empty(), &groups);
-    Ok(Described {
-        columns,
-        warnings,
-        groups: Some(groups),
-    })
+    let grouped = groups::describe_groups(keys, numeric, options, spare)?;
+    Ok(Described::grouped(grouped, warnings))
 }
 
 /// What pandas makes of a column of a Parquet or Arrow file's type.

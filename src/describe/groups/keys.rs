@@ -4,7 +4,6 @@
 //! fields of its own, and taken in order: a block's distinct fields are
 //! looked up once in the file's, and its rows renumbered.
 
-use hashbrown::HashMap;
 use polars::prelude::{Column, DataType};
 
 use super::values::{KeyType, KeyValue};
@@ -31,14 +30,19 @@ pub struct KeyFields {
     pub rows: Vec<u32>,
 }
 
-/// Distinct fields in order of first appearance.
+/// Distinct fields in order of first appearance: their bytes one after
+/// another in one buffer, and a table of their ids by hash (no allocation
+/// per field: a long table has millions).
 #[derive(Default)]
 pub struct Distinct {
-    index: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
-    fields: Vec<Box<[u8]>>,
+    index: hashbrown::HashTable<u32>,
+    bytes: Vec<u8>,
+    /// Where each field ends in `bytes`.
+    ends: Vec<usize>,
     /// The index of the field seen last: a long table's keys come in runs
     /// (one label's rows after another's), so most rows repeat it.
     last: u32,
+    hasher: foldhash::fast::FixedState,
 }
 
 impl KeyFields {
@@ -50,30 +54,57 @@ impl KeyFields {
 }
 
 impl Distinct {
+    /// The field `id`.
+    fn field(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.bytes[start..self.ends[id]]
+    }
+
     /// The index of `field`, added if new.
     fn id(&mut self, field: &[u8]) -> u32 {
-        if self
-            .fields
-            .get(self.last as usize)
-            .is_some_and(|last| **last == *field)
-        {
+        if (self.last as usize) < self.ends.len() && self.field(self.last) == field {
             return self.last;
         }
-        if let Some(&id) = self.index.get(field) {
+        let hash = std::hash::BuildHasher::hash_one(&self.hasher, field);
+        let (bytes, ends) = (&self.bytes, &self.ends);
+        let field_of = |id: u32| {
+            let id = id as usize;
+            let start = if id == 0 { 0 } else { ends[id - 1] };
+            &bytes[start..ends[id]]
+        };
+        if let Some(&id) = self.index.find(hash, |&id| field_of(id) == field) {
             self.last = id;
             return id;
         }
-        let id = u32::try_from(self.fields.len()).expect("fewer than 2^32 distinct keys");
-        let field: Box<[u8]> = field.into();
-        self.fields.push(field.clone());
-        self.index.insert(field, id);
+        let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 distinct keys");
+        self.bytes.extend_from_slice(field);
+        self.ends.push(self.bytes.len());
+        let (bytes, ends, hasher) = (&self.bytes, &self.ends, &self.hasher);
+        self.index.insert_unique(hash, id, |&id| {
+            let id = id as usize;
+            let start = if id == 0 { 0 } else { ends[id - 1] };
+            std::hash::BuildHasher::hash_one(hasher, &bytes[start..ends[id]])
+        });
         self.last = id;
         id
     }
 
+    /// How many distinct fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     /// The distinct fields, in order of first appearance.
-    pub fn fields(&self) -> &[Box<[u8]>] {
-        &self.fields
+    pub fn fields(&self) -> Vec<&[u8]> {
+        (0..self.ends.len() as u32)
+            .map(|id| self.field(id))
+            .collect()
     }
 }
 
@@ -139,8 +170,8 @@ fn read_ascending(
             let block_columns = block.columns.map_err(|error| error.shifted(line - 1))?;
             line += block.line_ends;
             for ((distinct, rows), later) in columns.iter_mut().zip(block_columns) {
-                let renumbered: Vec<u32> = (later.distinct.fields.iter())
-                    .map(|field| distinct.id(field))
+                let renumbered: Vec<u32> = (0..later.distinct.len() as u32)
+                    .map(|id| distinct.id(later.distinct.field(id)))
                     .collect();
                 let ids: Vec<u32> = (later.rows.iter())
                     .map(|&id| renumbered[id as usize])
@@ -317,7 +348,7 @@ impl PolarsKey {
             let signed = self.raw == RawKey::Int;
             (distinct, rows) = integers_as_floats(distinct, rows, signed, self.held_rows)?;
         }
-        let values = (distinct.fields().iter())
+        let values = (distinct.fields().into_iter())
             .map(|field| polars_key_value(field, key_type))
             .collect();
         Ok((ReadKey { distinct, rows }, key_type, values))
@@ -333,12 +364,12 @@ fn integers_as_floats(
     held_rows: usize,
 ) -> Result<(Distinct, Spooled<u32>), FileError> {
     let mut floats = Distinct::default();
-    let renumbered: Vec<u32> = (distinct.fields().iter())
+    let renumbered: Vec<u32> = (distinct.fields().into_iter())
         .map(|field| {
             if field.is_empty() {
                 return floats.id(b"");
             }
-            let bytes = <[u8; 8]>::try_from(&field[..]).expect("8 bytes");
+            let bytes = <[u8; 8]>::try_from(field).expect("8 bytes");
             let value = if signed {
                 i64::from_le_bytes(bytes) as f64
             } else {

@@ -30,17 +30,16 @@ use super::layout::Layout;
 use super::stats::{self, ColumnStats};
 use super::{FileError, Include, Options};
 use crate::parallel::SpareCores;
+use crate::results::{RowWriter, Rows};
 
-/// A file's groups: its key columns, each group's key values, and which
-/// group each of the file's rows of statistics belongs to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Groups {
-    /// The key columns, in `--by` order.
+/// A file described per group: its rows (each group's columns, groups in
+/// pandas' order), the key columns, how many groups, and the rows left out
+/// because a key is missing.
+pub struct Grouped {
+    pub rows: Rows,
     pub keys: Vec<KeyColumn>,
-    /// Each group's values of the keys, groups in pandas' order.
-    pub values: Vec<Vec<KeyValue>>,
-    /// For each entry of the file's statistics, the index of its group.
-    pub of_entry: Vec<u32>,
+    pub groups: usize,
+    pub left_out: usize,
 }
 
 /// One key column: its name (as in `--by`) and pandas' type of its values.
@@ -76,11 +75,28 @@ const NO_GROUP: u32 = u32::MAX;
 /// Every row's group, and how many rows each group has.
 struct RowGroups {
     keys: Vec<KeyColumn>,
-    values: Vec<Vec<KeyValue>>,
+    /// Each group's key ranks, one per key column, groups in pandas' order
+    /// (flat: group `g`'s are `ranks[g * keys..][..keys]`).
+    ranks: Vec<u32>,
+    /// Each key column's values, in rank order.
+    ranked: Vec<values::Ranked>,
     /// Each row's group, spooled.
     of_row: Spooled<u32>,
     sizes: Vec<usize>,
     left_out: usize,
+}
+
+impl RowGroups {
+    /// The key values of `group`.
+    fn key_values(&self, group: usize, into: &mut Vec<KeyValue>) {
+        let width = self.ranked.len();
+        into.clear();
+        into.extend(
+            (self.ranks[group * width..][..width].iter())
+                .zip(&self.ranked)
+                .map(|(&rank, ranked)| ranked.values[rank as usize].clone()),
+        );
+    }
 }
 
 /// The key columns of a file, read: every row's field in each, and each
@@ -105,7 +121,7 @@ pub(super) fn csv_keys(
     let fields = keys::read(file, layout, key_positions, options, spare)?;
     let mut ranked = Vec::with_capacity(fields.len());
     for (column, name) in fields.iter().zip(&options.by) {
-        let ranks = values::rank(column.distinct.fields()).map_err(|values::WideKey| {
+        let ranks = values::rank(&column.distinct.fields()).map_err(|values::WideKey| {
             FileError::WideKey {
                 column: name.clone(),
             }
@@ -147,24 +163,28 @@ pub(super) fn polars_key_rows(keys: Vec<PolarsKey>) -> Result<KeyRows, FileError
 
 /// The statistics of the `numeric` columns (key columns left out) per group
 /// of `keys`, groups in pandas' order and columns in file order within
-/// each; and the rows left out because a key is missing.
+/// each, as rows (spilled past the file's share).
+///
+/// The groups are taken in batches of consecutive groups (see
+/// [`batches`]): each column's values of a batch are moved group by group
+/// and described on every core, and the batch's rows written; so memory
+/// holds one batch, however many groups.
 ///
 /// # Errors
-/// When spilled values cannot be read back.
+/// When spilled values cannot be read back, the rows cannot be spilled,
+/// or the run is interrupted.
 pub(super) fn describe_groups(
     keys: KeyRows,
     numeric: &[SpooledColumn],
     options: &Options,
     spare: &SpareCores,
-) -> Result<(Vec<ColumnStats>, Groups, usize), FileError> {
-    let groups = row_groups(keys, &options.by, options.memory.held_values())?;
+) -> Result<Grouped, FileError> {
+    let held = options.memory.held_values();
+    let groups = row_groups(keys, &options.by, held)?;
     let described: Vec<&SpooledColumn> = numeric
         .iter()
         .filter(|column| !options.by.contains(&column.name))
         .collect();
-    // One column's grouped values at a time: columns in order, the groups
-    // of each on every core.
-    let mut per_column = Vec::with_capacity(described.len());
     for column in &described {
         if column.values.len() != groups.of_row.len() {
             return Err(FileError::Panic(format!(
@@ -174,25 +194,35 @@ pub(super) fn describe_groups(
                 groups.of_row.len()
             )));
         }
-        per_column.push(describe_column_groups(column, &groups, options, spare)?);
     }
-    let group_count = groups.values.len();
-    let mut columns = Vec::with_capacity(group_count * described.len());
-    let mut of_entry = Vec::with_capacity(columns.capacity());
-    let mut per_column: Vec<std::vec::IntoIter<ColumnStats>> =
-        per_column.into_iter().map(Vec::into_iter).collect();
-    for group in 0..group_count {
-        for column in &mut per_column {
-            columns.push(column.next().expect("a row per group"));
-            of_entry.push(group as u32);
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(groups.sizes.iter().scan(0, |end, &size| {
+            *end += size;
+            Some(*end)
+        }))
+        .collect();
+    let mut rows = RowWriter::new(options.memory.held_rows());
+    let mut key_values = Vec::with_capacity(groups.keys.len());
+    // A row's statistics take about 32 values' room while a batch is held.
+    let most_groups = (held / 32 / described.len().max(1)).max(1);
+    for batch in batches(&groups.sizes, held, most_groups) {
+        crate::interrupt::check_io()?;
+        let per_column = (described.iter())
+            .map(|column| describe_batch(column, &groups, &starts, batch.clone(), options, spare))
+            .collect::<io::Result<Vec<Vec<ColumnStats>>>>()?;
+        for (at, group) in batch.enumerate() {
+            groups.key_values(group, &mut key_values);
+            for column in &per_column {
+                rows.push(&column[at], &key_values)?;
+            }
         }
     }
-    let groups_out = Groups {
+    Ok(Grouped {
+        rows: rows.finish()?,
+        groups: groups.sizes.len(),
         keys: groups.keys,
-        values: groups.values,
-        of_entry,
-    };
-    Ok((columns, groups_out, groups.left_out))
+        left_out: groups.left_out,
+    })
 }
 
 /// Puts every row in its group, holding at most `held` rows' groups in
@@ -205,18 +235,19 @@ fn row_groups(keys: KeyRows, names: &[String], held: usize) -> io::Result<RowGro
             key_type: ranked.key_type,
         })
         .collect();
-    let (of_row, tuples) = if let [only] = &ranked[..] {
+    let (of_row, ranks, groups) = if let [only] = &ranked[..] {
         let of_row = map_rows(&[&fields[0].rows], held, |row| {
             only.rank_of_field[row[0] as usize].unwrap_or(NO_GROUP)
         })?;
-        let tuples = (0..only.values.len() as u32)
-            .map(|rank| vec![rank])
-            .collect();
-        (of_row, tuples)
+        let groups = only.values.len();
+        (of_row, (0..groups as u32).collect(), groups)
     } else {
-        combine_keys(&fields, &ranked, held)?
+        let (of_row, tuples) = combine_keys(&fields, &ranked, held)?;
+        let groups = tuples.len();
+        (of_row, tuples.into_iter().flatten().collect(), groups)
     };
-    let mut sizes = vec![0usize; tuples.len()];
+    drop(fields);
+    let mut sizes = vec![0usize; groups];
     let mut left_out = 0;
     for chunk in of_row.chunks() {
         for &group in chunk?.iter() {
@@ -226,19 +257,10 @@ fn row_groups(keys: KeyRows, names: &[String], held: usize) -> io::Result<RowGro
             }
         }
     }
-    let values = tuples
-        .iter()
-        .map(|ranks| {
-            ranks
-                .iter()
-                .zip(&ranked)
-                .map(|(&rank, ranked)| ranked.values[rank as usize].clone())
-                .collect()
-        })
-        .collect();
     Ok(RowGroups {
         keys,
-        values,
+        ranks,
+        ranked,
         of_row,
         sizes,
         left_out,
@@ -349,35 +371,29 @@ fn describe_order(tuples: &mut [(Vec<u32>, u32)], ranked: &[values::Ranked]) {
     }
 }
 
-/// The statistics of one column for each group, in group order. The
-/// groups are taken in batches of consecutive groups holding at most the
-/// file's share of values between them (a group larger than that alone),
-/// one pass over the column's values per batch, so that memory holds one
-/// batch's values, however long the file.
-fn describe_column_groups(
+/// The statistics of one column for each group of `batch`, in group
+/// order: the batch's values moved group by group (one pass over the
+/// column), the groups described on every core.
+fn describe_batch(
     column: &SpooledColumn,
     groups: &RowGroups,
+    starts: &[usize],
+    batch: Range<usize>,
     options: &Options,
     spare: &SpareCores,
 ) -> io::Result<Vec<ColumnStats>> {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(groups.sizes.iter().scan(0, |end, &size| {
-            *end += size;
-            Some(*end)
-        }))
-        .collect();
-    let mut described = Vec::with_capacity(groups.sizes.len());
-    for batch in batches(&groups.sizes, options.memory.held_values()) {
-        let values = by_group(&column.values, &groups.of_row, &starts, batch.clone())?;
-        let integers = (column.integers.as_ref())
-            .map(|integers| by_group(integers, &groups.of_row, &starts, batch.clone()))
-            .transpose()?;
-        let base = starts[batch.start];
-        let indexes: Vec<usize> = batch.collect();
-        described.extend(crate::parallel::map_on_spare_cores(
-            &indexes,
-            spare,
-            |&group| {
+    let values = by_group(&column.values, &groups.of_row, starts, batch.clone())?;
+    let integers = (column.integers.as_ref())
+        .map(|integers| by_group(integers, &groups.of_row, starts, batch.clone()))
+        .transpose()?;
+    let base = starts[batch.start];
+    // Groups are handed to the cores in runs (a long table's groups are
+    // often a few rows each: one at a time, the hand-off would cost more
+    // than the statistics).
+    let runs = runs_of_groups(&groups.sizes, batch);
+    let described = crate::parallel::map_on_spare_cores(&runs, spare, |run| {
+        (run.clone())
+            .map(|group| {
                 let range = starts[group] - base..starts[group + 1] - base;
                 let kind = match (&integers, column.integer_kind) {
                     (Some(integers), _) => {
@@ -388,19 +404,39 @@ fn describe_column_groups(
                     (None, false) => stats::Kind::Float,
                 };
                 stats::describe_column(&column.name, &values[range], &options.percentiles, kind)
-            },
-        ));
+            })
+            .collect::<Vec<ColumnStats>>()
+    });
+    Ok(described.into_iter().flatten().collect())
+}
+
+/// The groups of `batch` in consecutive runs of at least [`RUN_VALUES`]
+/// values (or [`RUN_GROUPS`] groups), the last maybe less.
+fn runs_of_groups(sizes: &[usize], batch: Range<usize>) -> Vec<Range<usize>> {
+    const RUN_VALUES: usize = 1 << 14;
+    const RUN_GROUPS: usize = 1 << 10;
+    let mut runs = Vec::new();
+    let (mut start, mut values) = (batch.start, 0);
+    for group in batch.clone() {
+        values += sizes[group];
+        if values >= RUN_VALUES || group + 1 - start >= RUN_GROUPS {
+            runs.push(start..group + 1);
+            (start, values) = (group + 1, 0);
+        }
     }
-    Ok(described)
+    if start < batch.end {
+        runs.push(start..batch.end);
+    }
+    runs
 }
 
 /// Consecutive groups (of `sizes` values) in batches of at most `limit`
-/// values, a larger group in a batch of its own.
-fn batches(sizes: &[usize], limit: usize) -> Vec<Range<usize>> {
+/// values and `most_groups` groups, a larger group in a batch of its own.
+fn batches(sizes: &[usize], limit: usize, most_groups: usize) -> Vec<Range<usize>> {
     let mut batches = Vec::new();
     let (mut start, mut held) = (0, 0);
     for (group, &size) in sizes.iter().enumerate() {
-        if held + size > limit && group > start {
+        if (held + size > limit || group - start == most_groups) && group > start {
             batches.push(start..group);
             (start, held) = (group, 0);
         }
@@ -449,8 +485,20 @@ mod tests {
 
     #[test]
     fn groups_are_batched_within_the_limit_a_large_one_alone() {
-        assert_eq!(batches(&[3, 3, 3, 10, 1], 6), [0..2, 2..3, 3..4, 4..5]);
-        assert_eq!(batches(&[1, 1, 1], 100), vec![0..3]);
-        assert_eq!(batches(&[], 100), Vec::<Range<usize>>::new());
+        assert_eq!(batches(&[3, 3, 3, 10, 1], 6, 100), [0..2, 2..3, 3..4, 4..5]);
+        assert_eq!(batches(&[1, 1, 1], 100, 100), vec![0..3]);
+        assert_eq!(batches(&[1, 1, 1, 1, 1], 100, 2), vec![0..2, 2..4, 4..5]);
+        assert_eq!(batches(&[], 100, 100), Vec::<Range<usize>>::new());
+    }
+
+    #[test]
+    fn runs_cover_the_batch_in_order() {
+        let sizes = vec![1; 5000];
+        let runs = runs_of_groups(&sizes, 10..4000);
+        assert_eq!(runs.first().unwrap().start, 10);
+        assert_eq!(runs.last().unwrap().end, 4000);
+        assert!(runs.windows(2).all(|pair| pair[0].end == pair[1].start));
+        assert!(runs.iter().all(|run| run.len() <= 1 << 10));
+        assert_eq!(runs_of_groups(&[1 << 20, 3], 0..2), [0..1, 1..2]);
     }
 }

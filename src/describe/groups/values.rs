@@ -106,7 +106,7 @@ fn boolean(field: &[u8]) -> Option<bool> {
 ///
 /// # Errors
 /// When pandas reads them as integers too wide for 64 bits.
-pub fn key_type(fields: &[Box<[u8]>]) -> Result<KeyType, WideKey> {
+pub fn key_type(fields: &[&[u8]]) -> Result<KeyType, WideKey> {
     let present = fields.iter().filter(|f| !numbers::is_missing(f));
     let mut present = present.peekable();
     if present.peek().is_some() && present.all(|f| boolean(f).is_some()) {
@@ -164,7 +164,7 @@ pub struct Ranked {
 ///
 /// # Errors
 /// As [`key_type`].
-pub fn rank(fields: &[Box<[u8]>]) -> Result<Ranked, WideKey> {
+pub fn rank(fields: &[&[u8]]) -> Result<Ranked, WideKey> {
     let key_type = key_type(fields)?;
     let values: Vec<Option<KeyValue>> = fields.iter().map(|f| key_value(f, key_type)).collect();
     Ok(rank_values(key_type, values))
@@ -173,20 +173,23 @@ pub fn rank(fields: &[Box<[u8]>]) -> Result<Ranked, WideKey> {
 /// Ranks the distinct `values` (`None` where missing) of a key column of
 /// type `key_type` (see [`Ranked`]).
 pub fn rank_values(key_type: KeyType, values: Vec<Option<KeyValue>>) -> Ranked {
-    let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
-    let value = |i: usize| values[i].as_ref().expect("present");
-    // Stable: among equal values, the one that came first leads.
-    order.sort_by(|&a, &b| value(a).compare(value(b)));
+    // The values beside their place, sorted together (a long table has
+    // millions of distinct keys: no indirection in the comparisons).
+    let mut order: Vec<(&KeyValue, u32)> = (values.iter().enumerate())
+        .filter_map(|(field, value)| Some((value.as_ref()?, field as u32)))
+        .collect();
+    // Among equal values, the one that came first leads.
+    order.sort_unstable_by(|a, b| a.0.compare(b.0).then(a.1.cmp(&b.1)));
     let mut rank_of_field = vec![None; values.len()];
     let mut ranked: Vec<KeyValue> = Vec::new();
-    for &field in &order {
+    for &(value, field) in &order {
         let is_new = ranked
             .last()
-            .is_none_or(|last| last.compare(value(field)) != Ordering::Equal);
+            .is_none_or(|last| last.compare(value) != Ordering::Equal);
         if is_new {
-            ranked.push(value(field).clone());
+            ranked.push(value.clone());
         }
-        rank_of_field[field] = Some((ranked.len() - 1) as u32);
+        rank_of_field[field as usize] = Some((ranked.len() - 1) as u32);
     }
     Ranked {
         key_type,
@@ -199,8 +202,8 @@ pub fn rank_values(key_type: KeyType, values: Vec<Option<KeyValue>>) -> Ranked {
 mod tests {
     use super::*;
 
-    fn fields(values: &[&str]) -> Vec<Box<[u8]>> {
-        values.iter().map(|v| v.as_bytes().into()).collect()
+    fn fields<'a>(values: &[&'a str]) -> Vec<&'a [u8]> {
+        values.iter().map(|v| v.as_bytes()).collect()
     }
 
     fn ranked(values: &[&str]) -> (KeyType, Vec<Option<u32>>, Vec<String>) {
