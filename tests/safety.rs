@@ -410,3 +410,50 @@ fn write_errors_name_the_output_once_without_temporary_names() {
         "polarsdesc: error: cannot write nowhere/out.csv: No such file or directory (os error 2)\n"
     );
 }
+
+/// A temporary folder (`TMPDIR`) that is missing stops the run with a
+/// message about it, not about the file being read, and the previous
+/// output is kept (the files finished are on record for `--resume`);
+/// once it is there, `--resume` finishes the run.
+#[test]
+fn a_missing_temporary_folder_stops_the_run_and_keeps_the_output() {
+    let env = TestEnv::new();
+    env.write("in/a.csv", "v\n1\n2\n");
+    // Past one block (8 MiB), and 1.8 M values: past the 1 M a file holds
+    // under a 64 MiB ceiling, so they are spilled.
+    let mut big = String::from("x,y,z\n");
+    for row in 0..600_000u32 {
+        big.push_str(&format!("{row}.25,{},{}.125\n", row % 7, row % 13));
+    }
+    assert!(big.len() > 8 << 20);
+    env.write("in/big.csv", big);
+    env.write("out.csv", "previous output");
+    let bounded = ["--max-memory", "64M", "-j", "1"];
+    env.cmd()
+        .args(["run", "in", "-o", "out.csv"])
+        .args(bounded)
+        .env("TMPDIR", env.join("no-such-folder"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "polarsdesc: error: the temporary folder {} cannot take temporary files",
+            env.join("no-such-folder").display()
+        )))
+        .stderr(predicate::str::contains(
+            "set TMPDIR to a folder with room (while reading in/big.csv); the run stopped and \
+             wrote nothing (an earlier output is kept); the files finished so far are on \
+             record: run again with --resume",
+        ))
+        .stderr(predicate::str::contains("cannot read").not());
+    assert_eq!(fs::read(env.join("out.csv")).unwrap(), b"previous output");
+    env.cmd()
+        .args(["-q", "run", "in", "-o", "out.csv", "--resume"])
+        .args(bounded)
+        .assert()
+        .success();
+    let table = fs::read_to_string(env.join("out.csv")).unwrap();
+    assert!(
+        table.contains("a,in/a.csv,v,2,1.5") && table.contains("big,in/big.csv,z,600000"),
+        "{table}"
+    );
+}

@@ -36,7 +36,7 @@ impl Spilled {
     /// When the temporary files cannot be made or written (a full disk).
     pub fn new(tally: Tally) -> io::Result<Spilled> {
         let parts = (0..PARTS)
-            .map(|_| tempfile::tempfile().map(|file| BufWriter::with_capacity(1 << 16, file)))
+            .map(|_| crate::temporary::file().map(|file| BufWriter::with_capacity(1 << 16, file)))
             .collect::<io::Result<Vec<_>>>()?;
         let mut spilled = Spilled {
             parts,
@@ -61,10 +61,11 @@ impl Spilled {
         for (place, (value, times)) in tally.values().enumerate() {
             let part = &mut self.parts[part_of(value)];
             let first_seen = block << 32 | place as u64;
-            part.write_all(&first_seen.to_le_bytes())?;
-            part.write_all(&times.to_le_bytes())?;
-            part.write_all(&(value.len() as u64).to_le_bytes())?;
-            part.write_all(value)?;
+            let written = (part.write_all(&first_seen.to_le_bytes()))
+                .and_then(|()| part.write_all(&times.to_le_bytes()))
+                .and_then(|()| part.write_all(&(value.len() as u64).to_le_bytes()))
+                .and_then(|()| part.write_all(value));
+            written.map_err(crate::temporary::tagged)?;
         }
         tally.recycle();
         Ok(())
@@ -79,8 +80,9 @@ impl Spilled {
     pub fn finish(self, limit: usize, spare: &SpareCores) -> Result<(u64, Categorical), FileError> {
         let mut files = Vec::with_capacity(PARTS);
         for part in self.parts {
-            let mut file = part.into_inner().map_err(|error| error.into_error())?;
-            file.rewind()?;
+            let mut file = (part.into_inner())
+                .map_err(|error| crate::temporary::tagged(error.into_error()))?;
+            file.rewind().map_err(crate::temporary::tagged)?;
             files.push(file);
         }
         let counted = crate::parallel::map_on_spare_cores(&files, spare, |file| {

@@ -1,6 +1,6 @@
 //! A large file's column of values as it is read: held in memory up to an allowance, then spilled to an unnamed temporary file, and read back in order as often as the statistics need.
 //!
-//! The file is made by `tempfile::tempfile` in the temporary folder
+//! The file is made by [`crate::temporary::file`] in the temporary folder
 //! (`TMPDIR`, else `/tmp`) and unlinked at once: nothing is left behind,
 //! whatever stops the run (even `kill -9`). A value takes 8 bytes there.
 
@@ -90,7 +90,7 @@ impl<T: Scalar> Spool<T> {
                 self.held.extend_from_slice(values);
                 Ok(())
             }
-            Some(file) => write_values(file, values),
+            Some(file) => write_values(file, values).map_err(crate::temporary::tagged),
         }
     }
 
@@ -102,8 +102,8 @@ impl<T: Scalar> Spool<T> {
         if self.file.is_some() {
             return Ok(());
         }
-        let mut file = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
-        write_values(&mut file, &self.held)?;
+        let mut file = BufWriter::with_capacity(1 << 20, crate::temporary::file()?);
+        write_values(&mut file, &self.held).map_err(crate::temporary::tagged)?;
         self.held = Vec::new();
         self.file = Some(file);
         Ok(())
@@ -117,7 +117,8 @@ impl<T: Scalar> Spool<T> {
         match self.file {
             None => Ok(Spooled::Held(self.held)),
             Some(file) => Ok(Spooled::Spilled {
-                file: file.into_inner().map_err(io::IntoInnerError::into_error)?,
+                file: (file.into_inner())
+                    .map_err(|error| crate::temporary::tagged(error.into_error()))?,
                 len: self.len,
             }),
         }
