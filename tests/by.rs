@@ -217,6 +217,49 @@ fn shards_with_by_merge_into_the_single_runs_table() {
     assert!(merged.contains("b,y,data/b.csv,value,1,3.0,"), "{merged}");
 }
 
+/// An earlier `--by` output inside the input folder (its key columns come
+/// between `label` and `path`) is an earlier result too: a rerun with the
+/// same `-o` replaces it, another `-o` leaves it out with a note; neither
+/// reads it as data.
+#[test]
+fn an_earlier_by_output_in_the_input_folder_is_not_data() {
+    let env = TestEnv::new();
+    env.write("data/long.csv", LONG);
+    let by = ["--by", "ticker,store"];
+    for _ in 0..2 {
+        env.cmd()
+            .args(["-q", "run", "data", "-o", "data/summary.parquet"])
+            .args(by)
+            .assert()
+            .success();
+    }
+    env.cmd()
+        .args(["-q", "run", "data", "-o", "data/summary.csv"])
+        .args(by)
+        .assert()
+        .success();
+    env.cmd()
+        .args(["run", "data", "-o", "other.parquet"])
+        .args(by)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "not reading data/summary.parquet: it is a polarsdesc result table, left by an earlier run",
+        ))
+        .stderr(predicate::str::contains(
+            "warning: data/summary.csv: a polarsdesc result table (an earlier run's output), not \
+             data: left out",
+        ));
+    let frame = read_parquet(&env.join("other.parquet"));
+    assert!(strings(&frame, "path")
+        .iter()
+        .all(|path| path == "data/long.csv"));
+    assert_eq!(
+        read_parquet(&env.join("data/summary.parquet")).height(),
+        frame.height()
+    );
+}
+
 #[test]
 fn parquet_files_in_a_folder_are_described_and_earlier_results_left_out() {
     let env = TestEnv::new();

@@ -302,3 +302,59 @@ fn an_interrupted_bench_does_not_offer_to_resume() {
         (130, "polarsdesc: error: interrupted\n")
     );
 }
+
+/// Ctrl-C during one long table of many groups (`--by`): it acts within a
+/// second whatever the run is doing (reading the keys, describing the
+/// groups, writing the output), and the previous output stays.
+#[test]
+fn ctrl_c_during_a_long_table_of_many_groups_acts_at_once() {
+    use std::io::Write;
+    let env = TestEnv::new();
+    let mut text = Vec::with_capacity(1_500_000 * 24);
+    text.extend_from_slice(b"key,price,volume\n");
+    let mut state = 7u64;
+    for _ in 0..1_500_000 {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let price = (state >> 11) as f64 / (1u64 << 53) as f64;
+        writeln!(
+            text,
+            "k{},{price:?},{}",
+            (state >> 33) % 600_000,
+            state >> 54
+        )
+        .unwrap();
+    }
+    env.write("long.csv", &text);
+    env.write("summary.parquet", "previous output");
+    let mut interrupted = 0;
+    for wait in [200, 700, 1200] {
+        let run = Command::new(assert_cmd::cargo::cargo_bin("polarsdesc"))
+            .current_dir(env.path())
+            .args(["-q", "run", "long.csv", "--by", "key", "--no-cache"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(wait));
+        let signalled = Instant::now();
+        signal(&run, "INT");
+        let (code, stderr) = finish(run);
+        if code == 0 {
+            continue; // finished before the signal: nothing to see
+        }
+        assert_eq!(code, 130, "{stderr}");
+        interrupted += 1;
+        assert!(
+            signalled.elapsed() < Duration::from_secs(1),
+            "took {:?} after {wait} ms",
+            signalled.elapsed()
+        );
+        assert_eq!(
+            std::fs::read(env.join("summary.parquet")).unwrap(),
+            b"previous output"
+        );
+    }
+    assert!(interrupted > 0, "every run finished before its signal");
+}

@@ -327,6 +327,16 @@ fn describe_csv(
         file = &longer_head;
         layout = layout::inspect(file.head(), options.separator)?;
     }
+    if layout.index_columns == 0 && crate::output::are_result_columns(&layout.names) {
+        // An earlier run's output among the inputs (found in a folder,
+        // given another name than this run's): not data.
+        let note = "a polarsdesc result table (an earlier run's output), not data: left out";
+        return Ok(Described {
+            rows: Rows::empty(),
+            warnings: vec![note.into()],
+            keys: (!options.by.is_empty()).then(Vec::new),
+        });
+    }
     if !options.by.is_empty() {
         return describe_by(file, &layout, options, spare);
     }

@@ -135,6 +135,7 @@ impl Collector {
                 let row = row::decode(&bytes, &key_types).map_err(log_error)?;
                 builder.push(&file.label, &path, row);
                 if builder.rows == self.batch_rows {
+                    crate::interrupt::check()?;
                     let full = std::mem::replace(&mut builder, self.builder());
                     visit(full.finish().map_err(combine_error)?)?;
                     visited = true;

@@ -279,7 +279,8 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
             .schema()
             .clone();
         let mut collector = Some(described.rows);
-        output::write_batches(
+        let resumable = plan.store.is_some() && config.store.journal;
+        let outcome = output::write_batches(
             &plan.output,
             config.format,
             &schema,
@@ -295,7 +296,11 @@ pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) ->
                     write(&mut frame)
                 })
             },
-        )?;
+        );
+        match outcome {
+            Err(Error::Interrupted { .. }) => return Err(Error::Interrupted { resumable }),
+            outcome => outcome?,
+        }
     }
     match plan.store {
         // A run that wrote nothing must not replace a good cache with an empty one.

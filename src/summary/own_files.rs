@@ -318,38 +318,57 @@ fn parquet_names(reader: impl polars_io::mmap::MmapBytesReader) -> Option<Vec<St
     Some(schema.iter_names().map(|name| name.to_string()).collect())
 }
 
-/// The columns every result table starts with.
-const RESULT_COLUMNS: [&str; 4] = ["label", "path", "column", "count"];
+/// The bytes a table is judged by: enough for a CSV header of many keys.
+const JUDGED_BYTES: usize = 64 * 1024;
 
 /// Whether `path` (a file or an object) holds a polarsdesc result: Parquet
-/// whose columns start as ours do, CSV whose header does, or our JSON array
-/// of rows.
+/// whose columns are ours, CSV whose header is, or our JSON array of rows.
 fn looks_like_a_result(path: &Path) -> bool {
     if s3::is_s3(path) {
         return object_bytes(path, None).is_some_and(|bytes| {
-            let start = &bytes[..bytes.len().min(64)];
+            let start = &bytes[..bytes.len().min(JUDGED_BYTES)];
             is_a_result(start, || parquet_names(std::io::Cursor::new(&bytes)))
         });
     }
-    let Ok(mut file) = File::open(path) else {
+    let Ok(file) = File::open(path) else {
         return false;
     };
-    let mut start = [0u8; 64];
-    let read = file.read(&mut start).unwrap_or(0);
-    is_a_result(&start[..read], || parquet_names(file))
+    let mut start = Vec::new();
+    if (&file)
+        .take(JUDGED_BYTES as u64)
+        .read_to_end(&mut start)
+        .is_err()
+    {
+        return false;
+    }
+    is_a_result(&start, || parquet_names(file))
 }
 
-/// Whether a table that starts with `start` is a polarsdesc result; `schema`
+/// Whether a table that starts with `start` is a polarsdesc result; `names`
 /// gives a Parquet table's column names.
 fn is_a_result(start: &[u8], names: impl FnOnce() -> Option<Vec<String>>) -> bool {
     if start.starts_with(b"PAR1") {
-        return names().is_some_and(|names| names.starts_with(&RESULT_COLUMNS.map(String::from)));
+        return names().is_some_and(|names| crate::output::are_result_columns(&names));
     }
     let text = String::from_utf8_lossy(start);
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    text.starts_with(&format!("{},", RESULT_COLUMNS.join(",")))
-        || compact == "[]"
-        || compact.starts_with("[{\"label\":")
+    let header = text.lines().next().unwrap_or_default();
+    let mut fields = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(header.as_bytes());
+    let is_csv_result = fields
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .is_some_and(|record| {
+            let names: Vec<&str> = record.iter().collect();
+            crate::output::are_result_columns(&names)
+        });
+    let compact: String = text
+        .chars()
+        .take(64)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    is_csv_result || compact == "[]" || compact.starts_with("[{\"label\":")
 }
 
 #[cfg(test)]
@@ -395,6 +414,24 @@ mod tests {
         std::fs::write(&summary, "x,y\n1,2\n").unwrap();
         let own = OwnFiles::new(&Sink::resolve(&summary).unwrap(), None, None, None).unwrap();
         assert!(own.screen(vec![input(&summary, false)]).is_err());
+    }
+
+    #[test]
+    fn result_tables_are_told_by_their_columns_with_or_without_keys() {
+        assert!(is_a_result(b"label,path,column,count,mean\n", || None));
+        assert!(is_a_result(
+            b"label,ticker,\"by, store\",path,column,count,mean\n",
+            || None
+        ));
+        assert!(is_a_result(b"[\n  {\n    \"label\": \"a\"", || None));
+        assert!(!is_a_result(b"label,path,count\n", || None));
+        assert!(!is_a_result(b"x,label,path,column,count\n", || None));
+        let keyed = ["label", "k", "path", "column", "count", "mean"].map(String::from);
+        assert!(is_a_result(b"PAR1....", || Some(keyed.to_vec())));
+        assert!(!is_a_result(b"PAR1....", || Some(vec![
+            "label".into(),
+            "x".into()
+        ])));
     }
 
     #[test]
