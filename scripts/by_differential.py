@@ -200,6 +200,26 @@ def make_parquet(folder, seed, count):
             "k2": key(random.choice(["str", "int32", "int8", "int64", "bool", "float"]), rows, groups),
         }
         table = pa.table(columns)
+        if index % 5 == 4:
+            # Written by pandas with an index (as any filtered frame's
+            # to_parquet is): an unnamed one (stored as __index_level_0__),
+            # a named one, or two levels; read_parquet restores it as the
+            # index, which describe() leaves out.
+            frame = table.select(["k1", "f", "i64", "i_null", "f32", "k2"]).to_pandas()
+            shuffled = list(range(rows))
+            random.shuffle(shuffled)
+            which = random.choice(["unnamed", "named", "levels"])
+            if which == "unnamed":
+                frame.index = pd.Index([3 * i + 1 for i in shuffled])
+            elif which == "named":
+                frame.index = pd.Index([float(i) for i in shuffled], name="idx")
+            else:
+                frame.index = pd.MultiIndex.from_arrays([shuffled, [i % 2 for i in shuffled]], names=["lvl_a", "lvl_b"])
+            if index % 2:
+                frame.to_feather(folder / f"p{index:03}.feather")
+            else:
+                frame.to_parquet(folder / f"p{index:03}.parquet")
+            continue
         if index % 3 == 2:
             # Arrow IPC (Feather v2), as pandas' read_feather reads it.
             pa.feather.write_feather(table.drop_columns(["items"]), folder / f"p{index:03}.feather")

@@ -102,6 +102,49 @@ pub(super) fn describe_bytes(
     describe_source(Source::Bytes(&bytes), format, options, spare)
 }
 
+/// The columns of the file in `source` that pandas restores as the frame's
+/// index (`pandas` metadata, `index_columns`: what `to_parquet` and
+/// `to_feather` of a frame with an index store, `__index_level_0__` for an
+/// unnamed one): `describe()` leaves them out. None when the file has no
+/// such metadata, or it cannot be read (then the file's reading fails on
+/// its own).
+fn pandas_index_columns(source: Source, format: Format) -> Vec<String> {
+    let metadata = match (source, format) {
+        (Source::File(path), _) => File::open(path)
+            .ok()
+            .and_then(|file| pandas_metadata(file, format)),
+        (Source::Bytes(bytes), _) => pandas_metadata(Cursor::new(bytes), format),
+    };
+    let Some(metadata) = metadata else {
+        return Vec::new();
+    };
+    let Ok(metadata) = serde_json::from_str::<serde_json::Value>(&metadata) else {
+        return Vec::new();
+    };
+    // A RangeIndex is stored as a description, not a column.
+    (metadata["index_columns"].as_array().into_iter().flatten())
+        .filter_map(|column| column.as_str().map(String::from))
+        .collect()
+}
+
+/// The `pandas` entry of a file's metadata (Parquet key-value metadata,
+/// Arrow IPC schema metadata).
+fn pandas_metadata<R: MmapBytesReader>(reader: R, format: Format) -> Option<String> {
+    match format {
+        Format::Parquet => {
+            let mut reader = ParquetReader::new(reader);
+            let metadata = reader.get_metadata().ok()?;
+            (metadata.key_value_metadata().as_ref()?.iter())
+                .find(|pair| pair.key == "pandas")
+                .and_then(|pair| pair.value.clone())
+        }
+        Format::Ipc => {
+            let metadata = IpcReader::new(reader).custom_metadata().ok()??;
+            metadata.get("pandas").map(|value| value.to_string())
+        }
+    }
+}
+
 /// The schema of the file in `source`.
 fn schema_of(source: Source, format: Format) -> Result<std::sync::Arc<ArrowSchema>, FileError> {
     match source {
@@ -137,7 +180,9 @@ fn describe_source(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    let ToRead { numbers, warnings } = columns_to_read(&*schema_of(source, format)?, options)?;
+    let index = pandas_index_columns(source, format);
+    let ToRead { numbers, warnings } =
+        columns_to_read(&*schema_of(source, format)?, &index, options)?;
     let held_values = options.memory.held_values();
     let (keys, numeric) = crate::parallel::join_on_spare_core(
         spare,
@@ -283,11 +328,21 @@ struct ToRead {
 ///
 /// # Errors
 /// When a key column is missing or of a type not grouped.
-fn columns_to_read(schema: &ArrowSchema, options: &Options) -> Result<ToRead, FileError> {
+fn columns_to_read(
+    schema: &ArrowSchema,
+    index: &[String],
+    options: &Options,
+) -> Result<ToRead, FileError> {
     let mut numbers = Vec::new();
     let mut warnings = Vec::new();
+    // pandas' unnamed index levels have no name to group by.
+    let unnamed = |name: &str| name.starts_with("__index_level_") && name.ends_with("__");
     for (name, field) in schema.iter() {
         let is_key = options.by.iter().any(|key| key == name.as_str());
+        let is_index = index.iter().any(|column| column == name.as_str());
+        if is_index && !(is_key && !unnamed(name)) {
+            continue;
+        }
         match plan(field.dtype()) {
             Plan::Numbers => numbers.push(name.to_string()),
             _ if is_key && is_groupable(field.dtype()) => {}
@@ -303,8 +358,13 @@ fn columns_to_read(schema: &ArrowSchema, options: &Options) -> Result<ToRead, Fi
             }
         }
     }
-    if let Some(missing) = (options.by.iter()).find(|key| !schema.contains(key.as_str())) {
-        let all: Vec<String> = schema.iter_names().map(|name| name.to_string()).collect();
+    let is_column =
+        |key: &str| schema.contains(key) && !(unnamed(key) && index.iter().any(|c| c == key));
+    if let Some(missing) = (options.by.iter()).find(|key| !is_column(key)) {
+        let all: Vec<String> = (schema.iter_names())
+            .filter(|name| !index.iter().any(|column| column == name.as_str()))
+            .map(|name| name.to_string())
+            .collect();
         return Err(FileError::MissingKey {
             name: missing.clone(),
             columns: super::quoted_names(&all),
