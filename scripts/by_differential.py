@@ -165,13 +165,27 @@ def make_parquet(folder, seed, count):
             return pa.array(maybe([random.random() < 0.5 for _ in range(rows)], nulls))
         if kind == "float":
             return pa.array([random.choice([0.5, 2.0, float("nan"), -1.25]) for _ in range(rows)])
+        if kind == "ts":
+            # Times without a zone, of a unit, before 1970 too, some missing.
+            unit = random.choice(["ns", "us", "ms"])
+            stamps = [datetime.datetime(1969, 12, 31, 23, 59) + datetime.timedelta(seconds=30 * random.randrange(groups + 1),
+                                                                              microseconds=random.choice([0, 500]))
+                      for _ in range(rows)]
+            return pa.array(maybe(stamps, nulls), pa.timestamp(unit))
+        if kind == "date":
+            return pa.array(maybe([datetime.date(2024, 2, 28) + datetime.timedelta(days=random.randrange(groups + 1))
+                                   for _ in range(rows)], nulls))
+        if kind == "decimal":
+            return pa.array(maybe([decimal.Decimal(random.choice(["1.250", "-0.001", "2.5", "0"])) for _ in range(rows)],
+                                  nulls), pa.decimal128(9, 3))
         raise ValueError(kind)
 
+    KEY_KINDS = ["str", "int32", "int8", "int64", "bool", "float", "ts", "date", "decimal"]
     for index in range(count):
         rows = random.choice([1, 2, 3, 7, 50, 3000])
         groups = random.choice([1, 2, 4])
         columns = {
-            "k1": key(random.choice(["str", "int32", "int8", "int64", "bool", "float"]), rows, groups),
+            "k1": key(random.choice(KEY_KINDS), rows, groups),
             "f": pa.array(maybe([random.choice([random.gauss(0, 1e3), float("nan")]) for _ in range(rows)], True)),
             "i64": pa.array([random.randrange(-(2 ** 62), 2 ** 62) for _ in range(rows)], pa.int64()),
             "i32": pa.array([random.choice([-(2 ** 31), 2 ** 31 - 1, 7]) for _ in range(rows)], pa.int32()),
@@ -197,7 +211,7 @@ def make_parquet(folder, seed, count):
             "money": pa.array([decimal.Decimal("1.25")] * rows),
             "cat": pa.array([random.choice(["p", "q"]) for _ in range(rows)]).dictionary_encode(),
             "items": pa.array([[1, 2]] * rows),
-            "k2": key(random.choice(["str", "int32", "int8", "int64", "bool", "float"]), rows, groups),
+            "k2": key(random.choice(KEY_KINDS), rows, groups),
         }
         table = pa.table(columns)
         if index % 5 == 4:
@@ -377,16 +391,19 @@ def pandas_rows(frame, keys):
     return rows
 
 
-def read(file):
-    """`file` as pandas reads it, without its dates (which polarsdesc leaves out)."""
+def read(file, keys):
+    """`file` as pandas reads it, without its times (which polarsdesc leaves
+    out, but as keys)."""
     if file.suffix == ".parquet":
-        return pd.read_parquet(file)
-    if file.suffix == ".feather":
-        return pd.read_feather(file)
-    if ".ndjson" in file.name or ".jsonl" in file.name:
+        frame = pd.read_parquet(file)
+    elif file.suffix == ".feather":
+        frame = pd.read_feather(file)
+    elif ".ndjson" in file.name or ".jsonl" in file.name:
         frame = pd.read_json(file, lines=True)
-        return frame.select_dtypes(exclude=["datetime", "datetimetz"])
-    return pd.read_csv(file)
+    else:
+        return pd.read_csv(file)
+    times = frame.select_dtypes(include=["datetime", "datetimetz", "timedelta"]).columns
+    return frame.drop(columns=[column for column in times if column not in keys])
 
 
 def compare(folder, result, keys):
@@ -401,7 +418,7 @@ def compare(folder, result, keys):
     )
     for file in files:
         try:
-            theirs = pandas_rows(read(file), keys)
+            theirs = pandas_rows(read(file, keys), keys)
         except Exception:  # pandas cannot read or group it: polarsdesc fails it too (no rows)
             theirs = []
         mine = ours.get(file.name, [])

@@ -141,7 +141,7 @@ def make(folder, seed, count, large):
 def pandas_include(spec):
     if spec == "all":
         return "all"
-    kinds = {"number": "number", "text": "object", "object": "object", "bool": "bool"}
+    kinds = {"number": "number", "text": "object", "object": "object", "str": "str", "bool": "bool"}
     return [kinds[kind] for kind in spec.split(",")]
 
 

@@ -201,17 +201,29 @@ fn key_texts(frame: &DataFrame, keys: &[String]) -> PolarsResult<Vec<String>> {
 
 /// A key value as Python's `str()` writes it.
 fn python_text(value: AnyValue) -> String {
-    use crate::describe::groups::KeyValue;
-    let value = match value {
-        AnyValue::Int64(v) => KeyValue::Int(v),
-        AnyValue::UInt64(v) => KeyValue::UInt(v),
-        AnyValue::Float64(v) => KeyValue::Float(v),
-        AnyValue::Boolean(v) => KeyValue::Bool(v),
-        AnyValue::String(v) => KeyValue::Text(v.to_string()),
-        AnyValue::StringOwned(v) => KeyValue::Text(v.to_string()),
+    use crate::describe::groups::{KeyType, KeyValue, TimeUnit};
+    let (value, key_type) = match value {
+        AnyValue::Int64(v) => (KeyValue::Int(v), KeyType::Int64),
+        AnyValue::UInt64(v) => (KeyValue::UInt(v), KeyType::UInt64),
+        AnyValue::Float64(v) => (KeyValue::Float(v), KeyType::Float64),
+        AnyValue::Boolean(v) => (KeyValue::Bool(v), KeyType::Boolean),
+        AnyValue::String(v) => (KeyValue::Text(v.to_string()), KeyType::String),
+        AnyValue::StringOwned(v) => (KeyValue::Text(v.to_string()), KeyType::String),
+        AnyValue::Date(days) => (KeyValue::Date(days), KeyType::Date),
+        AnyValue::Datetime(count, unit, _) => {
+            let unit = match unit {
+                polars::prelude::TimeUnit::Nanoseconds => TimeUnit::Nanoseconds,
+                polars::prelude::TimeUnit::Microseconds => TimeUnit::Microseconds,
+                polars::prelude::TimeUnit::Milliseconds => TimeUnit::Milliseconds,
+            };
+            (KeyValue::Datetime(count), KeyType::Datetime(unit))
+        }
+        AnyValue::Decimal(units, _, scale) => {
+            (KeyValue::Decimal(units), KeyType::Decimal(scale as u8))
+        }
         _ => return String::new(),
     };
-    value.to_python_string()
+    value.to_python_string(key_type)
 }
 
 impl fmt::Display for Thresholds {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use common::pandas::{differences, rows_by_path, Pandas, Verdict};
 use common::{read_parquet, run_measuring_peak, TestEnv};
+use predicates::prelude::*;
 
 /// The files of `folder`, sorted.
 fn files_of(folder: &Path) -> Vec<PathBuf> {
@@ -277,6 +278,102 @@ fn a_decompression_bomb_fails_alone_within_the_ceiling() {
     assert!(table.contains("good,in/good.csv,x,2,1.5"), "{table}");
 }
 
+/// NDJSON files are read whole (as pandas reads them): a gzip of many
+/// short lines and one of a single endless line, each inflating to 256 MiB,
+/// fail alone within a 64 MiB ceiling, saying why; the other file is
+/// described.
+#[test]
+fn ndjson_bombs_fail_alone_within_the_ceiling() {
+    let env = TestEnv::new();
+    env.write("in/good.jsonl", "{\"x\": 1}\n{\"x\": 2}\n");
+    let bomb = |unit: &[u8], head: &[u8]| {
+        let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        bomb.write_all(head).unwrap();
+        let block = unit.repeat((1 << 20) / unit.len());
+        for _ in 0..256 {
+            bomb.write_all(&block).unwrap();
+        }
+        bomb.finish().unwrap()
+    };
+    env.write("in/lines.jsonl.gz", bomb(b"{\"x\": 1.5}\n", b""));
+    env.write("in/line.jsonl.gz", bomb(b"0", b"{\"x\": 1"));
+    let (output, peak) = run_measuring_peak(env.std_cmd().args([
+        "run",
+        "in",
+        "-o",
+        "out.csv",
+        "--max-memory",
+        "64M",
+        "-j",
+        "1",
+    ]));
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for bomb in ["in/lines.jsonl.gz", "in/line.jsonl.gz"] {
+        assert!(
+            stderr.contains(&format!(
+                "polarsdesc: error: {bomb}: NDJSON files are read whole, as pandas reads them"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("raise --max-memory"), "{stderr}");
+    assert!(peak <= CEILING, "peak {} MiB", peak >> 20);
+    let table = std::fs::read_to_string(env.join("out.csv")).unwrap();
+    assert!(table.contains("good,in/good.jsonl,x,2,1.5"), "{table}");
+}
+
+/// An Arrow IPC (Feather) file is read a few record batches at a time, as
+/// a Parquet file is read by row groups: a 150 MB file of 6 M rows takes
+/// little more than the 64 MiB ceiling (read whole, it took three times
+/// the file), with the numbers it gets with room to spare.
+#[test]
+fn a_feather_file_is_read_by_record_batches_within_the_ceiling() {
+    use polars::prelude::*;
+    use polars_io::ipc::IpcWriter;
+    use polars_io::prelude::SerWriter;
+    let env = TestEnv::new();
+    let rows = 6_000_000usize;
+    let mut frame = DataFrame::empty();
+    for start in (0..rows).step_by(65_536) {
+        let end = (start + 65_536).min(rows);
+        let chunk = df!(
+            "x" => (start..end).map(|i| ((i * 7919) % 100_003) as f64 / 7.0).collect::<Vec<_>>(),
+            "n" => (start..end).map(|i| (i % 101) as i64).collect::<Vec<_>>(),
+            "y" => (start..end).map(|i| (i as f64).sqrt()).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        frame.vstack_mut_owned(chunk).unwrap();
+    }
+    let file = std::fs::File::create(env.join("big.feather")).unwrap();
+    IpcWriter::new(file).finish(&mut frame).unwrap();
+    drop(frame);
+    assert!(std::fs::metadata(env.join("big.feather")).unwrap().len() > 130 << 20);
+    let (output, peak) = run_measuring_peak(
+        env.std_cmd()
+            .args([
+                "-q",
+                "run",
+                "big.feather",
+                "-o",
+                "bounded.csv",
+                "--no-cache",
+            ])
+            .args(["--max-memory", "64M", "-j", "1"]),
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert!(peak <= CEILING + (16 << 20), "peak {} MiB", peak >> 20);
+    env.cmd()
+        .args(["-q", "run", "big.feather", "-o", "roomy.csv", "--no-cache"])
+        .args(["--max-memory", "8G"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(env.join("bounded.csv")).unwrap(),
+        std::fs::read_to_string(env.join("roomy.csv")).unwrap()
+    );
+}
+
 #[test]
 fn a_ceiling_too_small_or_misspelt_is_refused_before_any_work() {
     let env = TestEnv::new();
@@ -298,6 +395,26 @@ fn a_ceiling_too_small_or_misspelt_is_refused_before_any_work() {
             .stderr(predicates::str::contains(message));
     }
     assert!(!env.join("out.csv").exists());
+}
+
+/// A ceiling above the machine's memory holds nothing back: the run says so
+/// (and goes on); one below it says nothing.
+#[test]
+fn a_ceiling_above_the_machine_is_warned_of() {
+    let env = TestEnv::new();
+    env.write("a.csv", "x\n1\n");
+    env.cmd()
+        .args(["run", "a.csv", "-o", "out.csv", "--max-memory", "1024T"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "polarsdesc: warning: --max-memory (1073741824 MiB) is more than this machine's memory",
+        ));
+    env.cmd()
+        .args(["run", "a.csv", "-o", "out.csv", "--max-memory", "64M"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("warning").not());
 }
 
 /// A long table of 300,000 rows in about 130,000 groups: a CSV of a text

@@ -192,6 +192,9 @@ fn version_says_what_a_bug_report_needs() {
     );
     assert!(lines[1].starts_with("Polars 0.55."), "{text}");
     assert!(text.contains("s3://") && text.contains(".zst"), "{text}");
+    for format in ["CSV", "Parquet", "Arrow IPC (Feather)", "NDJSON"] {
+        assert!(text.contains(format), "{format} in {text}");
+    }
     // -V stays one line.
     let out = env.cmd().arg("-V").assert().success();
     assert_eq!(

@@ -64,6 +64,9 @@ fn include_and_exclude_choose_kinds_as_pandas_does() {
     assert_eq!(columns(&["--include", "bool"]), ["flag"]);
     assert_eq!(columns(&["--include", "text"]), ["name", "maybe", "code"]);
     assert_eq!(columns(&["--include", "object"]), ["name", "maybe", "code"]);
+    // pandas 3: "str" selects its str columns alone, not the object one.
+    assert_eq!(columns(&["--include", "str"]), ["name", "code"]);
+    assert_eq!(columns(&["--exclude", "str,number"]), ["flag", "maybe"]);
     assert_eq!(
         columns(&["--exclude", "number"]),
         ["flag", "name", "maybe", "code"]
@@ -251,6 +254,13 @@ fn include_text_equals_pandas_on_random_files() {
 #[test]
 fn include_bool_and_numbers_equal_pandas_on_random_files() {
     differential(3, "number,bool");
+}
+
+/// pandas 3's `str` columns alone: not its `object` ones (booleans with a
+/// missing value, Python integers, empty columns).
+#[test]
+fn include_str_equals_pandas_on_random_files() {
+    differential(4, "str,number");
 }
 
 #[test]

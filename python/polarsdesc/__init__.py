@@ -446,7 +446,16 @@ def generate(
 def _path_list(paths: Paths) -> List[str]:
     if isinstance(paths, (str, bytes, os.PathLike)):
         return [os.fsdecode(paths)]
-    return [os.fsdecode(path) for path in paths]
+    try:
+        items = list(paths)
+    except TypeError:
+        raise TypeError(
+            f"paths must be a path (a file, a folder, a pattern) or a list of them, got {paths!r}"
+        ) from None
+    for path in items:
+        if not isinstance(path, (str, bytes, os.PathLike)):
+            raise TypeError(f"paths must name files with strings or paths, got {path!r}")
+    return [os.fsdecode(path) for path in items]
 
 
 def _pandas_table(columns: List[Tuple[str, list]], key_columns: List[str]) -> "pandas.DataFrame":

@@ -111,14 +111,17 @@ def date(name: str, value: Any) -> Optional[str]:
 
 
 #: pandas' names of the kinds of column ``describe(include=...)`` takes.
+# pandas 3: "object" selects str columns too (for compatibility), "str"
+# selects them alone.
 _KIND_NAMES = {"all": "all", "number": "number", "object": "object", "O": "object",
-               "text": "object", "str": "object", "string": "object", "bool": "bool"}
+               "text": "object", "str": "str", "string": "str", "bool": "bool"}
 
 
 def kinds(name: str, value: Any) -> List[str]:
     """The kinds of column of ``include`` or ``exclude``: ``None``, a name
-    (``"all"``, ``"number"``, ``"object"``, ``"bool"``), a type (``bool``,
-    ``object``, ``str``, ``numpy.number``), or a list of them."""
+    (``"all"``, ``"number"``, ``"object"``, ``"str"``, ``"bool"``), a type
+    (``bool``, ``object``, ``str``, ``numpy.number``), or a list of them; an
+    empty list is refused, as pandas refuses it."""
     if value is None:
         return []
     items = [value] if isinstance(value, (str, type)) else value
@@ -126,6 +129,8 @@ def kinds(name: str, value: Any) -> List[str]:
         items = list(items)
     except TypeError:
         raise TypeError(f"{name} must be a kind of column or a list of them, got {value!r}") from None
+    if not items:
+        raise ValueError(f"{name} must name at least one kind of column (or be None), got {value!r}")
     return [_kind(name, item) for item in items]
 
 
@@ -134,12 +139,14 @@ def _kind(name: str, item: Any) -> str:
         if item in _KIND_NAMES:
             return _KIND_NAMES[item]
         raise ValueError(
-            f"{name} must name kinds of column among 'all', 'number', 'object' and 'bool', got {item!r}"
+            f"{name} must name kinds of column among 'all', 'number', 'object', 'str' and 'bool', got {item!r}"
         )
     if item is bool:
         return "bool"
-    if item in (object, str):
+    if item is object:
         return "object"
+    if item is str:
+        return "str"
     if isinstance(item, type) and item.__module__ == "numpy" and item.__name__ in ("number", "integer", "floating"):
         return "number"
     raise TypeError(f"{name} must name kinds of column ('number', 'object', 'bool'), got {item!r}")
@@ -150,6 +157,8 @@ def keys(value: Any) -> List[str]:
     (pandas' ``groupby(by=...)``)."""
     if value is None:
         return []
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError(f"by must be a column name (a str) or a list of them, got {value!r}")
     items = [value] if isinstance(value, str) else value
     try:
         items = list(items)

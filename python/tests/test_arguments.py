@@ -81,7 +81,10 @@ BAD_ARGUMENTS = [
     (dict(max_memory=2**20), ValueError, "max_memory 1048576 is below 64 MiB"),
     (dict(max_memory=1.5e9), TypeError, "max_memory must be a number of bytes or a size such as '512M', got 1500000000.0"),
     (dict(max_memory=True), TypeError, "max_memory must be a number of bytes or a size such as '512M', got True"),
-    (dict(include="nothing"), ValueError, "include must name kinds of column among 'all', 'number', 'object' and 'bool', got 'nothing'"),
+    (dict(include="nothing"), ValueError, "include must name kinds of column among 'all', 'number', 'object', 'str' and 'bool', got 'nothing'"),
+    (dict(include=[]), ValueError, "include must name at least one kind of column (or be None), got []"),
+    (dict(exclude=()), ValueError, "exclude must name at least one kind of column (or be None), got ()"),
+    (dict(by=b"a"), TypeError, "by must be a column name (a str) or a list of them, got b'a'"),
     (dict(include=3), TypeError, "include must be a kind of column or a list of them, got 3"),
     (dict(exclude=[float]), TypeError, "exclude must name kinds of column ('number', 'object', 'bool'), got <class 'float'>"),
     (dict(include="all", exclude="object"), ValueError, "exclude cannot be combined with include all"),
@@ -89,6 +92,13 @@ BAD_ARGUMENTS = [
     (dict(exclude=["number", "object", "bool"]), ValueError, "exclude leaves no kind of column to describe"),
     (dict(stat="freq", threshold=1), ValueError, "stat must be one of count, mean, std, min, 25%, 50%, 75%, max, got 'freq'"),
 ]
+
+
+def test_paths_that_are_not_paths_are_a_type_error():
+    with pytest.raises(TypeError, match=r"paths must be a path \(a file, a folder, a pattern\) or a list of them, got 3"):
+        polarsdesc.describe(3)
+    with pytest.raises(TypeError, match="paths must name files with strings or paths, got 3"):
+        polarsdesc.describe(["a.csv", 3])
 
 
 @pytest.mark.parametrize("arguments,exception,words", BAD_ARGUMENTS, ids=lambda x: repr(x)[:40])

@@ -162,7 +162,9 @@ MIXED_FILES = {
 }
 
 
-@pytest.mark.parametrize("include", ["all", "object", "bool", ["number", "bool"], ["object", "number"]])
+@pytest.mark.parametrize(
+    "include", ["all", "object", "bool", ["number", "bool"], ["object", "number"], "str", [str, "bool"], "O"]
+)
 def test_describe_wide_with_include_is_pandas_concat_of_describe_include(tmp_path, include):
     for name, text in MIXED_FILES.items():
         (tmp_path / name).write_text(text)

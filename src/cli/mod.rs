@@ -77,8 +77,8 @@ fn long_version() -> &'static str {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TEXT.get_or_init(|| {
         format!(
-            "{}\nPolars {} (csv, parquet, lazy)\ninputs: local files, s3:// (object_store); \
-             .gz .bz2 .xz .zst .zip\nbuilt for {}-{}",
+            "{}\nPolars {} (csv, parquet, ipc, lazy)\ninputs: CSV, Parquet, Arrow IPC (Feather), \
+             NDJSON; local files, s3:// (object_store); .gz .bz2 .xz .zst .zip\nbuilt for {}-{}",
             env!("CARGO_PKG_VERSION"),
             polarsdesc::POLARS_VERSION,
             std::env::consts::ARCH,
@@ -137,7 +137,8 @@ pub struct RunArgs {
     pub percentiles: Option<Vec<f64>>,
 
     /// The kinds of column to describe, as pandas' describe(include=...):
-    /// number, text (pandas' object and str columns), bool, or all;
+    /// number, text (pandas' object and str columns; object says the same),
+    /// str (pandas 3's str columns alone), bool, or all;
     /// comma-separated. Text and bool columns get count, unique, top and
     /// freq (new columns of the output) [default: number]
     #[arg(long, value_enum, value_name = "KIND,...", value_delimiter = ',')]
@@ -355,8 +356,11 @@ pub enum KindArg {
     All,
     Number,
     /// pandas' object and str columns
-    #[value(alias = "object", alias = "str")]
+    #[value(alias = "object")]
     Text,
+    /// pandas 3's str columns alone
+    #[value(alias = "string")]
+    Str,
     Bool,
 }
 
@@ -366,6 +370,7 @@ impl From<KindArg> for Kind {
             KindArg::All => Kind::All,
             KindArg::Number => Kind::Number,
             KindArg::Text => Kind::Text,
+            KindArg::Str => Kind::Str,
             KindArg::Bool => Kind::Bool,
         }
     }

@@ -43,7 +43,7 @@ pub enum FileError {
     )]
     WideKey { column: String },
     /// A `--by` key column of a Parquet file is of a type not grouped.
-    #[error("the key column {column:?} is of type {dtype}, which is not grouped yet")]
+    #[error("the key column {column:?} is {dtype}, which is not grouped yet")]
     KeyType { column: String, dtype: String },
     /// A line of an NDJSON file that pandas' `read_json(lines=True)` does
     /// not read either (not UTF-8, not one JSON object).
@@ -54,6 +54,17 @@ pub enum FileError {
     Unreadable {
         format: &'static str,
         reason: String,
+    },
+    /// A file read whole (its types depend on every value) that is larger
+    /// than its share of `--max-memory` allows.
+    #[error(
+        "{format} files are read whole, as pandas reads them (their columns' types depend on \
+         every value), and this one holds more than the {limit_mib} MiB of text its share of \
+         the memory ceiling allows; raise --max-memory, or run fewer jobs (-j)"
+    )]
+    ReadWhole {
+        format: &'static str,
+        limit_mib: usize,
     },
     /// The work on this file panicked (a bug, in polarsdesc or a dependency).
     #[error("internal error (panic) while reading: {0}")]

@@ -8,12 +8,15 @@ use super::{ColumnStats, FileError, NumericColumns, Options};
 use crate::parallel::SpareCores;
 
 /// The kinds of column described, as pandas' `describe(include=...)`
-/// selects them: numbers (`np.number`), text (`object`, which selects
-/// pandas 3's `str` columns too) and booleans (`bool`).
+/// selects them: numbers (`np.number`), pandas 3's `str` columns, `object`
+/// columns (booleans with a missing value, Python integers) and booleans
+/// (`bool`). `include="object"` selects `str` columns too (pandas 3 keeps
+/// that for compatibility); `include="str"` selects them alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Include {
     pub numbers: bool,
-    pub text: bool,
+    pub strings: bool,
+    pub objects: bool,
     pub booleans: bool,
 }
 
@@ -28,26 +31,34 @@ impl Include {
     /// The numeric columns alone (the default).
     pub const NUMBERS: Include = Include {
         numbers: true,
-        text: false,
+        strings: false,
+        objects: false,
         booleans: false,
     };
     /// Every column (`--include all`).
     pub const ALL: Include = Include {
         numbers: true,
-        text: true,
+        strings: true,
+        objects: true,
         booleans: true,
     };
 
     /// Whether any column that is not numeric is described: the output then
     /// has pandas' `unique`, `top` and `freq`.
     pub fn categorical(&self) -> bool {
-        self.text || self.booleans
+        self.strings || self.objects || self.booleans
+    }
+
+    /// Whether text of every kind (`str` and `object`) is described.
+    pub fn text(&self) -> bool {
+        self.strings && self.objects
     }
 
     fn selects(&self, kind: TextKind) -> bool {
         match kind {
             TextKind::Bool => self.booleans,
-            TextKind::Text => self.text,
+            TextKind::Str => self.strings,
+            TextKind::Object => self.objects,
         }
     }
 
@@ -83,7 +94,8 @@ impl Include {
     fn none() -> Include {
         Include {
             numbers: false,
-            text: false,
+            strings: false,
+            objects: false,
             booleans: false,
         }
     }
@@ -93,7 +105,8 @@ impl Include {
             match kind {
                 Kind::All => self = Include::ALL,
                 Kind::Number => self.numbers = true,
-                Kind::Text => self.text = true,
+                Kind::Text => (self.strings, self.objects) = (true, true),
+                Kind::Str => self.strings = true,
                 Kind::Bool => self.booleans = true,
             }
         }
@@ -105,18 +118,26 @@ impl Include {
             match kind {
                 Kind::All => self = Include::none(),
                 Kind::Number => self.numbers = false,
-                Kind::Text => self.text = false,
+                Kind::Text => (self.strings, self.objects) = (false, false),
+                Kind::Str => self.strings = false,
                 Kind::Bool => self.booleans = false,
             }
         }
         self
     }
 
-    /// The kinds named, in pandas' words ("number, object, bool").
+    /// The kinds named ("number, text, bool"; "str" or "object" for one
+    /// kind of text alone).
     pub fn names(&self) -> Vec<&'static str> {
+        let text = match (self.strings, self.objects) {
+            (true, true) => Some("text"),
+            (true, false) => Some("str"),
+            (false, true) => Some("object"),
+            (false, false) => None,
+        };
         [
             (self.numbers, "number"),
-            (self.text, "text"),
+            (text.is_some(), text.unwrap_or_default()),
             (self.booleans, "bool"),
         ]
         .into_iter()
@@ -130,7 +151,10 @@ impl Include {
 pub enum Kind {
     All,
     Number,
+    /// Text of every kind: `str` and `object` columns (pandas' `object`).
     Text,
+    /// pandas 3's `str` columns alone.
+    Str,
     Bool,
 }
 
@@ -141,6 +165,7 @@ impl Kind {
             Kind::All => "all",
             Kind::Number => "number",
             Kind::Text => "text",
+            Kind::Str => "str",
             Kind::Bool => "bool",
         }
     }
@@ -151,7 +176,8 @@ impl Kind {
         Some(match name {
             "all" => Kind::All,
             "number" => Kind::Number,
-            "text" | "object" | "str" => Kind::Text,
+            "text" | "object" | "O" => Kind::Text,
+            "str" | "string" => Kind::Str,
             "bool" => Kind::Bool,
             _ => return None,
         })
@@ -207,7 +233,7 @@ pub(super) fn combine(
                 rows.push((position, stats));
             }
         }
-        if include.text {
+        if include.text() {
             // Text among numbers, and integers too wide, are described as
             // the text or Python integers they are.
             left_out.clear();
@@ -280,6 +306,12 @@ mod tests {
         assert_eq!(not_numbers.names(), ["text", "bool"]);
         let numbers_and_bools = Include::resolve(&[Number, Bool], &[Text]).unwrap();
         assert_eq!(numbers_and_bools.names(), ["number", "bool"]);
+        // pandas 3: "object" selects str columns too, "str" them alone.
+        assert_eq!(Include::resolve(&[Str], &[]).unwrap().names(), ["str"]);
+        let objects = Include::resolve(&[], &[Number, Str, Bool]).unwrap();
+        assert_eq!(objects.names(), ["object"]);
+        assert_eq!(Kind::parse("string"), Some(Str));
+        assert_eq!(Kind::parse("O"), Some(Text));
         assert!(Include::resolve(&[All], &[Text]).is_err());
         assert!(Include::resolve(&[Text], &[Text]).is_err());
         assert!(Include::resolve(&[], &[Number, Text, Bool]).is_err());

@@ -21,6 +21,11 @@ impl MemoryShare {
         MemoryShare { bytes }
     }
 
+    /// The bytes of the share.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
     /// The longest record (line) held: a quarter of the share, at least a block.
     pub fn record_limit(&self) -> usize {
         (self.bytes / 4).max(body::BLOCK_BYTES)
@@ -59,4 +64,29 @@ impl MemoryShare {
     pub fn window(&self) -> usize {
         (self.bytes / 4 / (3 * body::BLOCK_BYTES)).clamp(1, 32)
     }
+}
+
+/// The memory of this machine (Linux's `MemTotal`), if it can be read.
+pub fn machine_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))?;
+    let kib: u64 = line.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// A warning when `ceiling` (`--max-memory`) is above the machine's
+/// memory: it then holds nothing back, and a run meant to be bounded may
+/// take the machine.
+pub fn ceiling_warning(ceiling: u64) -> Option<String> {
+    let machine = machine_memory()?;
+    (ceiling > machine).then(|| {
+        format!(
+            "--max-memory ({} MiB) is more than this machine's memory ({} MiB): it will not \
+             hold the run back before the machine runs out",
+            ceiling >> 20,
+            machine >> 20
+        )
+    })
 }

@@ -50,7 +50,7 @@ pub use decompress::Compression;
 pub use failure::FileError;
 pub use include::{Include, Kind};
 pub use layout::LayoutError;
-pub use memory::MemoryShare;
+pub use memory::{ceiling_warning, MemoryShare};
 use numbers::NotNumeric;
 pub use percentiles::Percentiles;
 pub use stats::ColumnStats;

@@ -48,13 +48,20 @@ pub fn encode(stats: &ColumnStats, keys: &[KeyValue], out: &mut Vec<u8>) {
             KeyValue::Float(value) => out.extend_from_slice(&value.to_bits().to_le_bytes()),
             KeyValue::Bool(value) => out.push(u8::from(*value)),
             KeyValue::Text(text) => push_text(text, out),
+            KeyValue::Datetime(value) => out.extend_from_slice(&value.to_le_bytes()),
+            KeyValue::Date(value) => out.extend_from_slice(&value.to_le_bytes()),
+            KeyValue::Decimal(value) => out.extend_from_slice(&value.to_le_bytes()),
         }
     }
     match &stats.categorical {
         None => out.push(MISSING),
         Some(categorical) => {
             out.push(PRESENT);
-            out.push(u8::from(categorical.kind == TextKind::Bool));
+            out.push(match categorical.kind {
+                TextKind::Object => 0,
+                TextKind::Bool => 1,
+                TextKind::Str => 2,
+            });
             out.push(match categorical.values {
                 Values::Text => 0,
                 Values::Booleans => 1,
@@ -129,16 +136,20 @@ pub fn decode(bytes: &[u8], key_types: &[KeyType]) -> io::Result<Row> {
                 KeyType::Float64 => KeyValue::Float(f64::from_bits(at.u64()?)),
                 KeyType::Boolean => KeyValue::Bool(at.byte()? != 0),
                 KeyType::String => KeyValue::Text(at.text()?),
+                KeyType::Datetime(_) => KeyValue::Datetime(at.u64()? as i64),
+                KeyType::Date => KeyValue::Date(at.u32()? as i32),
+                KeyType::Decimal(_) => KeyValue::Decimal(at.i128()?),
             })
         })
         .collect::<io::Result<Vec<KeyValue>>>()?;
     let categorical = match at.byte()? {
         MISSING => None,
         _ => Some(Categorical {
-            kind: if at.byte()? != 0 {
-                TextKind::Bool
-            } else {
-                TextKind::Text
+            kind: match at.byte()? {
+                0 => TextKind::Object,
+                1 => TextKind::Bool,
+                2 => TextKind::Str,
+                _ => return Err(damaged("unknown kind")),
             },
             values: match at.byte()? {
                 0 => Values::Text,
@@ -209,6 +220,12 @@ impl Cursor<'_> {
         ))
     }
 
+    fn i128(&mut self) -> io::Result<i128> {
+        Ok(i128::from_le_bytes(
+            self.take(16)?.try_into().expect("16 bytes"),
+        ))
+    }
+
     fn option(&mut self) -> io::Result<Option<u64>> {
         match self.byte()? {
             MISSING => Ok(None),
@@ -267,6 +284,9 @@ mod tests {
             KeyValue::UInt(u64::MAX),
             KeyValue::Bool(true),
             KeyValue::Text("é \"x\"\n".into()),
+            KeyValue::Datetime(-1),
+            KeyValue::Date(-719_162),
+            KeyValue::Decimal(-(10i128.pow(37))),
         ];
         let types = [
             KeyType::Float64,
@@ -274,6 +294,9 @@ mod tests {
             KeyType::UInt64,
             KeyType::Boolean,
             KeyType::String,
+            KeyType::Datetime(crate::describe::groups::TimeUnit::Nanoseconds),
+            KeyType::Date,
+            KeyType::Decimal(3),
         ];
         let mut bytes = Vec::new();
         encode(&stats(), &keys, &mut bytes);
@@ -298,9 +321,9 @@ mod tests {
                 Some("True".to_string()),
                 Some(3),
             ),
-            (TextKind::Text, Values::Integers, None, None),
+            (TextKind::Object, Values::Integers, None, None),
             (
-                TextKind::Text,
+                TextKind::Str,
                 Values::Text,
                 Some("a\tb".to_string()),
                 Some(1),

@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::log::{Location, Log};
 use super::row::{self, Row};
-use crate::describe::groups::{KeyColumn, KeyType, KeyValue};
+use crate::describe::groups::{KeyColumn, KeyType, KeyValue, TimeUnit};
 use crate::describe::{Include, Percentiles};
 use crate::error::{Error, Result};
 
@@ -133,7 +133,7 @@ impl Collector {
             let mut bytes = Vec::with_capacity(256);
             while row::read_next(&mut reader, &mut bytes).map_err(log_error)? {
                 let row = row::decode(&bytes, &key_types).map_err(log_error)?;
-                builder.push(&file.label, &path, row);
+                builder.push(&file.label, &path, row, &key_types);
                 if builder.rows == self.batch_rows {
                     crate::interrupt::check()?;
                     let full = std::mem::replace(&mut builder, self.builder());
@@ -189,11 +189,14 @@ pub fn combine_error(cause: PolarsError) -> Error {
     }
 }
 
+/// A key column of a batch: its output name, the types files gave it, and
+/// each row's value with its file's type.
+type KeyBuilder = (String, Vec<KeyType>, Vec<Option<(KeyValue, KeyType)>>);
+
 /// The columns of one batch, filled row by row.
 struct Builder {
     label: StringChunkedBuilder,
-    /// Each key column's output name, types, and values.
-    keys: Vec<(String, Vec<KeyType>, Vec<Option<KeyValue>>)>,
+    keys: Vec<KeyBuilder>,
     path: StringChunkedBuilder,
     column: StringChunkedBuilder,
     count: Vec<u64>,
@@ -214,9 +217,9 @@ struct CategoricalColumns {
 }
 
 impl Builder {
-    fn push(&mut self, label: &str, path: &str, row: Row) {
+    fn push(&mut self, label: &str, path: &str, row: Row, key_types: &[KeyType]) {
         let Row { stats, keys } = row;
-        let mut keys = keys.into_iter();
+        let mut keys = keys.into_iter().zip(key_types.iter().copied());
         for (_, _, values) in &mut self.keys {
             values.push(keys.next());
         }
@@ -308,9 +311,16 @@ pub fn key_output_names(by: &[String], stat_names: &[String]) -> Vec<String> {
 /// A key column of the result: of the key's type when every file gave it
 /// the same one, else the text of each value as Python writes it (`5`,
 /// `5.0`, `True`), so that no value changes silently.
-fn key_column(name: &str, types: &[KeyType], values: Vec<Option<KeyValue>>) -> Column {
+fn key_column(name: &str, types: &[KeyType], values: Vec<Option<(KeyValue, KeyType)>>) -> Column {
     let name: PlSmallStr = name.into();
-    let values = values.into_iter();
+    if types.len() != 1 {
+        let texts = (values.into_iter())
+            .map(|value| value.map(|(value, key_type)| value.to_python_string(key_type)));
+        return StringChunked::from_iter_options(name, texts).into_column();
+    }
+    let values = values
+        .into_iter()
+        .map(|value| value.map(|(value, _)| value));
     match types {
         [KeyType::Int64] => Int64Chunked::from_iter_options(
             name,
@@ -344,9 +354,48 @@ fn key_column(name: &str, types: &[KeyType], values: Vec<Option<KeyValue>>) -> C
             }),
         )
         .into_column(),
-        _ => {
-            StringChunked::from_iter_options(name, values.map(|v| v.map(|v| v.to_python_string())))
-                .into_column()
-        }
+        [KeyType::Datetime(unit)] => Int64Chunked::from_iter_options(
+            name,
+            values.map(|v| match v {
+                Some(KeyValue::Datetime(v)) => Some(v),
+                _ => None,
+            }),
+        )
+        .into_datetime(polars_unit(*unit), None)
+        .into_column(),
+        [KeyType::Date] => Int32Chunked::from_iter_options(
+            name,
+            values.map(|v| match v {
+                Some(KeyValue::Date(v)) => Some(v),
+                _ => None,
+            }),
+        )
+        .into_date()
+        .into_column(),
+        [KeyType::Decimal(scale)] => Int128Chunked::from_iter_options(
+            name,
+            values.map(|v| match v {
+                Some(KeyValue::Decimal(v)) => Some(v),
+                _ => None,
+            }),
+        )
+        .into_decimal_unchecked(38, usize::from(*scale))
+        .into_column(),
+        [KeyType::String] | [..] => StringChunked::from_iter_options(
+            name,
+            values.map(|v| match v {
+                Some(KeyValue::Text(v)) => Some(v),
+                _ => None,
+            }),
+        )
+        .into_column(),
+    }
+}
+
+fn polars_unit(unit: TimeUnit) -> polars::prelude::TimeUnit {
+    match unit {
+        TimeUnit::Nanoseconds => polars::prelude::TimeUnit::Nanoseconds,
+        TimeUnit::Microseconds => polars::prelude::TimeUnit::Microseconds,
+        TimeUnit::Milliseconds => polars::prelude::TimeUnit::Milliseconds,
     }
 }

@@ -232,6 +232,10 @@ pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
 /// As [`run`].
 pub fn run_with(config: &RunConfig, console: &Console, describer: &Describer) -> Result<RunReport> {
     let started = Instant::now();
+    let ceiling = config.describe.memory.bytes() as u64 * config.jobs.max(1) as u64;
+    if let Some(warning) = describe::ceiling_warning(ceiling) {
+        console.warn(&warning);
+    }
     let plan = Plan::make(config, console)?;
     let own_log;
     let log = match &plan.store {

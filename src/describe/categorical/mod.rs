@@ -93,9 +93,11 @@ pub enum Reading {
 pub enum TextKind {
     /// `bool`: every value a spelling of true or false, none missing.
     Bool,
-    /// `object` or `str`: text, or booleans with missing values among them
-    /// (`describe(include="object")` selects both).
-    Text,
+    /// pandas 3's `str`: text (missing values aside).
+    Str,
+    /// `object`: booleans with missing values among them, Python integers
+    /// (`describe(include="object")` selects `str` columns too).
+    Object,
 }
 
 /// The tallies of one block's columns, and its line ends (to place the

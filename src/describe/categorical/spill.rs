@@ -102,7 +102,11 @@ impl Spilled {
             };
         }
         let categorical = Categorical {
-            kind: TextKind::Text,
+            kind: if self.reading == Reading::Integers {
+                TextKind::Object
+            } else {
+                TextKind::Str
+            },
             values: if self.reading == Reading::Integers {
                 Values::Integers
             } else {
@@ -210,7 +214,7 @@ mod tests {
         let (count, stats) = spilled.finish(1 << 20, &SpareCores::none()).unwrap();
         assert_eq!((count, stats.unique), (8, 4));
         assert_eq!((stats.top.as_deref(), stats.freq), (Some("b"), Some(3)));
-        assert_eq!((stats.kind, stats.values), (TextKind::Text, Values::Text));
+        assert_eq!((stats.kind, stats.values), (TextKind::Str, Values::Text));
     }
 
     #[test]

@@ -199,7 +199,11 @@ impl Tally {
         let booleans = self.booleans();
         let kind = match booleans {
             Some(_) if self.present == self.rows => TextKind::Bool,
-            _ => TextKind::Text,
+            Some(_) => TextKind::Object,
+            // Python integers; an empty column (no rows: pandas' object).
+            None if self.reading == Reading::Integers || self.present == 0 => TextKind::Object,
+            // Text, or every token as text (pandas' str either way).
+            None => TextKind::Str,
         };
         let (unique, top) = match &booleans {
             Some(booleans) => (
@@ -303,7 +307,7 @@ mod tests {
         assert_eq!(stats.unique, 2);
         assert_eq!(stats.top.as_deref(), Some("b"));
         assert_eq!(stats.freq, Some(2));
-        assert_eq!(stats.kind, TextKind::Text);
+        assert_eq!(stats.kind, TextKind::Str);
     }
 
     #[test]
@@ -313,7 +317,7 @@ mod tests {
         assert_eq!((stats.unique, stats.top.as_deref()), (2, Some("False")));
         let (count, with_missing) = tally(&["True", "NA", "true"]);
         assert_eq!(count, 2);
-        assert_eq!(with_missing.kind, TextKind::Text);
+        assert_eq!(with_missing.kind, TextKind::Object);
         assert_eq!(
             (with_missing.top.as_deref(), with_missing.freq),
             (Some("True"), Some(2))

@@ -1,4 +1,4 @@
-//! A columnar file's columns read a batch of row groups at a time (Parquet; an Arrow IPC file whole), and its numeric columns spooled as pandas types them.
+//! A columnar file's columns read a batch at a time (Parquet: of row groups; Arrow IPC: of record batches), and its numeric columns spooled as pandas types them.
 //!
 //! A batch is a run of whole row groups of at least [`BATCH_ROWS`] rows (or
 //! the rest of the file): what a batch's Arrow buffers take is bounded by
@@ -7,10 +7,10 @@
 //! CSV file's values are.
 
 use std::fs::File;
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek};
 
 use polars::prelude::*;
-use polars_io::ipc::IpcReader;
+use polars_arrow::io::ipc::read::{read_file_metadata, FileReader};
 use polars_io::mmap::MmapBytesReader;
 use polars_io::prelude::{ParquetReader, SerReader};
 
@@ -31,23 +31,66 @@ pub(super) fn for_each_batch(
     source: Source,
     format: Format,
     names: &[String],
+    held_values: usize,
     visit: &mut dyn FnMut(DataFrame) -> Result<(), FileError>,
 ) -> Result<(), FileError> {
+    // An Arrow IPC file's record batches are gathered up to the values the
+    // share holds (and BATCH_ROWS rows).
+    let rows = (held_values / names.len().max(1)).clamp(1, BATCH_ROWS);
     match (source, format) {
         (Source::File(path), Format::Parquet) => parquet_batches(|| File::open(path), names, visit),
         (Source::Bytes(bytes), Format::Parquet) => {
             parquet_batches(|| Ok(Cursor::new(bytes)), names, visit)
         }
-        (Source::File(path), Format::Ipc) => visit(whole_ipc(File::open(path)?, names)?),
-        (Source::Bytes(bytes), Format::Ipc) => visit(whole_ipc(Cursor::new(bytes), names)?),
+        (Source::File(path), Format::Ipc) => ipc_batches(
+            std::io::BufReader::new(File::open(path)?),
+            names,
+            rows,
+            visit,
+        ),
+        (Source::Bytes(bytes), Format::Ipc) => ipc_batches(Cursor::new(bytes), names, rows, visit),
     }
 }
 
-fn whole_ipc<R: MmapBytesReader>(reader: R, names: &[String]) -> Result<DataFrame, FileError> {
-    IpcReader::new(reader)
-        .with_columns(Some(names.to_vec()))
-        .finish()
-        .map_err(|error| unreadable(Format::Ipc, error))
+/// The Arrow IPC file `reader` reads, its record batches gathered into
+/// batches of at least `rows` rows (`to_feather` writes record batches of
+/// 65,536 rows), so that memory holds a batch, not the file.
+fn ipc_batches<R: Read + Seek>(
+    mut reader: R,
+    names: &[String],
+    rows: usize,
+    visit: &mut dyn FnMut(DataFrame) -> Result<(), FileError>,
+) -> Result<(), FileError> {
+    let failed = |error| unreadable(Format::Ipc, error);
+    let metadata = read_file_metadata(&mut reader).map_err(failed)?;
+    let mut projection = (names.iter())
+        .map(|name| {
+            (metadata.schema.index_of(name))
+                .ok_or_else(|| failed(polars_err!(ColumnNotFound: "{name}")))
+        })
+        .collect::<Result<Vec<usize>, FileError>>()?;
+    projection.sort_unstable();
+    let mut pending: Option<DataFrame> = None;
+    for batch in FileReader::new(reader, metadata, Some(projection), None) {
+        let frame = DataFrame::from(batch.map_err(failed)?);
+        match &mut pending {
+            Some(gathered) => {
+                gathered.vstack_mut_owned(frame)?;
+            }
+            None => pending = Some(frame),
+        }
+        if pending
+            .as_ref()
+            .is_some_and(|gathered| gathered.height() >= rows)
+        {
+            visit(pending.take().expect("gathered"))?;
+        }
+    }
+    match pending {
+        Some(rest) => visit(rest),
+        // No batch at all: the columns without rows.
+        None => Ok(()),
+    }
 }
 
 /// The Parquet file `open` opens, read in batches of whole row groups.

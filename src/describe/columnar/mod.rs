@@ -19,7 +19,7 @@
 //!   are not numeric to pandas, and are left out as pandas leaves them out.
 
 use std::fs::File;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use polars::prelude::*;
@@ -146,10 +146,57 @@ fn pandas_metadata<R: MmapBytesReader>(reader: R, format: Format) -> Option<Stri
 }
 
 /// The schema of the file in `source`.
+///
+/// # Errors
+/// When the file is not of its format, saying what it is instead when that
+/// can be told (empty, an Arrow IPC stream rather than a file).
 fn schema_of(source: Source, format: Format) -> Result<std::sync::Arc<ArrowSchema>, FileError> {
+    let start = match source {
+        Source::File(path) => {
+            let mut start = Vec::with_capacity(8);
+            File::open(path)?.take(8).read_to_end(&mut start)?;
+            start
+        }
+        Source::Bytes(bytes) => bytes[..bytes.len().min(8)].to_vec(),
+    };
+    if let Some(reason) = not_of_format(&start, format) {
+        return Err(FileError::Unreadable {
+            format: format.name(),
+            reason,
+        });
+    }
     match source {
         Source::File(path) => schema_with(File::open(path)?, format),
         Source::Bytes(bytes) => schema_with(Cursor::new(bytes), format),
+    }
+}
+
+/// What a file that starts with `start` is, when it is plainly not of
+/// `format`: empty, or an Arrow IPC stream (which `pyarrow.ipc.new_stream`
+/// writes: no `ARROW1` magic, a continuation marker first).
+fn not_of_format(start: &[u8], format: Format) -> Option<String> {
+    if start.is_empty() {
+        return Some("the file is empty (0 bytes)".into());
+    }
+    match format {
+        Format::Ipc if start.starts_with(&[0xFF, 0xFF, 0xFF, 0xFF]) => Some(
+            "it is an Arrow IPC stream, not an Arrow IPC file (Feather): pandas' read_feather \
+             does not read streams either; write it with pyarrow.feather.write_feather or \
+             pyarrow.ipc.new_file"
+                .into(),
+        ),
+        Format::Ipc if start.starts_with(b"FEA1") => Some(
+            "it is a Feather version 1 file, which is not read yet (pandas reads it): write it \
+             again with pandas' to_feather (version 2)"
+                .into(),
+        ),
+        Format::Ipc if !start.starts_with(b"ARROW1") => {
+            Some("it does not start as an Arrow IPC file (Feather v2) does (ARROW1)".into())
+        }
+        Format::Parquet if !start.starts_with(b"PAR1") => {
+            Some("it does not start as a Parquet file does (PAR1)".into())
+        }
+        _ => None,
     }
 }
 
@@ -191,7 +238,7 @@ fn describe_source(
                 return Ok(None);
             }
             let mut keys: Vec<Option<PolarsKey>> = options.by.iter().map(|_| None).collect();
-            for_each_batch(source, format, &options.by, &mut |frame| {
+            for_each_batch(source, format, &options.by, held_values, &mut |frame| {
                 for (key, name) in keys.iter_mut().zip(&options.by) {
                     let column = frame.column(name)?;
                     if key.is_none() {
@@ -211,7 +258,7 @@ fn describe_source(
             let mut columns: Vec<NumberColumn> =
                 numbers.iter().map(|name| NumberColumn::new(name)).collect();
             if !numbers.is_empty() {
-                for_each_batch(source, format, &numbers, &mut |frame| {
+                for_each_batch(source, format, &numbers, held_values, &mut |frame| {
                     for column in columns.iter_mut() {
                         column.push(frame.column(column.name())?)?;
                     }
@@ -259,7 +306,7 @@ pub(super) fn described(
     };
     let Some(keys) = keys else {
         let columns = large::describe_columns(numeric, options, spare)?;
-        if columns.is_empty() {
+        if columns.is_empty() && options.include.numbers {
             warnings.push("no numeric column: nothing to describe".into());
         }
         return Ok(Described::whole(&columns, warnings));
@@ -295,6 +342,9 @@ fn plan(dtype: &ArrowDataType) -> Plan {
         ArrowDataType::Float16 => Plan::LeftOut(
             "a float16 column, which pandas computes partly in float16 (not done yet)",
         ),
+        // pandas 3's describe() leaves time-zone-aware times out unless
+        // include="all" (or "datetimetz") asks for them.
+        ArrowDataType::Timestamp(_, Some(_)) => Plan::NotNumeric,
         ArrowDataType::Timestamp(..) | ArrowDataType::Duration(_) => {
             Plan::LeftOut("a column of times, which pandas describes as times (not done yet)")
         }
@@ -313,7 +363,31 @@ fn is_groupable(dtype: &ArrowDataType) -> bool {
                 | ArrowDataType::Utf8
                 | ArrowDataType::LargeUtf8
                 | ArrowDataType::Utf8View
+                | ArrowDataType::Timestamp(_, None)
+                | ArrowDataType::Date32
+                | ArrowDataType::Decimal(..)
         )
+}
+
+/// A column of a type that is not grouped, as its user knows it.
+fn type_name(dtype: &ArrowDataType) -> String {
+    let kind = match dtype {
+        ArrowDataType::Dictionary(..) => return "a category (dictionary-encoded) column".into(),
+        ArrowDataType::Timestamp(_, Some(zone)) => format!("times in the time zone {zone}"),
+        ArrowDataType::Duration(_) => "durations".into(),
+        ArrowDataType::Date64 => "dates in milliseconds".into(),
+        ArrowDataType::Time32(_) | ArrowDataType::Time64(_) => "times of day".into(),
+        ArrowDataType::List(_) | ArrowDataType::LargeList(_) | ArrowDataType::FixedSizeList(..) => {
+            "lists".into()
+        }
+        ArrowDataType::Struct(_) => "structs".into(),
+        ArrowDataType::Binary | ArrowDataType::LargeBinary | ArrowDataType::BinaryView => {
+            "bytes".into()
+        }
+        ArrowDataType::Float16 => "float16 numbers".into(),
+        other => format!("values of type {other:?}"),
+    };
+    format!("a column of {kind}")
 }
 
 /// The numeric columns of a file that are read, and a warning for each
@@ -340,7 +414,8 @@ fn columns_to_read(
     for (name, field) in schema.iter() {
         let is_key = options.by.iter().any(|key| key == name.as_str());
         let is_index = index.iter().any(|column| column == name.as_str());
-        if is_index && !(is_key && !unnamed(name)) {
+        // A named index level may be a key (pandas groups by index levels too).
+        if is_index && (!is_key || unnamed(name)) {
             continue;
         }
         match plan(field.dtype()) {
@@ -349,8 +424,17 @@ fn columns_to_read(
             _ if is_key => {
                 return Err(FileError::KeyType {
                     column: name.to_string(),
-                    dtype: format!("{:?}", field.dtype()),
+                    dtype: type_name(field.dtype()),
                 })
+            }
+            Plan::NotNumeric
+                if options.include == super::Include::ALL
+                    && matches!(field.dtype(), ArrowDataType::Timestamp(_, Some(_))) =>
+            {
+                warnings.push(format!(
+                    "column '{name}' is a column of times with a time zone, which pandas \
+                     describes as times with --include all (not done yet); it is left out"
+                ))
             }
             Plan::NotNumeric => {}
             Plan::LeftOut(reason) => {

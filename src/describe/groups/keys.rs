@@ -6,7 +6,7 @@
 
 use polars::prelude::{Column, DataType};
 
-use super::values::{KeyType, KeyValue};
+use super::values::{KeyType, KeyValue, TimeUnit};
 use crate::describe::body::CsvFile;
 use crate::describe::large::spool::{Spool, Spooled};
 use crate::describe::layout::{first_invalid_utf8_line, Layout, LayoutError};
@@ -231,6 +231,12 @@ enum RawKey {
     Boolean,
     /// Text, or a column of nulls only.
     Text,
+    /// Times of a unit: i64.
+    Datetime(TimeUnit),
+    /// Dates: i32 days.
+    Date,
+    /// Decimals of a scale: i128.
+    Decimal(u8),
 }
 
 impl PolarsKey {
@@ -245,10 +251,17 @@ impl PolarsKey {
             float if float.is_float() => RawKey::Float,
             DataType::Boolean => RawKey::Boolean,
             DataType::String | DataType::Null => RawKey::Text,
+            DataType::Datetime(unit, None) => RawKey::Datetime(match unit {
+                polars::prelude::TimeUnit::Nanoseconds => TimeUnit::Nanoseconds,
+                polars::prelude::TimeUnit::Microseconds => TimeUnit::Microseconds,
+                polars::prelude::TimeUnit::Milliseconds => TimeUnit::Milliseconds,
+            }),
+            DataType::Date => RawKey::Date,
+            DataType::Decimal(_, scale) => RawKey::Decimal(*scale as u8),
             other => {
                 return Err(FileError::KeyType {
                     column: name.to_string(),
-                    dtype: other.to_string(),
+                    dtype: format!("a column of {other}"),
                 })
             }
         };
@@ -308,6 +321,25 @@ impl PolarsKey {
                     fields.push(value.map_or(&b""[..], |v| if v { b"1" } else { b"0" }));
                 }
             }
+            RawKey::Datetime(_) | RawKey::Date => {
+                let physical = series.to_physical_repr();
+                let counts = physical.cast(&DataType::Int64)?;
+                for value in counts.i64()?.iter() {
+                    match value {
+                        Some(value) => fields.push(&value.to_le_bytes()),
+                        None => fields.push(b""),
+                    }
+                }
+            }
+            RawKey::Decimal(_) => {
+                let physical = series.to_physical_repr();
+                for value in physical.i128()?.iter() {
+                    match value {
+                        Some(value) => fields.push(&value.to_le_bytes()),
+                        None => fields.push(b""),
+                    }
+                }
+            }
             RawKey::Text => {
                 // A leading byte tells the empty string (a key) from a missing one.
                 let mut field = Vec::new();
@@ -341,6 +373,9 @@ impl PolarsKey {
             RawKey::Float => KeyType::Float64,
             RawKey::Boolean => KeyType::Boolean,
             RawKey::Text => KeyType::String,
+            RawKey::Datetime(unit) => KeyType::Datetime(unit),
+            RawKey::Date => KeyType::Date,
+            RawKey::Decimal(scale) => KeyType::Decimal(scale),
         };
         let mut distinct = self.distinct;
         let mut rows = self.rows.finish()?;
@@ -404,6 +439,11 @@ fn polars_key_value(field: &[u8], key_type: KeyType) -> Option<KeyValue> {
     }
     let bytes = || <[u8; 8]>::try_from(field).expect("8 bytes");
     Some(match key_type {
+        KeyType::Datetime(_) => KeyValue::Datetime(i64::from_le_bytes(bytes())),
+        KeyType::Date => KeyValue::Date(i64::from_le_bytes(bytes()) as i32),
+        KeyType::Decimal(_) => {
+            KeyValue::Decimal(i128::from_le_bytes(field.try_into().expect("16 bytes")))
+        }
         KeyType::Int64 => KeyValue::Int(i64::from_le_bytes(bytes())),
         KeyType::UInt64 => KeyValue::UInt(u64::from_le_bytes(bytes())),
         KeyType::Float64 => KeyValue::Float(f64::from_bits(u64::from_le_bytes(bytes()))),

@@ -21,7 +21,7 @@ use std::ops::Range;
 use hashbrown::HashMap;
 
 pub use keys::PolarsKey;
-pub use values::{KeyType, KeyValue};
+pub use values::{KeyType, KeyValue, TimeUnit};
 
 use super::body::CsvFile;
 use super::large::column::SpooledColumn;

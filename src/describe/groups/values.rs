@@ -19,25 +19,78 @@ pub enum KeyType {
     Boolean,
     /// Text (pandas' `str`, or `object` holding strings).
     String,
+    /// Times (`datetime64` of the unit: Parquet and Arrow timestamps), as
+    /// counts of the unit since 1970 (UTC for a time zone's).
+    Datetime(TimeUnit),
+    /// Dates (`object` holding `datetime.date`: Parquet and Arrow dates), as
+    /// days since 1970.
+    Date,
+    /// Decimals of a scale (`object` holding `decimal.Decimal`), as
+    /// integers of units of 10^-scale.
+    Decimal(u8),
+}
+
+/// The unit of a time key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Nanoseconds,
+    Microseconds,
+    Milliseconds,
+}
+
+impl TimeUnit {
+    /// Its name: `ns`, `us`, `ms`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Nanoseconds => "ns",
+            TimeUnit::Microseconds => "us",
+            TimeUnit::Milliseconds => "ms",
+        }
+    }
+
+    /// Its units in a second.
+    pub fn per_second(self) -> i64 {
+        match self {
+            TimeUnit::Nanoseconds => 1_000_000_000,
+            TimeUnit::Microseconds => 1_000_000,
+            TimeUnit::Milliseconds => 1_000,
+        }
+    }
 }
 
 impl KeyType {
-    /// Its name in records: `int64`, `uint64`, `float64`, `bool`, `str`.
-    pub fn name(self) -> &'static str {
+    /// Its name in records: `int64`, `uint64`, `float64`, `bool`, `str`,
+    /// `datetime64[ns]` (and `us`, `ms`), `date`, `decimal(3)` (the scale).
+    pub fn name(self) -> String {
         match self {
-            KeyType::Int64 => "int64",
-            KeyType::UInt64 => "uint64",
-            KeyType::Float64 => "float64",
-            KeyType::Boolean => "bool",
-            KeyType::String => "str",
+            KeyType::Int64 => "int64".into(),
+            KeyType::UInt64 => "uint64".into(),
+            KeyType::Float64 => "float64".into(),
+            KeyType::Boolean => "bool".into(),
+            KeyType::String => "str".into(),
+            KeyType::Datetime(unit) => format!("datetime64[{}]", unit.name()),
+            KeyType::Date => "date".into(),
+            KeyType::Decimal(scale) => format!("decimal({scale})"),
         }
     }
 
     /// The type called `name` (see [`KeyType::name`]).
     pub fn named(name: &str) -> Option<KeyType> {
         use KeyType::*;
-        [Int64, UInt64, Float64, Boolean, String]
+        let units = [
+            TimeUnit::Nanoseconds,
+            TimeUnit::Microseconds,
+            TimeUnit::Milliseconds,
+        ];
+        if let Some(scale) = name
+            .strip_prefix("decimal(")
+            .and_then(|rest| rest.strip_suffix(')'))
+        {
+            return scale.parse().ok().map(Decimal);
+        }
+        [Int64, UInt64, Float64, Boolean, String, Date]
             .into_iter()
+            .chain(units.map(Datetime))
             .find(|t| t.name() == name)
     }
 }
@@ -50,24 +103,37 @@ pub enum KeyValue {
     Float(f64),
     Bool(bool),
     Text(String),
+    /// A time: counts of its column's unit since 1970 (UTC).
+    Datetime(i64),
+    /// A date: days since 1970.
+    Date(i32),
+    /// A decimal: its units of 10^-scale (the column's scale).
+    Decimal(i128),
 }
 
 impl KeyValue {
-    /// The value as Python's `str()` writes it (`5`, `5.0`, `True`, `ab`):
-    /// how a key is matched by `--thresholds` patterns, and written when
-    /// files disagree on a key's type.
-    pub fn to_python_string(&self) -> String {
-        match self {
-            KeyValue::Int(value) => value.to_string(),
-            KeyValue::UInt(value) => value.to_string(),
-            KeyValue::Float(value) => {
+    /// The value as Python's `str()` writes it (`5`, `5.0`, `True`, `ab`;
+    /// a time as pandas' `Timestamp` writes it, `2024-01-02 03:04:05`; a
+    /// date `2024-01-02`; a decimal as `decimal.Decimal` does), given its
+    /// column's type: how a key is matched by `--thresholds` patterns, and
+    /// written when files disagree on a key's type.
+    pub fn to_python_string(&self, key_type: KeyType) -> String {
+        match (self, key_type) {
+            (KeyValue::Int(value), _) => value.to_string(),
+            (KeyValue::UInt(value), _) => value.to_string(),
+            (KeyValue::Float(value), _) => {
                 let mut text = Vec::new();
                 crate::generate::pyfloat::write_repr(*value, &mut text);
                 String::from_utf8(text).expect("a float's text is ASCII")
             }
-            KeyValue::Bool(true) => "True".into(),
-            KeyValue::Bool(false) => "False".into(),
-            KeyValue::Text(text) => text.clone(),
+            (KeyValue::Bool(true), _) => "True".into(),
+            (KeyValue::Bool(false), _) => "False".into(),
+            (KeyValue::Text(text), _) => text.clone(),
+            (KeyValue::Datetime(count), KeyType::Datetime(unit)) => timestamp_text(*count, unit),
+            (KeyValue::Datetime(count), _) => count.to_string(),
+            (KeyValue::Date(days), _) => date_text(*days),
+            (KeyValue::Decimal(units), KeyType::Decimal(scale)) => decimal_text(*units, scale),
+            (KeyValue::Decimal(units), _) => units.to_string(),
         }
     }
 
@@ -81,9 +147,61 @@ impl KeyValue {
             (KeyValue::Bool(a), KeyValue::Bool(b)) => a.cmp(b),
             // Python compares strings by code point: UTF-8's byte order.
             (KeyValue::Text(a), KeyValue::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
+            (KeyValue::Datetime(a), KeyValue::Datetime(b)) => a.cmp(b),
+            (KeyValue::Date(a), KeyValue::Date(b)) => a.cmp(b),
+            (KeyValue::Decimal(a), KeyValue::Decimal(b)) => a.cmp(b),
             _ => unreachable!("one key column has one type"),
         }
     }
+}
+
+/// A time as pandas' `str(Timestamp)` writes it (naive, or in UTC):
+/// `2024-01-02 03:04:05`, with the fraction when there is one (six digits,
+/// nine when there are nanoseconds).
+fn timestamp_text(count: i64, unit: TimeUnit) -> String {
+    let per_second = unit.per_second();
+    let (seconds, fraction) = (count.div_euclid(per_second), count.rem_euclid(per_second));
+    let nanoseconds = fraction * (1_000_000_000 / per_second);
+    let Some(time) = chrono::DateTime::from_timestamp(seconds, nanoseconds as u32) else {
+        return count.to_string();
+    };
+    let whole = time.format("%Y-%m-%d %H:%M:%S").to_string();
+    match nanoseconds {
+        0 => whole,
+        n if n % 1000 == 0 => format!("{whole}.{:06}", n / 1000),
+        n => format!("{whole}.{n:09}"),
+    }
+}
+
+/// A date as Python writes it: `2024-01-02`.
+fn date_text(days: i32) -> String {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+    match epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(days))) {
+        Some(date) => date.format("%Y-%m-%d").to_string(),
+        None => days.to_string(),
+    }
+}
+
+/// A decimal of `units` of 10^-`scale` as Python's `str(Decimal)` writes
+/// it: positional (`1.250`, `0.001`) unless its adjusted exponent is below
+/// -6, then scientific (`1.23E-7`).
+fn decimal_text(units: i128, scale: u8) -> String {
+    let sign = if units < 0 { "-" } else { "" };
+    let digits = units.unsigned_abs().to_string();
+    let exponent = -i64::from(scale);
+    let adjusted = exponent + digits.len() as i64 - 1;
+    if adjusted < -6 {
+        let (first, rest) = digits.split_at(1);
+        let point = if rest.is_empty() { "" } else { "." };
+        return format!("{sign}{first}{point}{rest}E{adjusted}");
+    }
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    let scale = usize::from(scale);
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - scale);
+    format!("{sign}{whole}.{fraction}")
 }
 
 /// A key column pandas reads as integers too wide for 64 bits (Python
@@ -146,6 +264,8 @@ pub fn key_value(field: &[u8], key_type: KeyType) -> Option<KeyValue> {
             Token::Missing | Token::Text => return None,
         },
         KeyType::String => KeyValue::Text(String::from_utf8_lossy(field).into_owned()),
+        // A CSV file's fields are never typed so (read_csv keeps them text).
+        KeyType::Datetime(_) | KeyType::Date | KeyType::Decimal(_) => return None,
     })
 }
 
@@ -202,6 +322,44 @@ pub fn rank_values(key_type: KeyType, values: Vec<Option<KeyValue>>) -> Ranked {
 mod tests {
     use super::*;
 
+    #[test]
+    fn times_dates_and_decimals_are_written_as_python_writes_them() {
+        let time =
+            |count, unit| KeyValue::Datetime(count).to_python_string(KeyType::Datetime(unit));
+        assert_eq!(
+            time(1_704_164_645, TimeUnit::Milliseconds),
+            "1970-01-20 17:22:44.645000"
+        );
+        assert_eq!(
+            time(1_704_164_645_000_000, TimeUnit::Microseconds),
+            "2024-01-02 03:04:05"
+        );
+        assert_eq!(
+            time(-1, TimeUnit::Nanoseconds),
+            "1969-12-31 23:59:59.999999999"
+        );
+        assert_eq!(
+            KeyValue::Date(19_724).to_python_string(KeyType::Date),
+            "2024-01-02"
+        );
+        let decimal =
+            |units, scale| KeyValue::Decimal(units).to_python_string(KeyType::Decimal(scale));
+        assert_eq!(decimal(1250, 3), "1.250");
+        assert_eq!(decimal(-1, 3), "-0.001");
+        assert_eq!(decimal(0, 2), "0.00");
+        assert_eq!(decimal(42, 0), "42");
+        assert_eq!(decimal(123, 9), "1.23E-7");
+        assert_eq!(decimal(1, 7), "1E-7");
+        assert_eq!(decimal(1, 6), "0.000001");
+        for key_type in [
+            KeyType::Datetime(TimeUnit::Microseconds),
+            KeyType::Date,
+            KeyType::Decimal(12),
+        ] {
+            assert_eq!(KeyType::named(&key_type.name()), Some(key_type));
+        }
+    }
+
     fn fields<'a>(values: &[&'a str]) -> Vec<&'a [u8]> {
         values.iter().map(|v| v.as_bytes()).collect()
     }
@@ -211,7 +369,7 @@ mod tests {
         let shown = ranked
             .values
             .iter()
-            .map(KeyValue::to_python_string)
+            .map(|value| value.to_python_string(ranked.key_type))
             .collect();
         (ranked.key_type, ranked.rank_of_field, shown)
     }

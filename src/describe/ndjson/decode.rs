@@ -47,8 +47,16 @@ pub fn object<'a>(
         bytes: line.as_bytes(),
         text: line,
         at: 0,
+        depth: 0,
     };
     decoder.skip_whitespace();
+    if line.starts_with('\u{feff}') {
+        return Err(
+            "a byte-order mark (U+FEFF) before the object, which pandas' read_json does \
+                    not read (save the file as UTF-8 without a BOM)"
+                .into(),
+        );
+    }
     if decoder.peek() != Some(b'{') {
         return Err("not a JSON object (each line must hold one object)".into());
     }
@@ -67,7 +75,13 @@ struct Decoder<'a> {
     bytes: &'a [u8],
     text: &'a str,
     at: usize,
+    /// The objects and arrays open around the decoder.
+    depth: usize,
 }
+
+/// The most objects and arrays open at once in a line: pandas joins the
+/// lines into one array for ujson, whose limit is 1,024 levels.
+const MOST_DEPTH: usize = 1023;
 
 impl<'a> Decoder<'a> {
     fn peek(&self) -> Option<u8> {
@@ -112,6 +126,28 @@ impl<'a> Decoder<'a> {
         &mut self,
         field: &mut dyn FnMut(Cow<'a, str>, Value<'a>),
     ) -> Result<(), DecodeError> {
+        self.enter()?;
+        let decoded = self.object_fields(field);
+        self.depth -= 1;
+        decoded
+    }
+
+    /// One more object or array open.
+    fn enter(&mut self) -> Result<(), DecodeError> {
+        self.depth += 1;
+        if self.depth > MOST_DEPTH {
+            self.depth -= 1;
+            return Err(self.error(
+                "nested deeper than pandas' limit (1,024 levels, the list of lines included)",
+            ));
+        }
+        Ok(())
+    }
+
+    fn object_fields(
+        &mut self,
+        field: &mut dyn FnMut(Cow<'a, str>, Value<'a>),
+    ) -> Result<(), DecodeError> {
         self.at += 1; // '{'
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
@@ -144,6 +180,13 @@ impl<'a> Decoder<'a> {
     }
 
     fn array(&mut self) -> Result<(), DecodeError> {
+        self.enter()?;
+        let decoded = self.array_values();
+        self.depth -= 1;
+        decoded
+    }
+
+    fn array_values(&mut self) -> Result<(), DecodeError> {
         self.at += 1; // '['
         self.skip_whitespace();
         if self.peek() == Some(b']') {
@@ -438,5 +481,23 @@ mod tests {
         ] {
             assert!(fields(line).is_err(), "{line}");
         }
+    }
+
+    #[test]
+    fn nesting_stops_where_pandas_stops_and_a_bom_is_named() {
+        // pandas 3.1.1: a value 1,022 levels deep in the line's object reads,
+        // 1,023 fails ("Reached object decoding depth limit").
+        let nested =
+            |levels: usize| format!("{{\"x\": {}1{}}}", "[".repeat(levels), "]".repeat(levels));
+        assert!(fields(&nested(1022)).is_ok());
+        let error = fields(&nested(1023)).unwrap_err();
+        assert!(
+            error.contains("nested deeper than pandas' limit"),
+            "{error}"
+        );
+        let objects = format!("{{\"x\": {}1{}}}", "{\"a\":".repeat(1023), "}".repeat(1023));
+        assert!(fields(&objects).is_err());
+        let error = fields("\u{feff}{\"x\": 1}").unwrap_err();
+        assert!(error.contains("byte-order mark"), "{error}");
     }
 }

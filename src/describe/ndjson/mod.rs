@@ -4,7 +4,9 @@
 //! drops blank ones, decodes the objects with ujson ([`decode`]), builds a
 //! DataFrame of them (a column per name, in order of first appearance, a
 //! row missing a name holding NaN) and converts each column's type
-//! ([`types`]). So does polarsdesc: a file is read whole, on one core.
+//! ([`types`]). So does polarsdesc: a file is read whole, on one core, and
+//! so only a file whose text fits in a quarter of its share of
+//! `--max-memory` (a bomb that inflates past it fails alone, within it).
 
 mod decode;
 mod types;
@@ -48,11 +50,31 @@ pub(super) fn describe_file(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
+    let limit = text_limit(options);
     let bytes = match Compression::of_name(path.as_os_str()) {
-        Some(compression) => read_all(decompress::open(path, compression)?)?,
-        None => std::fs::read(path)?,
+        Some(compression) => read_all(decompress::open(path, compression)?, limit)?,
+        None => {
+            if std::fs::metadata(path)?.len() > limit as u64 {
+                return Err(too_large(limit));
+            }
+            std::fs::read(path)?
+        }
     };
     describe_text(&bytes, options, spare)
+}
+
+/// The most text of an NDJSON file read: a quarter of its share of
+/// `--max-memory`, since its decoded values take about three times the
+/// text again while the columns are typed.
+fn text_limit(options: &Options) -> usize {
+    options.memory.record_limit()
+}
+
+fn too_large(limit: usize) -> FileError {
+    FileError::ReadWhole {
+        format: "NDJSON",
+        limit_mib: limit >> 20,
+    }
 }
 
 /// Describes the NDJSON file named `name` whose bytes, as stored, are
@@ -66,23 +88,30 @@ pub(super) fn describe_bytes(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
+    let limit = text_limit(options);
     let bytes = match Compression::of_name(name.as_os_str()) {
-        Some(Compression::Zip) => read_all(decompress::zip_entry(
-            Cursor::new(bytes),
-            &name.display().to_string(),
-        )?)?,
-        Some(compression) => read_all(decompress::stream(
-            Box::new(Cursor::new(bytes)),
-            compression,
-        )?)?,
+        Some(Compression::Zip) => read_all(
+            decompress::zip_entry(Cursor::new(bytes), &name.display().to_string())?,
+            limit,
+        )?,
+        Some(compression) => read_all(
+            decompress::stream(Box::new(Cursor::new(bytes)), compression)?,
+            limit,
+        )?,
+        None if bytes.len() > limit => return Err(too_large(limit)),
         None => bytes,
     };
     describe_text(&bytes, options, spare)
 }
 
-fn read_all(mut reader: Box<dyn Read + Send>) -> std::io::Result<Vec<u8>> {
+/// The whole text `reader` gives (decompressed), if it is at most `limit`
+/// bytes: a decompression bomb fails at the limit, within memory.
+fn read_all(reader: Box<dyn Read + Send>, limit: usize) -> Result<Vec<u8>, FileError> {
     let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes)?;
+    reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(too_large(limit));
+    }
     Ok(bytes)
 }
 
@@ -240,9 +269,9 @@ fn keys(typed: &[(String, Typed)], by: &[String]) -> Result<groups::KeyRows, Fil
             }
             Typed::Object | Typed::Dates => {
                 let dtype = if matches!(column, Typed::Dates) {
-                    "dates"
+                    "a column of dates"
                 } else {
-                    "object (mixed values)"
+                    "an object column (of mixed values)"
                 };
                 return Err(FileError::KeyType {
                     column: key.clone(),
