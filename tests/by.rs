@@ -260,6 +260,53 @@ fn an_earlier_by_output_in_the_input_folder_is_not_data() {
     );
 }
 
+/// `--include text` on a Parquet file says what is not done (its text
+/// columns), not that it has no numeric column.
+#[test]
+fn include_text_on_parquet_says_only_what_is_not_done() {
+    use polars::prelude::*;
+    use polars_io::prelude::ParquetWriter;
+    let env = TestEnv::new();
+    let mut frame = df!("x" => [1.0, 2.0], "name" => ["a", "b"]).unwrap();
+    let file = std::fs::File::create(env.join("t.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    env.cmd()
+        .args(["run", "t.parquet", "--include", "text", "-o", "out.csv"])
+        .assert()
+        .stderr(predicate::str::contains(
+            "text and boolean columns of Parquet",
+        ))
+        .stderr(predicate::str::contains("no numeric column").not());
+}
+
+/// A column of times with a time zone: pandas 3's `describe()` leaves it
+/// out unless `include="all"`, so polarsdesc says nothing by default and
+/// warns with `--include all` (times are not described yet).
+#[test]
+fn zoned_times_are_warned_of_only_where_pandas_describes_them() {
+    use polars::prelude::*;
+    use polars_io::prelude::ParquetWriter;
+    let env = TestEnv::new();
+    let stamps = Int64Chunked::from_vec("at".into(), vec![0, 1_000_000])
+        .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+        .into_column();
+    let mut frame = DataFrame::new(2, vec![Column::new("x".into(), [1.0, 2.0]), stamps]).unwrap();
+    let file = std::fs::File::create(env.join("t.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    env.cmd()
+        .args(["run", "t.parquet", "-o", "out.csv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    env.cmd()
+        .args(["run", "t.parquet", "--include", "all", "-o", "all.csv"])
+        .assert()
+        .stderr(predicate::str::contains(
+            "column 'at' is a column of times with a time zone, which pandas describes as times \
+             with --include all",
+        ));
+}
+
 #[test]
 fn parquet_files_in_a_folder_are_described_and_earlier_results_left_out() {
     let env = TestEnv::new();

@@ -119,6 +119,45 @@ fn a_bad_line_names_its_file_and_line_and_the_others_are_kept() {
         );
 }
 
+/// Files pandas cannot read either, each failing alone and saying what it
+/// is: an NDJSON file with a byte-order mark, one nested deeper than
+/// pandas' limit, an empty Feather file, an Arrow IPC stream named as a
+/// Feather file.
+#[test]
+fn files_pandas_cannot_read_say_what_they_are() {
+    let env = TestEnv::new();
+    env.write("data/good.ndjson", "{\"v\": 1}\n{\"v\": 3}\n");
+    env.write("data/bom.jsonl", "\u{feff}{\"v\": 1}\n");
+    let deep = format!("{{\"v\": {}1{}}}\n", "[".repeat(1023), "]".repeat(1023));
+    env.write("data/deep.jsonl", deep);
+    env.write("data/empty.feather", "");
+    env.write(
+        "data/stream.feather",
+        b"\xff\xff\xff\xff\x10\x00\x00\x00rest of a stream",
+    );
+    env.cmd()
+        .args(["run", "data", "-o", "-", "--format", "csv"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("good,data/good.ndjson,v,2"))
+        .stderr(
+            predicate::str::contains(
+                "data/bom.jsonl: line 1: not JSON lines as pandas reads them: a byte-order mark",
+            )
+            .and(predicate::str::contains(
+                "data/deep.jsonl: line 1: not JSON lines as pandas reads them: nested deeper than \
+                 pandas' limit",
+            ))
+            .and(predicate::str::contains(
+                "data/empty.feather: not a readable Arrow IPC (Feather) file: the file is empty",
+            ))
+            .and(predicate::str::contains(
+                "data/stream.feather: not a readable Arrow IPC (Feather) file: it is an Arrow IPC \
+                 stream, not an Arrow IPC file",
+            )),
+        );
+}
+
 #[test]
 fn compressed_ndjson_in_a_folder_is_found_and_labelled() {
     let env = TestEnv::new();
