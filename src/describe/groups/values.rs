@@ -137,6 +137,37 @@ impl KeyValue {
         }
     }
 
+    /// A number whose order is the values' where they differ in it (equal
+    /// prefixes say nothing): the first 8 bytes of text (big-endian), a
+    /// number's bits made to sort as it does.
+    fn sort_prefix(&self) -> u64 {
+        const SIGN: u64 = 1 << 63;
+        match self {
+            KeyValue::Int(v) | KeyValue::Datetime(v) => (*v as u64) ^ SIGN,
+            KeyValue::Date(v) => (i64::from(*v) as u64) ^ SIGN,
+            KeyValue::UInt(v) => *v,
+            KeyValue::Float(v) => {
+                // -0.0 equals 0.0: one prefix, so the first of them leads.
+                let bits = if *v == 0.0 { 0 } else { v.to_bits() };
+                if bits & SIGN != 0 {
+                    !bits
+                } else {
+                    bits ^ SIGN
+                }
+            }
+            KeyValue::Bool(v) => u64::from(*v),
+            KeyValue::Text(text) => {
+                let mut prefix = [0u8; 8];
+                let bytes = text.as_bytes();
+                let n = bytes.len().min(8);
+                prefix[..n].copy_from_slice(&bytes[..n]);
+                u64::from_be_bytes(prefix)
+            }
+            // The top 64 bits of the 128, made to sort as signed.
+            KeyValue::Decimal(v) => ((*v >> 64) as i64 as u64) ^ SIGN,
+        }
+    }
+
     /// pandas' order of two values of one key column.
     fn compare(&self, other: &KeyValue) -> Ordering {
         match (self, other) {
@@ -293,16 +324,24 @@ pub fn rank(fields: &[&[u8]]) -> Result<Ranked, WideKey> {
 /// Ranks the distinct `values` (`None` where missing) of a key column of
 /// type `key_type` (see [`Ranked`]).
 pub fn rank_values(key_type: KeyType, values: Vec<Option<KeyValue>>) -> Ranked {
-    // The values beside their place, sorted together (a long table has
-    // millions of distinct keys: no indirection in the comparisons).
-    let mut order: Vec<(&KeyValue, u32)> = (values.iter().enumerate())
-        .filter_map(|(field, value)| Some((value.as_ref()?, field as u32)))
+    // The values beside their place and a prefix that sorts as they do,
+    // sorted together (a long table has millions of distinct keys: most
+    // comparisons are settled by the prefixes, in place).
+    let mut order: Vec<(u64, &KeyValue, u32)> = (values.iter().enumerate())
+        .filter_map(|(field, value)| {
+            let value = value.as_ref()?;
+            Some((value.sort_prefix(), value, field as u32))
+        })
         .collect();
     // Among equal values, the one that came first leads.
-    order.sort_unstable_by(|a, b| a.0.compare(b.0).then(a.1.cmp(&b.1)));
+    order.sort_unstable_by(|a, b| {
+        (a.0.cmp(&b.0))
+            .then_with(|| a.1.compare(b.1))
+            .then(a.2.cmp(&b.2))
+    });
     let mut rank_of_field = vec![None; values.len()];
     let mut ranked: Vec<KeyValue> = Vec::new();
-    for &(value, field) in &order {
+    for &(_, value, field) in &order {
         let is_new = ranked
             .last()
             .is_none_or(|last| last.compare(value) != Ordering::Equal);
@@ -321,6 +360,82 @@ pub fn rank_values(key_type: KeyType, values: Vec<Option<KeyValue>>) -> Ranked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ranks `rank_values` gives, against a plain stable sort by
+    /// `compare` (no prefixes): texts sharing long prefixes, floats of both
+    /// signs and zeros, integers of both signs.
+    #[test]
+    fn prefixes_sort_as_the_values_do() {
+        let mut state = 12345u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            state >> 33
+        };
+        let samples: Vec<(KeyType, Vec<Option<KeyValue>>)> = vec![
+            (
+                KeyType::String,
+                (0..500)
+                    .map(|_| {
+                        Some(KeyValue::Text(
+                            format!("prefix-{}", next() % 40).repeat(1 + (next() % 2) as usize),
+                        ))
+                    })
+                    .collect(),
+            ),
+            (
+                KeyType::Float64,
+                (0..500)
+                    .map(|_| {
+                        Some(KeyValue::Float(
+                            [-0.0, 0.0, -1.5, 2.25, f64::INFINITY, -f64::INFINITY]
+                                [(next() % 6) as usize]
+                                * (1 + next() % 3) as f64,
+                        ))
+                    })
+                    .collect(),
+            ),
+            (
+                KeyType::Int64,
+                (0..500)
+                    .map(|_| Some(KeyValue::Int(next() as i64 - (1 << 30))))
+                    .collect(),
+            ),
+        ];
+        for (key_type, values) in samples {
+            let ranked = rank_values(key_type, values.clone());
+            let mut order: Vec<usize> = (0..values.len()).collect();
+            order.sort_by(|&a, &b| {
+                values[a]
+                    .as_ref()
+                    .unwrap()
+                    .compare(values[b].as_ref().unwrap())
+            });
+            for pair in order.windows(2) {
+                let (a, b) = (ranked.rank_of_field[pair[0]], ranked.rank_of_field[pair[1]]);
+                match values[pair[0]]
+                    .as_ref()
+                    .unwrap()
+                    .compare(values[pair[1]].as_ref().unwrap())
+                {
+                    Ordering::Equal => assert_eq!(a, b),
+                    _ => assert!(a < b, "{:?} {:?}", values[pair[0]], values[pair[1]]),
+                }
+            }
+            // Each rank shows the value that came first (0.0 or -0.0 alike).
+            for (field, value) in values.iter().enumerate() {
+                let rank = ranked.rank_of_field[field].unwrap() as usize;
+                let first = values.iter().position(|other| {
+                    other.as_ref().unwrap().compare(value.as_ref().unwrap()) == Ordering::Equal
+                });
+                assert_eq!(
+                    format!("{:?}", ranked.values[rank]),
+                    format!("{:?}", values[first.unwrap()].as_ref().unwrap())
+                );
+            }
+        }
+    }
 
     #[test]
     fn times_dates_and_decimals_are_written_as_python_writes_them() {
