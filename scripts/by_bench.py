@@ -1,6 +1,6 @@
 """One long table described per key: polarsdesc --by against the tools a user would pick instead, side by side.
 
-    python scripts/by_bench.py TABLE KEY POLARSDESC [--rounds N] [--jobs N]
+    python scripts/by_bench.py TABLE KEY POLARSDESC [--rounds N] [--jobs N] [--without PEER]
 
 TABLE is a .csv or .parquet file with the key column KEY. Times, in
 alternating rounds (the VM is noisy), the whole process of each command,
@@ -82,6 +82,9 @@ def main():
     parser.add_argument("polarsdesc")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--without", action="append", default=[], metavar="PEER",
+                        help="leave out the peers whose name starts with PEER (pandas takes minutes on "
+                             "millions of groups)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         out = os.path.join(work, "out.parquet")
@@ -90,6 +93,8 @@ def main():
                                 "--no-cache", "-o", out, "-j", str(args.jobs)],
         }
         for name, source in PEERS.items():
+            if any(name.startswith(peer) for peer in args.without):
+                continue
             script = os.path.join(work, f"peer{len(commands)}.py")
             with open(script, "w") as file:
                 file.write(source)
