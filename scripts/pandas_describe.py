@@ -5,8 +5,8 @@
 For each file, one line: {"path", "ok": true, "columns": [...], "stats": {column: {stat: repr}}}
 with the numeric columns pandas describes, in its order, or {"path", "ok": false,
 "error": "<exception type>: <message>"} when `pd.read_csv(path)` fails. A file with
-no numeric column gives "columns": [] (pandas would describe its text columns;
-polarsdesc reports none). Floats are Python reprs, so they read back exactly
+no numeric column gives "columns": [] (pandas describes its text columns
+then, as polarsdesc does: scripts/include_differential.py judges those). Floats are Python reprs, so they read back exactly
 ("nan", "inf"). The tests run this with the pinned test environment
 (scripts/test_env.py); polarsdesc's numbers must equal these.
 """

@@ -202,8 +202,15 @@ fn script(pandas: &Pandas, env: &TestEnv) -> std::process::Command {
 }
 
 /// Asserts that pandas' `describe(include=...)` of each of the `files` files
-/// of `folder` equals polarsdesc's rows in `out.parquet`.
-fn pandas_agrees(pandas: &Pandas, env: &TestEnv, folder: &str, include: &str, files: usize) {
+/// of `folder` equals polarsdesc's rows in `out.parquet`; returns how many
+/// files pandas described by their text alone (no `mean` row).
+fn pandas_agrees(
+    pandas: &Pandas,
+    env: &TestEnv,
+    folder: &str,
+    include: &str,
+    files: usize,
+) -> usize {
     let compare = script(pandas, env)
         .args(["compare", folder, "out.parquet", include])
         .output()
@@ -215,17 +222,21 @@ fn pandas_agrees(pandas: &Pandas, env: &TestEnv, folder: &str, include: &str, fi
         String::from_utf8_lossy(&compare.stderr)
     );
     let said = String::from_utf8_lossy(&compare.stderr);
+    let counted = format!("{files} files compared (");
     assert!(
-        said.contains(&format!("{files} files compared, 0 differences")),
+        said.contains(&counted) && said.contains(" 0 differences"),
         "{said}"
     );
+    let text_only = said.split(&counted).nth(1).unwrap();
+    text_only.split(' ').next().unwrap().parse().unwrap()
 }
 
-/// Random files and a large one, described by polarsdesc with `include`,
-/// compared with pandas by the script.
-fn differential(seed: u64, include: &str) {
+/// Random files and a large one, described by polarsdesc with `include`
+/// ("default": no `--include`), compared with pandas by the script; returns
+/// how many files pandas described by their text alone.
+fn differential(seed: u64, include: &str) -> usize {
     let Some(pandas) = Pandas::find("include_differential") else {
-        return;
+        return 0;
     };
     let env = TestEnv::new();
     let make = script(&pandas, &env)
@@ -233,12 +244,24 @@ fn differential(seed: u64, include: &str) {
         .output()
         .unwrap();
     assert!(make.status.success(), "{make:?}");
-    env.cmd()
-        .args(["-q", "run", "files", "--include", include, "--no-cache"])
-        .args(["-o", "out.parquet"])
-        .assert()
-        .code(predicate::in_iter([0, 1]));
-    pandas_agrees(&pandas, &env, "files", include, 202);
+    let mut command = env.cmd();
+    command.args(["-q", "run", "files", "--no-cache", "-o", "out.parquet"]);
+    if include != "default" {
+        command.args(["--include", include]);
+    }
+    command.assert().code(predicate::in_iter([0, 1]));
+    pandas_agrees(&pandas, &env, "files", include, 202)
+}
+
+/// pandas' `describe()` of a file without a numeric column describes every
+/// column (count, unique, top, freq): so does the default run, beside the
+/// files with numbers, which keep their numeric rows alone.
+#[test]
+fn a_file_without_numbers_is_described_by_its_text_as_pandas_does_by_default() {
+    let text_only = differential(5, "default");
+    if Pandas::find("include_differential").is_some() {
+        assert!(text_only >= 10, "only {text_only} text-only files compared");
+    }
 }
 
 #[test]
@@ -271,6 +294,41 @@ fn shards_with_include_all_merge_into_the_single_runs_table() {
     env.write("data/o.csv", "flag\nTrue\n");
     let merged = merged_shards_equal_a_single_run(&env, &["--include", "all"]);
     assert!(merged.contains("o,data/o.csv,flag,1,1,True,1,"), "{merged}");
+}
+
+#[test]
+fn shards_where_one_part_has_a_text_only_file_merge_into_the_single_runs_table() {
+    // By default: the part with the text-only file has unique, top and freq,
+    // the other part does not; the merged table has them, as a single run.
+    let env = TestEnv::new();
+    for name in ["a", "b", "c", "d", "e", "f"] {
+        env.write(&format!("data/{name}.csv"), "x\n1\n2\n");
+    }
+    env.write("data/names.csv", "name\nann\nbob\nann\n");
+    let merged = merged_shards_equal_a_single_run(&env, &[]);
+    assert!(
+        merged.starts_with("label,path,column,count,unique,top,freq,mean,"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("names,data/names.csv,name,3,2,ann,2,,"),
+        "{merged}"
+    );
+    let parts: Vec<String> = (env.files_in("parts").iter())
+        .map(|part| {
+            let frame = read_parquet(&env.join("parts").join(part));
+            frame
+                .get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    assert!(
+        parts.iter().any(|names| !names.contains("unique")),
+        "one part of numbers alone: {parts:?}"
+    );
 }
 
 #[test]
@@ -324,4 +382,23 @@ fn the_corpus_of_awkward_files_equals_pandas_with_include_all() {
         .assert()
         .code(1); // the files pandas cannot read either fail
     pandas_agrees(&pandas, &env, corpus.to_str().unwrap(), "all", files);
+}
+
+#[test]
+fn the_corpus_of_awkward_files_equals_pandas_by_default() {
+    // The same files with no --include: those without a numeric column
+    // are described by their text, as pandas' describe() falls back.
+    let Some(pandas) = Pandas::find("include corpus by default") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let corpus = common::fixture("pandas_corpus");
+    let files = std::fs::read_dir(&corpus).unwrap().count();
+    env.cmd()
+        .args(["-q", "run", corpus.to_str().unwrap()])
+        .args(["--no-cache", "-o", "out.parquet"])
+        .assert()
+        .code(1);
+    let text_only = pandas_agrees(&pandas, &env, corpus.to_str().unwrap(), "default", files);
+    assert!(text_only > 30, "{text_only}");
 }

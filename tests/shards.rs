@@ -12,6 +12,7 @@ use predicates::prelude::*;
 /// A data set with an odd file out: one that fails, one without rows.
 fn data(env: &TestEnv) {
     env.generate_small("data", 40, 3);
+    // A header alone: described by its text (count 0), as pandas does.
     env.write("data/zz.csv", "x\n");
     env.write("data/empty.csv", "");
 }
@@ -59,7 +60,7 @@ fn merged_shards_equal_a_single_run() {
                 "polarsdesc: error: data/empty.csv: the file is empty (no header line)",
             ))
             .stderr(predicate::str::contains(format!(
-                "merged {count} parts: 42 files, 40 rows; 1 failed"
+                "merged {count} parts: 42 files, 41 rows; 1 failed"
             )));
         let merged = read_parquet(&env.join(&merged));
         assert!(merged.equals_missing(&single), "{count} shards");

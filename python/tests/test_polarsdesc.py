@@ -19,21 +19,29 @@ STATS = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]
 
 
 def pandas_tidy(files, percentiles=None):
-    """What polarsdesc.describe should return, from pandas' describe() of each file."""
-    rows = []
+    """What polarsdesc.describe should return, from pandas' describe() of each
+    file: a file without a numeric column is described by its text (count,
+    unique, top, freq), and the table then has those columns."""
+    rows, stats, text = [], [], False
     for path in files:
         with np.errstate(all="ignore"):  # pandas' own overflow warnings on extreme files
             described = pd.read_csv(path).describe(percentiles=percentiles)
-        if described.index[1] != "mean":  # no numeric column: describe() of text
-            continue
         label = pathlib.Path(path).stem
+        by_text = described.index[1] != "mean"
+        text |= by_text
+        stats = stats or ([] if by_text else list(described.index[1:]))
         for column in described.columns:
-            values = described[column]
-            rows.append(
-                {"label": label, "path": str(path), "column": column, **values.to_dict()}
-            )
-    frame = pd.DataFrame(rows)
+            values = described[column].to_dict()
+            if by_text:
+                top = values["top"]
+                values = {"count": values["count"], "unique": float(values["unique"]),
+                          "top": None if pd.isna(top) else str(top), "freq": float(values["freq"])}
+            rows.append({"label": label, "path": str(path), "column": column, **values})
+    columns = ["label", "path", "column", "count"] + (["unique", "top", "freq"] if text else []) + stats
+    frame = pd.DataFrame(rows).reindex(columns=columns)
     frame["count"] = frame["count"].astype("int64")
+    for name in stats + (["unique", "freq"] if text else []):
+        frame[name] = frame[name].astype("float64")
     return frame.sort_values(["label", "path"], kind="stable").reset_index(drop=True)
 
 
@@ -124,17 +132,19 @@ def test_describe_wide_is_pandas_concat_of_describe(small):
 
 def test_describe_wide_with_files_of_different_columns_and_percentiles(tmp_path):
     # Files with other columns take pandas' other way of building the levels
-    # (the second one sorted); a file with no numeric column is left out.
+    # (the second one sorted); a file with no numeric column is described by
+    # its text, as pandas' describe() falls back to every column.
     (tmp_path / "b.csv").write_text("z,a\n1,2\n3,4.5\n")
     (tmp_path / "a.csv").write_text("a,y\n5,1\n6,\n7,2\n")
     (tmp_path / "c.csv").write_text(",m\n2024-01-01,3\n2024-01-02,-1\n")
     (tmp_path / "d.csv").write_text("t\nx\n")
-    numeric = ["a.csv", "b.csv", "c.csv"]
+    files = ["a.csv", "b.csv", "c.csv", "d.csv"]
     for percentiles in (None, [0.1, 0.5, 0.9]):  # polarsdesc always adds the median
         expected = pd.concat(
-            {name[0]: pd.read_csv(tmp_path / name).describe(percentiles=percentiles) for name in numeric}, axis=1
+            {name[0]: pd.read_csv(tmp_path / name).describe(percentiles=percentiles) for name in files}, axis=1
         )
-        with pytest.warns(polarsdesc.FileWarning, match="d.csv: no numeric column"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", polarsdesc.FileWarning)  # nothing to warn of
             wide = polarsdesc.describe_wide(tmp_path, percentiles=percentiles)
         assert_same_wide(wide, expected)
     # All files alike but with two columns: pandas keeps their order in the level.
@@ -163,7 +173,7 @@ MIXED_FILES = {
 
 
 @pytest.mark.parametrize(
-    "include", ["all", "object", "bool", ["number", "bool"], ["object", "number"], "str", [str, "bool"], "O"]
+    "include", [None, "all", "object", "bool", ["number", "bool"], ["object", "number"], "str", [str, "bool"], "O"]
 )
 def test_describe_wide_with_include_is_pandas_concat_of_describe_include(tmp_path, include):
     for name, text in MIXED_FILES.items():
@@ -245,9 +255,15 @@ def test_describe_wide_of_ndjson_and_parquet_is_pandas_describe_of_each(tmp_path
     pd.testing.assert_frame_equal(wide, expected, check_exact=False, rtol=1e-12)
 
 
-def test_describe_wide_of_nothing_numeric_is_the_empty_frame(tmp_path):
+def test_describe_wide_of_nothing_numeric_is_pandas_description_of_its_text(tmp_path):
     (tmp_path / "t.csv").write_text("t\nx\n")
-    wide = polarsdesc.describe_wide(tmp_path, errors="ignore")
+    expected = pd.concat({"t": pd.read_csv(tmp_path / "t.csv").describe()}, axis=1)
+    assert_same_wide(polarsdesc.describe_wide(tmp_path), expected)
+
+
+def test_describe_wide_of_nothing_is_the_empty_frame(tmp_path):
+    (tmp_path / "t.csv").write_text("t\nx\n")
+    wide = polarsdesc.describe_wide(tmp_path, errors="ignore", include="number")
     assert wide.shape == (8, 0) and list(wide.index) == STATS
 
 

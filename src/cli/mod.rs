@@ -140,7 +140,8 @@ pub struct RunArgs {
     /// number, text (pandas' object and str columns; object says the same),
     /// str (pandas 3's str columns alone), bool, or all;
     /// comma-separated. Text and bool columns get count, unique, top and
-    /// freq (new columns of the output) [default: number]
+    /// freq (new columns of the output) [default: pandas' own: number, or
+    /// every column of a file that has no numeric one]
     #[arg(long, value_enum, value_name = "KIND,...", value_delimiter = ',')]
     pub include: Vec<KindArg>,
 

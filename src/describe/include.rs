@@ -18,22 +18,32 @@ pub struct Include {
     pub strings: bool,
     pub objects: bool,
     pub booleans: bool,
+    /// pandas' default (neither `include` nor `exclude`): a file without a
+    /// numeric column has every column described instead.
+    pub all_without_numbers: bool,
 }
 
 impl Default for Include {
-    /// pandas' default for a frame with numeric columns: the numbers.
+    /// pandas' default: the numbers, or every column of a file without one.
     fn default() -> Self {
-        Include::NUMBERS
+        Include::DEFAULT
     }
 }
 
 impl Include {
-    /// The numeric columns alone (the default).
+    /// pandas' default: the numeric columns, or every column of a file
+    /// that has none (`describe()` with no `include`).
+    pub const DEFAULT: Include = Include {
+        all_without_numbers: true,
+        ..Include::NUMBERS
+    };
+    /// The numeric columns alone (`--include number`).
     pub const NUMBERS: Include = Include {
         numbers: true,
         strings: false,
         objects: false,
         booleans: false,
+        all_without_numbers: false,
     };
     /// Every column (`--include all`).
     pub const ALL: Include = Include {
@@ -41,7 +51,22 @@ impl Include {
         strings: true,
         objects: true,
         booleans: true,
+        all_without_numbers: false,
     };
+
+    /// What is described of a file whose numeric columns are `found`:
+    /// every column when there are none and this is pandas' default.
+    pub fn for_file(self, found: bool) -> Include {
+        match self.all_without_numbers && !found {
+            true => Include::ALL,
+            false => self,
+        }
+    }
+
+    /// Whether this is pandas' default selection (not named on the command line).
+    pub fn is_default(&self) -> bool {
+        *self == Include::DEFAULT
+    }
 
     /// Whether any column that is not numeric is described: the output then
     /// has pandas' `unique`, `top` and `freq`.
@@ -80,7 +105,7 @@ impl Include {
             return Err(format!("'{}' is both included and excluded", kind.name()));
         }
         let start = match (include.is_empty(), exclude.is_empty()) {
-            (true, true) => return Ok(Include::NUMBERS),
+            (true, true) => return Ok(Include::DEFAULT),
             (true, false) => Include::ALL,
             (false, _) => Include::none().with(include),
         };
@@ -97,6 +122,7 @@ impl Include {
             strings: false,
             objects: false,
             booleans: false,
+            all_without_numbers: false,
         }
     }
 
@@ -197,7 +223,8 @@ pub(super) fn combine(
     options: &Options,
     spare: &SpareCores,
 ) -> Result<(Vec<ColumnStats>, Vec<String>), FileError> {
-    let include = options.include;
+    // pandas' default describes every column of a file without a numeric one.
+    let include = options.include.for_file(!numeric.columns.is_empty());
     let position_of = |name: &str| layout.names.iter().position(|n| n == name);
     let mut rows: Vec<(usize, ColumnStats)> = Vec::new();
     let mut left_out = numeric.left_out;
@@ -298,7 +325,11 @@ mod tests {
     #[test]
     fn include_and_exclude_as_pandas_combines_them() {
         use Kind::*;
-        assert_eq!(Include::resolve(&[], &[]), Ok(Include::NUMBERS));
+        assert_eq!(Include::resolve(&[], &[]), Ok(Include::DEFAULT));
+        assert_eq!(Include::resolve(&[Number], &[]), Ok(Include::NUMBERS));
+        assert_eq!(Include::DEFAULT.for_file(false), Include::ALL);
+        assert_eq!(Include::DEFAULT.for_file(true), Include::DEFAULT);
+        assert_eq!(Include::NUMBERS.for_file(false), Include::NUMBERS);
         assert_eq!(Include::resolve(&[All], &[]), Ok(Include::ALL));
         let text_only = Include::resolve(&[Text], &[]).unwrap();
         assert_eq!(text_only.names(), ["text"]);

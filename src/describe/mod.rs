@@ -405,7 +405,9 @@ fn group_warnings(warnings: &mut Vec<String>, grouped: &groups::Grouped) {
         warnings.push(if grouped.groups == 0 {
             "no rows with a key: nothing to describe".into()
         } else {
-            "no numeric column besides the keys: nothing to describe".into()
+            "no numeric column besides the keys: nothing to describe (pandas describes the \
+             text columns of each group then, which is not done yet)"
+                .into()
         });
     }
 }

@@ -194,6 +194,9 @@ fn part_failures(provenance: &Provenance) -> Vec<FailureRow> {
 /// The parts' rows as one table, sorted by label and path; a file's rows
 /// (all in one part, in its column order) keep their order.
 ///
+/// # Errors
+/// When the parts' columns cannot be stacked.
+///
 /// Each part is already sorted so, and a file's rows are contiguous: the
 /// files (runs of one label and path) are sorted, not the rows, and the rows
 /// gathered once in that order. For 1,000 parts of 1,000 rows this is a sort
@@ -234,7 +237,9 @@ fn combine(frames: Vec<DataFrame>) -> Result<DataFrame> {
         .iter()
         .flat_map(|&(_, _, first, rows)| (first..first + rows).map(|row| row as IdxSize))
         .collect();
-    let mut frames = frames.into_iter();
+    let mut frames = with_text_columns_alike(frames)
+        .map_err(combine_error)?
+        .into_iter();
     let mut all = frames.next().expect("at least one part");
     for frame in frames {
         all.vstack_mut_owned(frame).map_err(combine_error)?;
@@ -242,4 +247,27 @@ fn combine(frames: Vec<DataFrame>) -> Result<DataFrame> {
     all.rechunk_mut();
     let order = IdxCa::from_vec("order".into(), order);
     all.take(&order).map_err(combine_error)
+}
+
+/// pandas' `unique`, `top` and `freq` in every part when one has them: a
+/// part whose files all had numbers lacks them where another described a
+/// file by its text (as a single run would have them, empty for numbers).
+fn with_text_columns_alike(frames: Vec<DataFrame>) -> PolarsResult<Vec<DataFrame>> {
+    let Some(model) = frames.iter().find(|f| f.column("unique").is_ok()).cloned() else {
+        return Ok(frames);
+    };
+    let after_count = model.get_column_index("count").map_or(0, |index| index + 1);
+    frames
+        .into_iter()
+        .map(|mut frame| {
+            if frame.column("unique").is_err() {
+                for (offset, name) in ["unique", "top", "freq"].into_iter().enumerate() {
+                    let dtype = model.column(name)?.dtype().clone();
+                    let empty = Column::full_null(name.into(), frame.height(), &dtype);
+                    frame.insert_column(after_count + offset, empty)?;
+                }
+            }
+            Ok(frame)
+        })
+        .collect()
 }

@@ -17,6 +17,7 @@ pub struct RowWriter {
     bytes: u64,
     hash: xxhash_rust::xxh3::Xxh3,
     line: Vec<u8>,
+    categorical: bool,
 }
 
 /// A file's rows, complete: their bytes, in memory or in a temporary file.
@@ -25,6 +26,7 @@ pub struct Rows {
     count: u64,
     bytes: u64,
     hash: u64,
+    categorical: bool,
 }
 
 enum Lines {
@@ -49,6 +51,7 @@ impl RowWriter {
             bytes: 0,
             hash: xxhash_rust::xxh3::Xxh3::new(),
             line: Vec::with_capacity(256),
+            categorical: false,
         }
     }
 
@@ -60,6 +63,7 @@ impl RowWriter {
     pub fn push(&mut self, stats: &ColumnStats, keys: &[KeyValue]) -> io::Result<()> {
         self.line.clear();
         row::encode(stats, keys, &mut self.line);
+        self.categorical |= stats.categorical.is_some();
         self.count += 1;
         self.bytes += self.line.len() as u64;
         self.hash.update(&self.line);
@@ -98,6 +102,7 @@ impl RowWriter {
             count: self.count,
             bytes: self.bytes,
             hash: self.hash.digest(),
+            categorical: self.categorical,
         })
     }
 }
@@ -127,6 +132,12 @@ impl Rows {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.count == 0
+    }
+
+    /// Whether a row describes a column that is not numeric (`unique`,
+    /// `top`, `freq`).
+    pub fn has_categorical(&self) -> bool {
+        self.categorical
     }
 
     /// Their bytes.

@@ -28,6 +28,8 @@ pub struct Logged {
     pub label: String,
     /// With `--by`: the key columns and their types in this file.
     pub keys: Option<Vec<KeyColumn>>,
+    /// Whether a row describes a column that is not numeric.
+    pub categorical: bool,
     pub location: Location,
 }
 
@@ -81,12 +83,21 @@ impl Collector {
             }
         }
         self.rows += logged.location.rows;
+        // pandas' default describes a file without numbers by its text:
+        // the table gains `unique`, `top` and `freq` then.
+        self.categorical |= logged.categorical;
         self.files.push(logged);
     }
 
     /// The rows of the result.
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// Whether the result has pandas' `unique`, `top` and `freq` (text or
+    /// bool columns included, or a file described by its text).
+    pub fn categorical(&self) -> bool {
+        self.categorical
     }
 
     /// The names of the `--by` key columns in the result.

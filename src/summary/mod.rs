@@ -159,7 +159,7 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
     let mut warnings = described.warnings;
     warnings.sort_by(|a, b| a.0.cmp(&b.0));
     let key_columns = described.rows.key_columns();
-    let categorical = config.describe.include.categorical();
+    let categorical = described.rows.categorical();
     let mut frames = Vec::new();
     let mut top_values: Option<Vec<Option<String>>> = categorical.then(Vec::new);
     described.rows.for_each_batch(&log, &mut |batch| {

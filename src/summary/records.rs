@@ -191,6 +191,7 @@ pub fn header(options: &describe::Options) -> String {
         "percentiles": fractions,
         "separator": options.separator,
         "include": options.include.names(),
+        "all_without_numbers": options.include.all_without_numbers,
         "by": options.by,
     });
     format!("{header}\n")
@@ -209,6 +210,8 @@ pub struct RecordHead {
     pub rows: u64,
     pub bytes: u64,
     pub hash: u64,
+    /// Whether a row describes a column that is not numeric.
+    pub categorical: bool,
 }
 
 /// The first line (with its newline) of the record of `summary`, read when
@@ -233,6 +236,9 @@ pub fn encode(key: Option<&FileKey>, summary: &FileSummary) -> String {
             .map(|key| json!({ "name": key.name, "type": key.key_type.name() }))
             .collect();
         record["keys"] = Value::from(keys);
+    }
+    if summary.rows.has_categorical() {
+        record["categorical"] = json!(true);
     }
     record[path_field] = path;
     format!("{record}\n")
@@ -283,6 +289,7 @@ pub fn decode(line: &str) -> Option<RecordHead> {
         rows: record["rows"].as_u64()?,
         bytes: record["bytes"].as_u64()?,
         hash: u64::from_str_radix(record["xxh3"].as_str()?, 16).ok()?,
+        categorical: record["categorical"].as_bool().unwrap_or(false),
     })
 }
 

@@ -127,9 +127,12 @@ pub fn same(ours: Option<f64>, pandas: f64, scale: f64) -> bool {
 /// Our rows for one file: each column's name and statistics, in table order.
 pub type OurColumns = Vec<(String, BTreeMap<String, Option<f64>>)>;
 
-/// The rows of a polarsdesc result table, by the `path` column.
+/// The numeric rows of a polarsdesc result table, by the `path` column.
+/// Rows of text (a file without numbers, described by its text as pandas'
+/// `describe()` falls back to) are judged by `scripts/include_differential.py`.
 pub fn rows_by_path(frame: &DataFrame) -> BTreeMap<String, OurColumns> {
     let mut files: BTreeMap<String, OurColumns> = BTreeMap::new();
+    let unique = (frame.column("unique").ok()).map(|column| column.u64().unwrap().clone());
     let paths = frame.column("path").unwrap().str().unwrap().clone();
     let names = frame.column("column").unwrap().str().unwrap().clone();
     let counts = frame.column("count").unwrap().u64().unwrap().clone();
@@ -141,6 +144,12 @@ pub fn rows_by_path(frame: &DataFrame) -> BTreeMap<String, OurColumns> {
         .map(|column| (column.name().to_string(), column.f64().unwrap().clone()))
         .collect();
     for row in 0..frame.height() {
+        if unique
+            .as_ref()
+            .is_some_and(|unique| unique.get(row).is_some())
+        {
+            continue;
+        }
         let mut values = BTreeMap::new();
         values.insert("count".to_string(), counts.get(row).map(|c| c as f64));
         for (name, column) in &stats {

@@ -306,7 +306,13 @@ pub(super) fn described(
     };
     let Some(keys) = keys else {
         let columns = large::describe_columns(numeric, options, spare)?;
-        if columns.is_empty() && options.include.numbers {
+        if columns.is_empty() && options.include.is_default() {
+            warnings.push(
+                "no numeric column: pandas describes the text and boolean columns of such a \
+                 file, which is not done yet for Parquet, Arrow and NDJSON files"
+                    .into(),
+            );
+        } else if columns.is_empty() && options.include.numbers {
             warnings.push("no numeric column: nothing to describe".into());
         }
         return Ok(Described::whole(&columns, warnings));
