@@ -332,6 +332,38 @@ fn shards_where_one_part_has_a_text_only_file_merge_into_the_single_runs_table()
 }
 
 #[test]
+fn a_text_only_file_described_by_default_is_reused_from_the_cache_with_its_text() {
+    let env = TestEnv::new();
+    env.write("data/names.csv", "name\nann\nbob\nann\n");
+    env.write("data/x.csv", "x\n1\n");
+    let run = |args: &[&str]| {
+        let assert = env
+            .cmd()
+            .args(["run", "-o", "out.csv"])
+            .args(args)
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        (
+            std::fs::read_to_string(env.join("out.csv")).unwrap(),
+            stderr,
+        )
+    };
+    let (first, _) = run(&[]);
+    assert!(
+        first.contains("names,data/names.csv,name,3,2,ann,2,"),
+        "{first}"
+    );
+    let (again, said) = run(&[]);
+    assert!(said.contains("2 unchanged, reused"), "{said}");
+    assert_eq!(again, first);
+    // Numbers alone asked for: not the default's results.
+    let (numbers, said) = run(&["--include", "number"]);
+    assert!(!said.contains("reused"), "{said}");
+    assert_eq!(numbers, "label,path,column,count,mean,std,min,25%,50%,75%,max\nx,data/x.csv,x,1,1.0,,1.0,1.0,1.0,1.0,1.0\n");
+}
+
+#[test]
 fn a_text_only_file_pandas_cannot_read_fails_naming_the_line() {
     // No numeric column reads these files first: the tallies check them.
     let env = TestEnv::new();
