@@ -7,8 +7,15 @@
         marks, repeated and empty names, implicit indexes, blank lines, short
         rows, gzip. With --large, two more files past polarsdesc's 8 MiB
         block, read on every core: one with numbers, one of quoted text only.
+    include_differential.py typed DIR FORMAT
+        rewrites every CSV file of DIR that pandas reads as FORMAT (parquet,
+        feather or ndjson) with pandas' to_parquet/to_feather/to_json (an implicit index
+        is stored as pandas stores it), and removes the CSV files: str,
+        bool, bool with nulls, null-typed and numeric columns. Python
+        integers too wide for Arrow are written as their text.
     include_differential.py compare DIR RESULT.parquet INCLUDE
         runs pandas.read_csv(f).describe(include=INCLUDE) on every file of DIR
+        (read_parquet, read_feather for those)
         and compares it with polarsdesc's table (columns, order, count,
         unique, top, freq; the numbers at 1e-12). Prints each difference and
         exits 1 if there is one.
@@ -140,6 +147,39 @@ def make(folder, seed, count, large):
         (folder / "large.csv").write_text("\n".join(lines) + "\n")
 
 
+def typed(folder, form):
+    """Rewrites the CSV files of `folder` that pandas reads as `form` files."""
+    for file in sorted(folder.glob("*.csv*")):
+        try:
+            frame = pd.read_csv(file)
+        except Exception:  # noqa: BLE001 - unreadable: nothing to rewrite
+            file.unlink()
+            continue
+        for name in frame.columns:
+            if frame[name].dtype == object and any(isinstance(v, int) and not isinstance(v, bool) for v in frame[name]):
+                frame[name] = frame[name].map(lambda v: v if v is None or v != v else str(v)).astype("str")
+        frame.columns = [str(name) for name in frame.columns]
+        target = folder / (file.name.split(".")[0] + "." + form)
+        if form == "parquet":
+            frame.to_parquet(target)
+        elif form == "ndjson":
+            frame.to_json(target, orient="records", lines=True)
+        else:
+            frame.to_feather(target) if isinstance(frame.index, pd.RangeIndex) else frame.reset_index(drop=True).to_feather(target)
+        file.unlink()
+
+
+def read(file):
+    """pandas' reader of `file`, by its extension."""
+    if file.suffix == ".parquet":
+        return pd.read_parquet(file)
+    if file.suffix == ".feather":
+        return pd.read_feather(file)
+    if file.suffix == ".ndjson":
+        return pd.read_json(file, lines=True)
+    return pd.read_csv(file)
+
+
 def pandas_include(spec):
     if spec == "default":
         return None
@@ -164,10 +204,10 @@ def compare(folder, result, spec):
         ours.setdefault(Path(row["path"]).name, []).append(row)
     differences = []
     text_only = 0
-    files = sorted(folder.glob("*.csv*"))
+    files = sorted(f for suffix in ("csv", "parquet", "feather", "ndjson") for f in folder.glob(f"*.{suffix}*"))
     for file in files:
         try:
-            frame = pd.read_csv(file)
+            frame = read(file)
         except Exception:  # pandas cannot read it: polarsdesc fails it too (no rows)
             frame = None
         try:
@@ -175,10 +215,12 @@ def compare(folder, result, spec):
         except ValueError as error:
             # No column of the kinds asked for: polarsdesc gives no rows.
             described = pd.DataFrame()
-            if "No objects to concatenate" not in str(error) and "No " not in str(error):
+            if not any(reason in str(error) for reason in ("No objects to concatenate", "No ", "without columns")):
                 differences.append(f"{file.name}: pandas failed: {error}")
         rows = ours.get(file.name, [])
         text_only += "unique" in described.index and "mean" not in described.index
+        # read_json's labels may be numbers (a column "007" is 7): by their text.
+        described.columns = [str(label) for label in described.columns]
         if list(described.columns) != [row["column"] for row in rows]:
             differences.append(
                 f"{file.name}: pandas describes {list(described.columns)}, "
@@ -217,6 +259,9 @@ def compare(folder, result, spec):
 def main(argv):
     if argv[0] == "make":
         make(Path(argv[1]), int(argv[2]), int(argv[3]), "--large" in argv)
+        return 0
+    if argv[0] == "typed":
+        typed(Path(argv[1]), argv[2])
         return 0
     if argv[0] == "compare":
         return compare(Path(argv[1]), argv[2], argv[3])

@@ -253,6 +253,65 @@ fn differential(seed: u64, include: &str) -> usize {
     pandas_agrees(&pandas, &env, "files", include, 202)
 }
 
+/// The random files (and the large ones) rewritten by pandas as `format`
+/// files, described with each of `includes` and compared with pandas'
+/// `read_parquet`/`read_feather`/`read_json(lines=True)` then
+/// `describe(...)`: str, bool, bool with nulls, null-typed and numeric
+/// columns, pandas' index columns.
+fn typed_differential(seed: u64, format: &str, includes: &[&str]) {
+    let Some(pandas) = Pandas::find("include_differential typed") else {
+        return;
+    };
+    let env = TestEnv::new();
+    let make = script(&pandas, &env)
+        .args(["make", "files", &seed.to_string(), "200", "--large"])
+        .output()
+        .unwrap();
+    assert!(make.status.success(), "{make:?}");
+    let typed = script(&pandas, &env)
+        .args(["typed", "files", format])
+        .output()
+        .unwrap();
+    assert!(typed.status.success(), "{typed:?}");
+    let files = env.files_in("files");
+    assert!(
+        files
+            .iter()
+            .all(|name| name.ends_with(&format!(".{format}"))),
+        "{files:?}"
+    );
+    for include in includes {
+        let mut command = env.cmd();
+        command.args(["-q", "run", "files", "--no-cache", "-o", "out.parquet"]);
+        if *include != "default" {
+            command.args(["--include", include]);
+        }
+        command.assert().success();
+        let text_only = pandas_agrees(&pandas, &env, "files", include, files.len());
+        assert!(text_only > 0, "{include}: no file described by text alone");
+    }
+}
+
+#[test]
+fn parquet_files_of_every_kind_of_column_equal_pandas_with_every_include() {
+    typed_differential(
+        6,
+        "parquet",
+        &["all", "default", "str,number", "number,bool", "text"],
+    );
+}
+
+#[test]
+fn feather_files_of_every_kind_of_column_equal_pandas_with_every_include() {
+    typed_differential(7, "feather", &["all", "default", "bool"]);
+}
+
+#[test]
+fn ndjson_files_of_every_kind_of_column_equal_pandas_with_every_include() {
+    // pandas' read_json types the text (numbers in text become numbers).
+    typed_differential(8, "ndjson", &["all", "default", "text", "str,number"]);
+}
+
 /// pandas' `describe()` of a file without a numeric column describes every
 /// column (count, unique, top, freq): so does the default run, beside the
 /// files with numbers, which keep their numeric rows alone.

@@ -200,25 +200,25 @@ fn date_named_columns_are_left_out_with_a_warning_as_pandas_reads_them_as_dates(
 }
 
 #[test]
-fn include_text_with_ndjson_says_what_is_not_described() {
+fn include_text_with_ndjson_describes_text_and_booleans_as_pandas() {
+    // pandas 3.1.1: read_json(lines=True).describe(include="all") gives s:
+    // count 2, unique 2, top x, freq 1; flag: 2, 2, True, 1; v: numbers.
     let env = TestEnv::new();
-    env.write("t.ndjson", "{\"s\": \"x\", \"v\": 1}\n");
+    env.write(
+        "t.ndjson",
+        "{\"s\": \"x\", \"v\": 1, \"flag\": true}\n{\"s\": \"NA\", \"v\": 3, \"flag\": false}\n",
+    );
     env.cmd()
-        .args([
-            "run",
-            "t.ndjson",
-            "--include",
-            "all",
-            "-o",
-            "-",
-            "--format",
-            "csv",
-        ])
+        .args(["-q", "run", "t.ndjson", "--include", "all", "-o", "-"])
         .assert()
         .success()
-        .stderr(predicate::str::contains(
-            "text and boolean columns of Parquet, Arrow and NDJSON files are not described yet",
-        ));
+        .stdout(
+            "label,path,column,count,unique,top,freq,mean,std,min,25%,50%,75%,max\n\
+             t,t.ndjson,s,2,2,x,1,,,,,,,\n\
+             t,t.ndjson,v,2,,,,2.0,1.4142135623730951,1.0,1.5,2.0,2.5,3.0\n\
+             t,t.ndjson,flag,2,2,True,1,,,,,,,\n",
+        )
+        .stderr("");
 }
 
 #[test]

@@ -255,6 +255,29 @@ def test_describe_wide_of_ndjson_and_parquet_is_pandas_describe_of_each(tmp_path
     pd.testing.assert_frame_equal(wide, expected, check_exact=False, rtol=1e-12)
 
 
+@pytest.mark.parametrize("include", [None, "all", "str", "bool", "object"])
+def test_describe_wide_of_parquet_and_feather_text_is_pandas_describe_of_each(tmp_path, include):
+    frame = pd.DataFrame(
+        {
+            "s": pd.Series(["b", "a", None, "NA", "", "a"], dtype="str"),
+            "flag": [True, False, True, True, False, True],
+            "maybe": [True, None, False, False, None, True],
+            "x": [1.5, 2.0, None, 4.0, 5.0, 6.0],
+        }
+    )
+    frame.to_parquet(tmp_path / "a.parquet")
+    frame.drop(columns="x").to_feather(tmp_path / "b.feather")  # text alone: the default falls back
+    expected = {}
+    for name, reader in [("a", pd.read_parquet), ("b", pd.read_feather)]:
+        path = tmp_path / (name + (".parquet" if name == "a" else ".feather"))
+        with warnings.catch_warnings():  # pandas 3: "object" selecting str columns
+            warnings.simplefilter("ignore")
+            expected[name] = reader(path).describe(include=include)
+    expected = pd.concat(expected, axis=1)
+    wide = polarsdesc.describe_wide(tmp_path, include=include)
+    assert_same_wide(wide, expected)
+
+
 def test_describe_wide_of_nothing_numeric_is_pandas_description_of_its_text(tmp_path):
     (tmp_path / "t.csv").write_text("t\nx\n")
     expected = pd.concat({"t": pd.read_csv(tmp_path / "t.csv").describe()}, axis=1)

@@ -79,7 +79,8 @@ impl Include {
         self.strings && self.objects
     }
 
-    fn selects(&self, kind: TextKind) -> bool {
+    /// Whether columns of pandas' type `kind` are described.
+    pub fn selects(&self, kind: TextKind) -> bool {
         match kind {
             TextKind::Bool => self.booleans,
             TextKind::Str => self.strings,

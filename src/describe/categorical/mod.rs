@@ -17,6 +17,7 @@ mod spill;
 mod tally;
 
 pub use spill::PARTS as SPILL_PARTS;
+pub use tally::Tally;
 
 use super::body::CsvFile;
 use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
@@ -25,7 +26,7 @@ use super::tokenizer;
 use super::{FileError, Options};
 use crate::parallel::SpareCores;
 use spill::Spilled;
-use tally::{Tally, MOST_ROOM};
+use tally::MOST_ROOM;
 
 /// count, unique, top and freq of a column that is not numeric.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +87,9 @@ pub enum Reading {
     /// whose integers fit no integer type and whose missing values it
     /// therefore never read (see [`crate::describe::numbers::NotNumeric::WideIntegers`]).
     Literal,
+    /// A typed column of strings (Parquet, Arrow, NDJSON: pandas' `str`):
+    /// nulls missing, every other value as it is, never booleans.
+    Strings,
 }
 
 /// pandas' type of a column that is not numeric.
@@ -202,6 +206,63 @@ fn spill_largest(tallies: &mut [ColumnTally], limit: usize) -> std::io::Result<(
     Ok(())
 }
 
+/// The columns of a typed file (Parquet, Arrow, NDJSON) that are not
+/// numbers, tallied as their values come batch by batch: held within the
+/// file's share, spilled past it (as a CSV file's blocks are).
+pub struct ValueTallies {
+    tallies: Vec<ColumnTally>,
+    limit: usize,
+}
+
+impl ValueTallies {
+    /// A tally for each column, each read as `readings` says.
+    pub fn new(readings: &[Reading], options: &Options) -> Self {
+        ValueTallies {
+            tallies: (readings.iter())
+                .map(|&reading| ColumnTally::Held(Tally::of_values(reading)))
+                .collect(),
+            limit: options.memory.distinct_bytes(),
+        }
+    }
+
+    /// Adds a batch's tallies, one per column in order, of the rows that
+    /// follow those added so far.
+    ///
+    /// # Errors
+    /// When the tallies must be spilled and the temporary folder cannot take them.
+    pub fn add_batch(&mut self, batch: Vec<Tally>) -> std::io::Result<()> {
+        for (tally, later) in self.tallies.iter_mut().zip(batch) {
+            match tally {
+                ColumnTally::Held(tally) => tally.merge(later),
+                ColumnTally::Spilled(spilled) => spilled.add(later)?,
+            }
+        }
+        spill_largest(&mut self.tallies, self.limit.min(SPILL_AT))
+    }
+
+    /// Each column's count and [`Categorical`], in order.
+    ///
+    /// # Errors
+    /// As [`describe_columns`], for the spilled columns.
+    pub fn finish(self, spare: &SpareCores) -> Result<Vec<(u64, Categorical)>, FileError> {
+        finish_tallies(self.tallies, self.limit, spare)
+    }
+}
+
+/// The count and [`Categorical`] of each of `tallies`, in order.
+fn finish_tallies(
+    tallies: Vec<ColumnTally>,
+    limit: usize,
+    spare: &SpareCores,
+) -> Result<Vec<(u64, Categorical)>, FileError> {
+    (tallies.into_iter())
+        .map(|tally| match tally {
+            ColumnTally::Held(tally) => Ok(tally.finish()),
+            ColumnTally::Spilled(spilled) => spilled.finish(limit, spare),
+        })
+        .collect()
+}
+
 /// The `columns` of `file`, tallied: their count and [`Categorical`], in
 /// the order of their positions. A large file's blocks are tallied on the
 /// cores `spare` lends and combined in order. Tallies that outgrow
@@ -243,12 +304,7 @@ pub fn describe_columns(
             Ok(spill_largest(&mut tallies, limit.min(SPILL_AT))?)
         },
     )?;
-    (tallies.into_iter())
-        .map(|tally| match tally {
-            ColumnTally::Held(tally) => Ok(tally.finish()),
-            ColumnTally::Spilled(spilled) => spilled.finish(limit, spare),
-        })
-        .collect()
+    finish_tallies(tallies, limit, spare)
 }
 
 #[cfg(test)]

@@ -117,6 +117,22 @@ impl Tally {
         }
     }
 
+    /// An empty tally of values read by type (see [`Tally::add_value`]).
+    pub fn of_values(reading: Reading) -> Self {
+        Tally::with_room(0).reading(reading)
+    }
+
+    /// Counts one value of a typed column (Parquet, Arrow, NDJSON): `None`
+    /// (a null) is missing, any other value counts as it is (`"NA"` and
+    /// `""` are text there, not missing).
+    pub fn add_value(&mut self, value: Option<&[u8]>) {
+        self.rows += 1;
+        if let Some(value) = value {
+            self.present += 1;
+            self.count(value, 1);
+        }
+    }
+
     /// Counts `value` `times` times more; whether it is new.
     pub(super) fn count_new(&mut self, value: &[u8], times: u64) -> bool {
         let distinct = self.ends.len();
@@ -200,6 +216,8 @@ impl Tally {
         let kind = match booleans {
             Some(_) if self.present == self.rows => TextKind::Bool,
             Some(_) => TextKind::Object,
+            // A typed string column is pandas 3's str, empty or not.
+            None if self.reading == Reading::Strings => TextKind::Str,
             // Python integers; an empty column (no rows: pandas' object).
             None if self.reading == Reading::Integers || self.present == 0 => TextKind::Object,
             // Text, or every token as text (pandas' str either way).

@@ -1,4 +1,4 @@
-//! Parquet and Arrow IPC (Feather) files: read by Polars, each column typed as pandas' `read_parquet` and `read_feather` type it, and described as a CSV file's numeric columns are.
+//! Parquet and Arrow IPC (Feather) files: read by Polars, each column typed as pandas' `read_parquet` and `read_feather` type it, and described as a CSV file's columns are.
 //!
 //! pandas reads both with pyarrow, whose `to_pandas` decides the types
 //! `describe()` then sees (checked with pandas 3.1.1 and pyarrow 26):
@@ -15,8 +15,13 @@
 //!   with a warning);
 //! - timestamps and durations are described by pandas (as times): not yet
 //!   by polarsdesc (left out, with a warning);
-//! - booleans, strings, dates, decimals, dictionaries, lists and structs
-//!   are not numeric to pandas, and are left out as pandas leaves them out.
+//! - strings (pandas' `str`) and booleans (`bool`, `object` with a null)
+//!   are not numeric: described with `--include` text or bool (and by
+//!   default in a file with neither numbers nor times), as pandas does
+//!   (`text`);
+//! - dates, decimals, bytes, dictionaries (pandas' category), lists and
+//!   structs are pandas' objects: left out (with a warning when `--include`
+//!   asks for them; not done yet).
 
 use std::fs::File;
 use std::io::{Cursor, Read};
@@ -28,11 +33,13 @@ use polars_io::mmap::MmapBytesReader;
 use polars_io::prelude::{ParquetReader, SerReader};
 
 mod batches;
+mod text;
 
 use self::batches::{for_each_batch, NumberColumn};
+pub(super) use self::text::{TextColumns, TextType};
 use super::groups::{self, PolarsKey};
 use super::large::column::SpooledColumn;
-use super::{large, Described, FileError, Options};
+use super::{large, Described, FileError, Include, Options};
 use crate::parallel::SpareCores;
 
 /// A columnar format polarsdesc reads.
@@ -228,8 +235,13 @@ fn describe_source(
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
     let index = pandas_index_columns(source, format);
-    let ToRead { numbers, warnings } =
-        columns_to_read(&*schema_of(source, format)?, &index, options)?;
+    let ToRead {
+        numbers,
+        texts,
+        order,
+        include,
+        warnings,
+    } = columns_to_read(&*schema_of(source, format)?, &index, options)?;
     let held_values = options.memory.held_values();
     let (keys, numeric) = crate::parallel::join_on_spare_core(
         spare,
@@ -254,14 +266,17 @@ fn describe_source(
                 .collect::<Result<Vec<_>, FileError>>()?;
             Ok(Some(groups::polars_key_rows(keys)?))
         },
-        || -> Result<Vec<SpooledColumn>, FileError> {
+        || -> Result<(Vec<SpooledColumn>, TextColumns), FileError> {
             let mut columns: Vec<NumberColumn> =
                 numbers.iter().map(|name| NumberColumn::new(name)).collect();
-            if !numbers.is_empty() {
-                for_each_batch(source, format, &numbers, held_values, &mut |frame| {
+            let mut texts = TextColumns::new(texts, options);
+            let names: Vec<String> = numbers.iter().chain(texts.names()).cloned().collect();
+            if !names.is_empty() {
+                for_each_batch(source, format, &names, held_values, &mut |frame| {
                     for column in columns.iter_mut() {
                         column.push(frame.column(column.name())?)?;
                     }
+                    texts.push(&frame)?;
                     if columns.iter().map(NumberColumn::held_bytes).sum::<usize>() > held_values * 8
                     {
                         columns.iter_mut().try_for_each(NumberColumn::spill)?;
@@ -273,49 +288,63 @@ fn describe_source(
             for column in columns {
                 numeric.extend(column.finish()?);
             }
-            Ok(numeric)
+            Ok((numeric, texts))
         },
     );
-    described(keys?, &numeric?, warnings, options, spare)
+    let (numeric, texts) = numeric?;
+    match keys? {
+        Some(keys) => described(keys, &numeric, warnings, options, spare),
+        None => whole_file(&numeric, texts, &order, include, warnings, options, spare),
+    }
 }
 
-/// The description of a file's columns `numeric` as `describe()` takes
-/// them, grouped by `keys` (with `--by`), after the `warnings` of reading.
+/// A Parquet, Arrow or NDJSON file described whole: its `numeric` columns (if
+/// `include` takes numbers) and its `texts` (those `include` selects), in
+/// the file's `order`.
+///
+/// # Errors
+/// When the memory share cannot hold a column.
+pub(super) fn whole_file(
+    numeric: &[SpooledColumn],
+    texts: TextColumns,
+    order: &[String],
+    include: Include,
+    mut warnings: Vec<String>,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Described, FileError> {
+    let numbers = match include.numbers {
+        true => large::describe_columns(numeric, options, spare)?,
+        false => Vec::new(),
+    };
+    let texts = texts.finish(include, options, spare)?;
+    let rows = text::in_file_order(numbers, texts, order);
+    if rows.is_empty() {
+        warnings.push(match include.names().as_slice() {
+            ["number"] => "no numeric column: nothing to describe".into(),
+            kinds => format!("no {} column: nothing to describe", kinds.join(" or ")),
+        });
+    }
+    Ok(Described::whole(&rows, warnings))
+}
+
+/// A typed file's columns `numeric` described per group of `keys`
+/// (`--by`), after the `warnings` of reading.
 ///
 /// # Errors
 /// When the key columns hold too many distinct values, or the memory
 /// share cannot hold a column.
 pub(super) fn described(
-    keys: Option<groups::KeyRows>,
+    keys: groups::KeyRows,
     numeric: &[SpooledColumn],
-    mut warnings: Vec<String>,
+    warnings: Vec<String>,
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    if options.include.categorical() {
-        warnings.push(
-            "text and boolean columns of Parquet, Arrow and NDJSON files are not described yet \
-             (--include text or bool is for CSV files)"
-                .into(),
-        );
-    }
     let numeric = if options.include.numbers {
         numeric
     } else {
         &[]
-    };
-    let Some(keys) = keys else {
-        let columns = large::describe_columns(numeric, options, spare)?;
-        if columns.is_empty() && options.include.is_default() {
-            warnings.push(
-                "no numeric column: pandas describes the text and boolean columns of such a \
-                 file, which is not done yet for Parquet, Arrow and NDJSON files"
-                    .into(),
-            );
-        } else if columns.is_empty() && options.include.numbers {
-            warnings.push("no numeric column: nothing to describe".into());
-        }
-        return Ok(Described::whole(&columns, warnings));
     };
     let grouped = groups::describe_groups(keys, numeric, options, spare)?;
     Ok(Described::grouped(grouped, warnings))
@@ -396,10 +425,17 @@ fn type_name(dtype: &ArrowDataType) -> String {
     format!("a column of {kind}")
 }
 
-/// The numeric columns of a file that are read, and a warning for each
-/// column pandas would describe that is left out.
+/// The columns of a file that are read, and a warning for each column
+/// pandas would describe that is left out.
 struct ToRead {
     numbers: Vec<String>,
+    /// The text and boolean columns `include` may select.
+    texts: Vec<(String, TextType)>,
+    /// The names of the columns, in file order.
+    order: Vec<String>,
+    /// What is described of this file (pandas' default: every column of a
+    /// file without numbers or times).
+    include: Include,
     warnings: Vec<String>,
 }
 
@@ -414,14 +450,39 @@ fn columns_to_read(
     options: &Options,
 ) -> Result<ToRead, FileError> {
     let mut numbers = Vec::new();
+    let mut texts = Vec::new();
     let mut warnings = Vec::new();
     // pandas' unnamed index levels have no name to group by.
     let unnamed = |name: &str| name.starts_with("__index_level_") && name.ends_with("__");
+    let is_data = |name: &str| !index.iter().any(|column| column == name);
+    // pandas' default takes numbers and times; a file with neither has
+    // every column described (not with --by: text per group is not done).
+    let found = (schema.iter())
+        .filter(|(name, _)| is_data(name) && !options.by.iter().any(|key| key == name.as_str()))
+        .any(|(_, field)| matches!(plan(field.dtype()), Plan::Numbers | Plan::LeftOut(_)));
+    let include = match options.by.is_empty() {
+        true => options.include.for_file(found),
+        false => options.include,
+    };
     for (name, field) in schema.iter() {
         let is_key = options.by.iter().any(|key| key == name.as_str());
-        let is_index = index.iter().any(|column| column == name.as_str());
+        let is_index = !is_data(name);
         // A named index level may be a key (pandas groups by index levels too).
         if is_index && (!is_key || unnamed(name)) {
+            continue;
+        }
+        let text_type = TextType::of_arrow(field.dtype());
+        if let Some(text_type) = text_type.filter(|t| !is_key && t.may_be_selected(include)) {
+            if options.by.is_empty() {
+                texts.push((name.to_string(), text_type));
+                continue;
+            }
+        }
+        if let Some(warning) = (!is_key && options.by.is_empty())
+            .then(|| text::not_done(name, field.dtype(), include))
+            .flatten()
+        {
+            warnings.push(warning);
             continue;
         }
         match plan(field.dtype()) {
@@ -434,7 +495,7 @@ fn columns_to_read(
                 })
             }
             Plan::NotNumeric
-                if options.include == super::Include::ALL
+                if include == super::Include::ALL
                     && matches!(field.dtype(), ArrowDataType::Timestamp(_, Some(_))) =>
             {
                 warnings.push(format!(
@@ -460,7 +521,14 @@ fn columns_to_read(
             columns: super::quoted_names(&all),
         });
     }
-    Ok(ToRead { numbers, warnings })
+    let order = (schema.iter_names()).map(|name| name.to_string()).collect();
+    Ok(ToRead {
+        numbers,
+        texts,
+        order,
+        include,
+        warnings,
+    })
 }
 
 /// `column`, read whole, as `describe()` takes it, if it is numeric to

@@ -207,6 +207,7 @@ fn describe_text(
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
     let Columns { names, values, .. } = decode_lines(bytes)?;
+    let names = types::pandas_labels(names);
     let typed: Vec<(String, Typed)> = names
         .into_iter()
         .zip(values)
@@ -228,12 +229,54 @@ fn describe_text(
             numeric.extend(columnar::pandas_column(&series.into_column())?);
         }
     }
-    let keys = if options.by.is_empty() {
-        None
-    } else {
-        Some(keys(&typed, &options.by)?)
-    };
-    columnar::described(keys, &numeric, warnings, options, spare)
+    if !options.by.is_empty() {
+        let keys = keys(&typed, &options.by)?;
+        return columnar::described(keys, &numeric, warnings, options, spare);
+    }
+    // pandas' default takes numbers and times: a file with neither has
+    // every column described.
+    let found = !numeric.is_empty() || typed.iter().any(|(_, t)| matches!(t, Typed::Dates));
+    let include = options.include.for_file(found);
+    let (texts, frame) = text_columns(&typed, include, &mut warnings);
+    let mut texts = columnar::TextColumns::new(texts, options);
+    texts.push(&frame)?;
+    let order: Vec<String> = typed.iter().map(|(name, _)| name.clone()).collect();
+    columnar::whole_file(&numeric, texts, &order, include, warnings, options, spare)
+}
+
+/// The text and boolean columns of `typed` that `include` may select, and
+/// a frame of their values; a warning for each object column it asks for.
+fn text_columns(
+    typed: &[(String, Typed)],
+    include: super::Include,
+    warnings: &mut Vec<String>,
+) -> (Vec<(String, columnar::TextType)>, DataFrame) {
+    let mut texts = Vec::new();
+    let mut columns = Vec::new();
+    for (name, typed) in typed {
+        let (text_type, column) = match typed {
+            Typed::Text(values) if include.strings => {
+                let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+                (columnar::TextType::Str, Column::new(name.into(), values))
+            }
+            Typed::Bool(values) if include.booleans => {
+                (columnar::TextType::Bool, Column::new(name.into(), values))
+            }
+            Typed::Object if include.objects => {
+                warnings.push(format!(
+                    "column '{name}' holds mixed values (pandas' object column), which pandas \
+                     describes (count, unique, top, freq; not done yet); it is left out"
+                ));
+                continue;
+            }
+            _ => continue,
+        };
+        texts.push((name.clone(), text_type));
+        columns.push(column);
+    }
+    let rows = columns.first().map_or(0, Column::len);
+    let frame = DataFrame::new(rows, columns).expect("columns of one file's rows");
+    (texts, frame)
 }
 
 /// A numeric column as a Series of pandas' type (NaN for missing values).

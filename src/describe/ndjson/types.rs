@@ -134,6 +134,27 @@ fn integer_of(value: &Value<'_>) -> Option<i128> {
     }
 }
 
+/// The column labels pandas gives columns named `names`: `read_json`
+/// converts the labels too (`_convert_axes`), so when every name is an
+/// integer (`"007"`, `"+1"`) the labels are those integers (`7`, `1`).
+/// Names that are all integers past [`MIN_STAMP`] become dates to pandas,
+/// and names that are all floats become floats: those are kept as written
+/// (not followed yet).
+pub fn pandas_labels(names: Vec<String>) -> Vec<String> {
+    let integer = |name: &str| {
+        let digits = name.strip_prefix(['+', '-']).unwrap_or(name);
+        let plain = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        plain.then(|| name.parse::<i64>().ok()).flatten()
+    };
+    let integers: Option<Vec<i64>> = names.iter().map(|name| integer(name)).collect();
+    match integers {
+        Some(integers) if integers.iter().any(|&i| i as f64 <= MIN_STAMP) => {
+            integers.iter().map(i64::to_string).collect()
+        }
+        _ => names,
+    }
+}
+
 /// Whether pandas' `_should_convert_dates` (with `keep_default_dates`)
 /// converts the column `name`.
 fn is_date_name(name: &str) -> bool {
@@ -335,6 +356,23 @@ mod tests {
 
     fn text(s: &str) -> Value<'_> {
         Value::Str(s.into())
+    }
+
+    /// pandas 3.1.1: `read_json` of `{"007": 1, "+2": 2.5}` has the columns
+    /// `[7, 2]`; of `{"1600000000": 1, "1700000000": 2}` two Timestamps;
+    /// of `{"a": 1, "007": 2}` the names as written.
+    #[test]
+    fn integer_names_become_pandas_integer_labels() {
+        let names = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(pandas_labels(names(&["007", "+2"])), names(&["7", "2"]));
+        assert_eq!(pandas_labels(names(&["-0", "12"])), names(&["0", "12"]));
+        assert_eq!(pandas_labels(names(&["a", "007"])), names(&["a", "007"]));
+        assert_eq!(
+            pandas_labels(names(&["1600000000", "1700000000"])),
+            names(&["1600000000", "1700000000"])
+        );
+        assert_eq!(pandas_labels(names(&[" 7", "8"])), names(&[" 7", "8"]));
+        assert_eq!(pandas_labels(Vec::new()), Vec::<String>::new());
     }
 
     #[test]
