@@ -543,3 +543,97 @@ fn a_parquet_file_read_by_row_groups_in_little_memory_equals_pandas() {
     // 37 small keys and 2^53 (with 2^53 + 1).
     assert_eq!(table.height(), 38 * 4);
 }
+
+/// Random float16 columns (pandas computes their std and percentiles
+/// partly in float16): sizes around numpy's 8,192-value buffers and past
+/// float16's largest count (65,504), with and without missing values, one
+/// past the memory share (spilled), whole and per group.
+const FLOAT16_FILES: &str = r#"
+import sys, json, numpy as np, pandas as pd
+rng = np.random.default_rng(11)
+expected = {}
+for i, n in enumerate([1, 2, 3, 17, 1000, 9000, 70000, 2_500_000]):
+    for missing in (False, True):
+        v = rng.normal(0, [1.0, 100.0, 1000.0][i % 3], n).astype(np.float16)
+        if missing:
+            v[rng.random(n) < 0.1] = np.nan
+        name = f"f{i}{'m' if missing else ''}"
+        frame = pd.DataFrame({"x": v, "g": rng.integers(0, 3, n)})
+        frame.to_parquet(f"{sys.argv[1]}/{name}.parquet")
+        with np.errstate(all="ignore"):
+            whole = frame[["x"]].describe()["x"]
+            groups = frame.groupby("g")["x"].describe()
+        expected[name] = [repr(float(v)) for v in whole]
+        for g, row in groups.iterrows():
+            expected[f"{name}/{g}"] = [repr(float(v)) for v in row]
+json.dump(expected, open(sys.argv[2], "w"))
+"#;
+
+#[test]
+fn float16_columns_equal_pandas_to_the_bit_whole_and_by_group() {
+    let Some(pandas) = Pandas::find("float16 columns") else {
+        return;
+    };
+    let env = TestEnv::new();
+    std::fs::create_dir(env.join("in")).unwrap();
+    let status = pandas
+        .python_command()
+        .args(["-c", FLOAT16_FILES])
+        .arg(env.join("in"))
+        .arg(env.join("expected.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.join("expected.json")).unwrap()).unwrap();
+    let parse = |text: &str| match text {
+        "" | "nan" => f64::NAN,
+        "inf" => f64::INFINITY,
+        "-inf" => f64::NEG_INFINITY,
+        _ => text.parse::<f64>().unwrap(),
+    };
+    let same = |ours: f64, theirs: f64| ours == theirs || (ours.is_nan() && theirs.is_nan());
+    for (args, keyed) in [
+        (&["--max-memory", "64M", "-j", "1"][..], false),
+        (&["--by", "g"][..], true),
+    ] {
+        let output = env
+            .cmd()
+            .args(["-q", "run", "in", "-o", "-", "--no-cache"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let table = String::from_utf8(output.stdout).unwrap();
+        let mut compared = 0;
+        for line in table.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            // label[,g],path,column,count,mean,std,min,25%,50%,75%,max
+            let (name, column, stats) = match keyed {
+                true => (
+                    format!("{}/{}", fields[0], fields[1]),
+                    fields[3],
+                    &fields[4..],
+                ),
+                false => (fields[0].to_string(), fields[2], &fields[3..]),
+            };
+            if column != "x" {
+                continue; // the integer key column, described as numbers without --by
+            }
+            let theirs = expected[&name]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}"));
+            for (stat, (ours, theirs)) in stats.iter().zip(theirs).enumerate() {
+                let theirs = parse(theirs.as_str().unwrap());
+                assert!(
+                    same(parse(ours), theirs),
+                    "{name} stat {stat}: ours {ours}, pandas {theirs:?}"
+                );
+            }
+            compared += 1;
+        }
+        let cases = expected.as_object().unwrap().keys();
+        let expected_rows = cases.filter(|name| name.contains('/') == keyed).count();
+        assert_eq!(compared, expected_rows, "{table}");
+    }
+}

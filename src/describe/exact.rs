@@ -284,6 +284,7 @@ impl<'a> ExactReader<'a> {
                         integer_kind: dtype != Dtype::Float64,
                         integer_bits: 64,
                         float32: false,
+                        float16: false,
                         count: column.count,
                         min: column.min,
                         max: column.max,

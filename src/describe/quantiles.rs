@@ -44,27 +44,28 @@ impl QuantileRanks {
             .collect()
     }
 
-    /// The quantiles of a float32 column from its order statistics (see
-    /// [`Float32Rules`]): `b - a` in float32, interpolated in float64, cast
-    /// to float32 when `has_missing`.
-    pub fn float32_quantiles(
+    /// The quantiles of a float32 or float16 column from its order
+    /// statistics (see [`super::stats::Narrow`]): `b - a` in that type,
+    /// interpolated in float64, cast to that type when `has_missing`.
+    pub fn narrow_quantiles(
         &self,
         order_statistics: &[f64],
         has_missing: bool,
+        narrow: super::stats::Narrow,
     ) -> Vec<Option<f64>> {
         let at = |rank: usize| order_statistics[self.index_of(rank)];
         self.positions
             .iter()
             .map(|&(previous, next, gamma)| {
                 let (a, b) = (at(previous), at(next));
-                let difference = f64::from(b as f32 - a as f32);
+                let difference = narrow.difference(a, b);
                 let value = if gamma >= 0.5 {
                     b - difference * (1.0 - gamma)
                 } else {
                     a + difference * gamma
                 };
                 Some(if has_missing {
-                    f64::from(value as f32)
+                    narrow.cast(value)
                 } else {
                     value
                 })

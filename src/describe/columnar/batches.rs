@@ -218,10 +218,10 @@ impl NumberColumn {
             DataType::Int32 => 32,
             _ => 64,
         };
-        let float32 = dtype == DataType::Float32;
         Ok(Some(SpooledColumn {
             name: self.name,
-            float32,
+            float32: dtype == DataType::Float32,
+            float16: dtype == DataType::Float16,
             values: self.values.finish()?,
             integers: integers.map(Spool::finish).transpose()?,
             integer_kind,

@@ -11,8 +11,8 @@
 //! - integers with a null become float64;
 //! - float32 keeps its type: pandas computes its mean in float32, its std
 //!   and percentiles partly so (`stats::Float32Rules`);
-//! - float16 is computed partly in float16: not described yet (left out,
-//!   with a warning);
+//! - float16 keeps its type: pandas computes its std and percentiles
+//!   partly in float16 (`stats::Float16Rules`);
 //! - timestamps and durations are described by pandas (as times): not yet
 //!   by polarsdesc (left out, with a warning);
 //! - strings (pandas' `str`) and booleans (`bool`, `object` with a null)
@@ -373,10 +373,8 @@ fn plan(dtype: &ArrowDataType) -> Plan {
         | ArrowDataType::UInt8
         | ArrowDataType::UInt16
         | ArrowDataType::UInt32
-        | ArrowDataType::UInt64 => Plan::Numbers,
-        ArrowDataType::Float16 => Plan::LeftOut(
-            "a float16 column, which pandas computes partly in float16 (not done yet)",
-        ),
+        | ArrowDataType::UInt64
+        | ArrowDataType::Float16 => Plan::Numbers,
         // pandas 3's describe() leaves time-zone-aware times out unless
         // include="all" (or "datetimetz") asks for them.
         ArrowDataType::Timestamp(_, Some(_)) => Plan::NotNumeric,

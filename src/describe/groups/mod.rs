@@ -401,6 +401,7 @@ fn describe_batch(
                     }
                     (None, true) => stats::Kind::Unsigned,
                     (None, false) if column.float32 => stats::Kind::Float32,
+                    (None, false) if column.float16 => stats::Kind::Float16,
                     (None, false) => stats::Kind::Float,
                 };
                 stats::describe_column(&column.name, &values[range], &options.percentiles, kind)

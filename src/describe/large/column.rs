@@ -28,6 +28,9 @@ pub struct SpooledColumn {
     /// A float32 column (Parquet, Arrow): pandas computes parts of it in
     /// float32 (`stats::Float32Rules`).
     pub float32: bool,
+    /// A float16 column (Parquet, Arrow): pandas computes parts of it in
+    /// float16 (`stats::Float16Rules`).
+    pub float16: bool,
     /// What the reading saw: values present, smallest and largest.
     pub count: usize,
     pub min: f64,
@@ -54,6 +57,7 @@ impl SpooledColumn {
                 }
                 (None, true) => stats::Kind::Unsigned,
                 (None, false) if self.float32 => stats::Kind::Float32,
+                (None, false) if self.float16 => stats::Kind::Float16,
                 (None, false) => stats::Kind::Float,
             };
             return Ok(stats::describe_column(
@@ -96,7 +100,7 @@ impl SpooledColumn {
                 transformed32.extend(chunk.iter().map(|&v| stats::zero_missing_f32(v)));
                 whole32.add(&transformed32);
             }
-            if self.integer_kind {
+            if self.integer_kind || self.float16 {
                 for &v in &transformed {
                     block.push(v);
                     if block.len() == INTEGER_BLOCK {
@@ -112,8 +116,15 @@ impl SpooledColumn {
         if !block.is_empty() {
             blocked += stats::pairwise_sum(&block, |v| v);
         }
-        let whole_mean = whole.finish() / float32.count(self.float32);
-        let mean = if self.integer_kind {
+        let float16 = stats::Float16Rules {
+            count,
+            has_missing: count < n,
+        };
+        let whole_mean = match self.float16 {
+            true => float16.mean_for_std(blocked),
+            false => whole.finish() / float32.count(self.float32),
+        };
+        let mean = if self.integer_kind || self.float16 {
             blocked / count as f64
         } else if self.float32 {
             float32.mean(whole32.finish())
@@ -138,7 +149,10 @@ impl SpooledColumn {
                 floats.observe(chunk);
             }
         })?;
-        let std = float32.std(squares.finish(), self.float32);
+        let std = match self.float16 {
+            true => float16.std(squares.finish()),
+            false => float32.std(squares.finish(), self.float32),
+        };
         if ints.is_none() && !floats.is_done() {
             floats.end_pass();
         }
@@ -158,8 +172,12 @@ impl SpooledColumn {
         let percentiles = match (&needed, &ints) {
             (None, _) => vec![None; percentiles.fractions().len()],
             (Some(needed), Some(ints)) => needed.int64_quantiles(&ints.values(), self.integer_bits),
-            (Some(needed), None) if self.float32 => {
-                needed.float32_quantiles(&floats.values(), float32.has_missing)
+            (Some(needed), None) if self.float32 || self.float16 => {
+                let narrow = match self.float16 {
+                    true => stats::Narrow::F16,
+                    false => stats::Narrow::F32,
+                };
+                needed.narrow_quantiles(&floats.values(), float32.has_missing, narrow)
             }
             (Some(needed), None) => needed.float_quantiles(&floats.values()),
         };

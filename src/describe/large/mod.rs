@@ -184,6 +184,7 @@ fn read_fast(
                 integer_kind: false,
                 integer_bits: 64,
                 float32: false,
+                float16: false,
                 count: column.count,
                 min: column.min,
                 max: column.max,
