@@ -8,7 +8,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use polarsdesc::describe::{describe_bytes, Options};
+use polarsdesc::describe::Options;
+use polarsdesc::read::describe_bytes;
 
 /// One label's CSV as `generate` writes it: ~4,400 business days, ~133 KB.
 fn article_file() -> Vec<u8> {

@@ -6,11 +6,8 @@ use chrono::NaiveDate;
 
 use crate::describe;
 use crate::error::{Error, Result};
-use crate::generate::labels::label_count;
 use crate::shards::Shard;
 pub use crate::sources::DiscoverOptions;
-pub use crate::summary::records::CacheCheck;
-pub use crate::summary::store::StoreOptions;
 use crate::thresholds::Thresholds;
 
 /// The seed of the embedded default data set, so every fresh clone summarizes the same numbers.
@@ -54,57 +51,6 @@ impl GenerateConfig {
             end: chrono::Local::now().date_naive(),
             seed: Some(DEFAULT_SEED),
             jobs,
-        }
-    }
-
-    /// Checks the options against each other.
-    ///
-    /// # Errors
-    /// When the date range is empty, there would be no labels, more labels
-    /// are asked for than exist, or so many would be made (without
-    /// `--labels`) that they are surely a mistake.
-    pub fn validate(&self) -> Result<()> {
-        if self.end < self.start {
-            return Err(Error::InvalidConfig(format!(
-                "--end {} is before --start {}",
-                self.end, self.start
-            )));
-        }
-        if !(1..=52).contains(&self.label_length) {
-            return Err(Error::InvalidConfig(format!(
-                "--label-length must be between 1 and 52, got {}",
-                self.label_length
-            )));
-        }
-        if self.label_limit == Some(0) {
-            return Err(Error::InvalidConfig("--labels must be at least 1".into()));
-        }
-        let available = label_count(self.label_length);
-        match self.label_limit {
-            Some(wanted) if wanted as u64 > available => {
-                let more = if self.label_length < 26 {
-                    format!(
-                        "; --label-length {} gives {}",
-                        self.label_length + 1,
-                        thousands(label_count(self.label_length + 1))
-                    )
-                } else {
-                    String::new()
-                };
-                Err(Error::InvalidConfig(format!(
-                    "--labels {wanted}: there are only {} labels of {} letters{more}",
-                    thousands(available),
-                    self.label_length
-                )))
-            }
-            None if available > MAX_FILES_WITHOUT_LIMIT => Err(Error::InvalidConfig(format!(
-                "--label-length {} makes {} files, more than {} in one go: \
-                 add --labels N to make the first N",
-                self.label_length,
-                thousands(available),
-                thousands(MAX_FILES_WITHOUT_LIMIT)
-            ))),
-            _ => Ok(()),
         }
     }
 }
@@ -460,4 +406,36 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
     }
+}
+
+/// How a run uses the results of earlier runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Reuse and refresh the cache of the last complete run.
+    pub cache: bool,
+    /// Continue an interrupted run from its journal.
+    pub resume: bool,
+    /// Keep a journal while running, so that an interrupted run can be
+    /// resumed (off only for runs that are thrown away, as `bench`'s).
+    pub journal: bool,
+    /// How a file is judged unchanged.
+    pub check: CacheCheck,
+}
+
+impl StoreOptions {
+    /// Whether the run keeps any file beside its output.
+    pub fn keeps_files(&self) -> bool {
+        self.cache || self.journal || self.resume
+    }
+}
+
+/// How a file is judged unchanged since its result was stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CacheCheck {
+    /// Same path, size, modification time, change time and inode (no read).
+    #[default]
+    Metadata,
+    /// Same path, size and hash of the bytes (reads the file, but trusts no
+    /// time stamp).
+    Content,
 }

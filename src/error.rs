@@ -42,7 +42,7 @@ impl From<ExitCode> for std::process::ExitCode {
 }
 
 /// An error that stops a whole command (as opposed to one input file failing,
-/// which is a [`crate::describe::FileError`] and does not stop the run).
+/// which is a [`crate::read::FileError`] and does not stop the run).
 ///
 /// Each message is complete on its own, the underlying cause included; the
 /// causes are not also chained as sources, so nothing is printed twice.
@@ -81,7 +81,7 @@ pub enum Error {
 
     /// A request to object storage failed (the message names the URL).
     #[error("{0}")]
-    Remote(crate::sources::s3::RemoteError),
+    Remote(String),
 
     /// The parts given to `merge` are not one whole run's.
     #[error("{0}")]

@@ -9,7 +9,8 @@
 //!   writes one tidy table (see [`summary::table`]);
 //! - [`bench()`] measures how much faster parallelism makes `run`.
 //!
-//! The statistics of one file are computed in [`describe`], the maths in
+//! One file is read by its format's reader in [`read`] and described in
+//! [`describe`] (which knows nothing of formats), the maths in
 //! [`describe::stats`].
 
 pub mod atomic;
@@ -18,12 +19,15 @@ pub mod config;
 pub mod describe;
 pub mod destination;
 pub mod error;
+pub mod formats;
 pub mod generate;
 pub mod interrupt;
 pub mod merge;
 pub mod output;
 pub mod parallel;
 pub mod progress;
+pub mod pyfloat;
+pub mod read;
 pub mod results;
 pub mod shards;
 pub mod sources;

@@ -305,8 +305,8 @@ fn parse_rule(record: &csv::StringRecord) -> std::result::Result<Rule, String> {
             fields.join(",")
         ));
     };
-    let threshold = match crate::describe::numbers::classify(threshold.as_bytes()) {
-        crate::describe::numbers::Token::Number(value, _) => value,
+    let threshold = match crate::read::csv::numbers::classify(threshold.as_bytes()) {
+        crate::read::csv::numbers::Token::Number(value, _) => value,
         _ => return Err(format!("the threshold '{threshold}' is not a number")),
     };
     let pattern =

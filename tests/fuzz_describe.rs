@@ -13,10 +13,9 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use polarsdesc::describe::{
-    body::BLOCK_BYTES, describe_bytes, describe_file, FileError, Options, Percentiles,
-};
+use polarsdesc::describe::{memory::BLOCK_BYTES, Options, Percentiles};
 use polarsdesc::parallel::SpareCores;
+use polarsdesc::read::{describe_bytes, describe_file, FileError};
 use proptest::prelude::*;
 
 /// Pieces that stress a CSV reader: separators, quotes, line ends, BOMs,

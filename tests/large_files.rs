@@ -4,7 +4,7 @@ mod common;
 
 use common::pandas::{differences, rows_by_path, Pandas, Verdict};
 use common::{read_parquet, TestEnv};
-use polarsdesc::describe::body::BLOCK_BYTES;
+use polarsdesc::describe::memory::BLOCK_BYTES;
 use predicates::prelude::*;
 
 /// A CSV of about `bytes` bytes: a date, a float and an int column.

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use polarsdesc::config::{OutputFormat, OutputTarget, RunConfig};
-use polarsdesc::describe::{describe_origin, FileError, FileSummary, Options, Origin};
+use polarsdesc::describe::{FileSummary, Options};
 use polarsdesc::parallel::SpareCores;
 use polarsdesc::progress::Console;
+use polarsdesc::read::{describe_origin, FileError, Origin};
 
 /// Set in the child: the folder to run in.
 const CHILD_FOLDER: &str = "POLARSDESC_PANIC_TEST_FOLDER";

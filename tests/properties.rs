@@ -2,9 +2,11 @@
 
 use chrono::{Datelike, NaiveDate};
 use polarsdesc::config::GenerateConfig;
-use polarsdesc::describe::{describe_bytes, Options, Percentiles};
-use polarsdesc::generate::{calendar, pyfloat, values};
+use polarsdesc::describe::{Options, Percentiles};
+use polarsdesc::generate::{calendar, values};
 use polarsdesc::progress::Console;
+use polarsdesc::pyfloat;
+use polarsdesc::read::describe_bytes;
 use proptest::prelude::*;
 
 /// A cell of a numeric column: a value, or one of pandas' missing spellings.

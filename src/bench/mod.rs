@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::config::{BenchConfig, DiscoverOptions, RunConfig};
-use crate::describe;
+
 use crate::destination::Sink;
 use crate::error::{Error, Result};
 use crate::interrupt;
@@ -59,7 +59,7 @@ pub fn bench(config: &BenchConfig, console: &Console) -> Result<BenchReport> {
     // the first one that can be described.
     parallel::run_polars_inline();
     let describe =
-        |path: &Path| describe::describe_file(path, &config.describe, &SpareCores::none());
+        |path: &Path| crate::read::describe_file(path, &config.describe, &SpareCores::none());
     let first = files
         .iter()
         .find(|path| describe(path).is_ok())

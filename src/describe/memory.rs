@@ -1,6 +1,7 @@
 //! The memory one file may take (its worker's share of `--max-memory`), and how a large file divides it.
 
-use super::body;
+/// Files larger than this are read block by block; blocks are about this size.
+pub const BLOCK_BYTES: usize = 8 * 1024 * 1024;
 
 /// The memory one file may take: its worker's share of the run's ceiling
 /// (`--max-memory`), split among what a large file holds.
@@ -28,7 +29,7 @@ impl MemoryShare {
 
     /// The longest record (line) held: a quarter of the share, at least a block.
     pub fn record_limit(&self) -> usize {
-        (self.bytes / 4).max(body::BLOCK_BYTES)
+        (self.bytes / 4).max(BLOCK_BYTES)
     }
 
     /// The values of a large file held in memory before they are spilled
@@ -62,7 +63,7 @@ impl MemoryShare {
     /// Blocks of a large file read ahead of the statistics: a quarter of
     /// the share, three blocks' worth each (the block, its carry, its values).
     pub fn window(&self) -> usize {
-        (self.bytes / 4 / (3 * body::BLOCK_BYTES)).clamp(1, 32)
+        (self.bytes / 4 / (3 * BLOCK_BYTES)).clamp(1, 32)
     }
 }
 

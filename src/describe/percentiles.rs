@@ -1,7 +1,7 @@
 //! The requested percentiles and their pandas column names ("25%", "33.3%", ...).
 
 use crate::error::{Error, Result};
-use crate::generate::pyfloat;
+use crate::pyfloat;
 
 /// Validated percentiles: sorted, unique, within [0, 1], always including the
 /// median, each with the column name pandas `describe` gives it.

@@ -1,129 +1,264 @@
-//! The fields of chosen columns in every record of a block, as pandas' tokenizer reads them: blank lines skipped, a short row's missing fields empty.
-//!
-//! The text columns' tallies (`categorical`) and the key columns of `--by`
-//! (`groups`) read a block this way: each record calls `visit(slot, field)`
-//! once for every chosen column, in order (`slot` 0 starts a record).
+//! One file's result rows as they are made: encoded (see [`super::row`]) and held in memory up to a limit, then spilled to a temporary file, so that a file of millions of groups takes no more memory than one of ten.
 
-use super::layout::{Layout, LayoutError};
-use super::tokenizer::{self, Fields, Next, Position};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 
-/// Calls `visit` with the fields at `positions` (ascending) of every record
-/// of `block`, whose lines are counted from 1. Unless `checked` (every
-/// block already checked as pandas checks it), a row wider than the table
-/// fails the block.
-///
-/// # Errors
-/// A row too wide, or a quote never closed, with its line.
-pub fn for_each_field(
-    block: &[u8],
-    layout: &Layout,
-    positions: &[usize],
-    checked: bool,
-    visit: impl FnMut(usize, &[u8]),
-) -> Result<(), LayoutError> {
-    if is_simple(block, layout.separator) {
-        read_simple(block, layout, positions, checked, visit)
-    } else {
-        read_tokens(block, layout, positions, visit)
+use super::row::{self, Row};
+use crate::describe::groups::{KeyType, KeyValue};
+use crate::describe::ColumnStats;
+use crate::temporary;
+
+/// Rows being added, in the result's order.
+pub struct RowWriter {
+    held: Vec<u8>,
+    file: Option<BufWriter<File>>,
+    limit: usize,
+    count: u64,
+    bytes: u64,
+    hash: xxhash_rust::xxh3::Xxh3,
+    line: Vec<u8>,
+    categorical: bool,
+}
+
+/// A file's rows, complete: their bytes, in memory or in a temporary file.
+pub struct Rows {
+    lines: Lines,
+    count: u64,
+    bytes: u64,
+    hash: u64,
+    categorical: bool,
+}
+
+enum Lines {
+    Held(Vec<u8>),
+    Spilled(File),
+}
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rows({} rows, {} bytes)", self.count, self.bytes)
     }
 }
 
-/// Reads `block` record by record with pandas' tokenizer (see [`for_each_field`]).
-///
-/// # Errors
-/// As [`for_each_field`].
-pub fn read_tokens(
-    block: &[u8],
-    layout: &Layout,
-    positions: &[usize],
-    mut visit: impl FnMut(usize, &[u8]),
-) -> Result<(), LayoutError> {
-    let mut fields = Fields::default();
-    let mut at = Position::start(1);
-    loop {
-        fields.clear();
-        let record = tokenizer::next_record(block, layout.separator, &mut at, &mut fields)
-            .map_err(|open| LayoutError::UnclosedQuote { line: open.line })?;
-        let Next::Record { line } = record else {
-            return Ok(());
+impl RowWriter {
+    /// Rows held up to `limit` bytes, the rest spilled.
+    pub fn new(limit: usize) -> Self {
+        RowWriter {
+            held: Vec::new(),
+            file: None,
+            limit,
+            count: 0,
+            bytes: 0,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+            line: Vec::with_capacity(256),
+            categorical: false,
+        }
+    }
+
+    /// Adds the row of `stats`, of the group `keys` (empty without `--by`).
+    ///
+    /// # Errors
+    /// When the rows must be spilled and the temporary folder cannot take
+    /// them.
+    pub fn push(&mut self, stats: &ColumnStats, keys: &[KeyValue]) -> io::Result<()> {
+        self.line.clear();
+        row::encode(stats, keys, &mut self.line);
+        self.categorical |= stats.categorical.is_some();
+        self.count += 1;
+        self.bytes += self.line.len() as u64;
+        self.hash.update(&self.line);
+        if self.file.is_none() && self.held.len() + self.line.len() > self.limit {
+            let mut file = BufWriter::with_capacity(1 << 16, temporary::file()?);
+            file.write_all(&self.held).map_err(temporary::tagged)?;
+            self.held = Vec::new();
+            self.file = Some(file);
+        }
+        match &mut self.file {
+            Some(file) => file.write_all(&self.line).map_err(temporary::tagged),
+            None => {
+                self.held.extend_from_slice(&self.line);
+                Ok(())
+            }
+        }
+    }
+
+    /// The rows added.
+    ///
+    /// # Errors
+    /// When the spilled rows cannot be written out.
+    pub fn finish(self) -> io::Result<Rows> {
+        let lines = match self.file {
+            None => Lines::Held(self.held),
+            Some(file) => {
+                let mut file = file
+                    .into_inner()
+                    .map_err(|e| temporary::tagged(e.into_error()))?;
+                file.seek(SeekFrom::Start(0)).map_err(temporary::tagged)?;
+                Lines::Spilled(file)
+            }
         };
-        layout.check_width(line, fields.len())?;
-        for (slot, &position) in positions.iter().enumerate() {
-            visit(slot, fields.get(position).unwrap_or_default());
-        }
+        Ok(Rows {
+            lines,
+            count: self.count,
+            bytes: self.bytes,
+            hash: self.hash.digest(),
+            categorical: self.categorical,
+        })
     }
 }
 
-/// Whether `block` has no quote and no `\r`: then its records are its lines
-/// that are not blank, and its fields what the separators cut them into,
-/// as pandas' tokenizer reads them (see [`read_simple`]). Blanks inside a
-/// field (`2020-01-01 09:30`) are part of it; pandas' quirks around blanks
-/// all follow a lone `\r`.
-pub fn is_simple(block: &[u8], separator: u8) -> bool {
-    !matches!(separator, b'\r' | b'\n' | tokenizer::QUOTE)
-        && memchr::memchr2(tokenizer::QUOTE, b'\r', block).is_none()
+impl Rows {
+    /// No rows.
+    pub fn empty() -> Rows {
+        RowWriter::new(0).finish().expect("no rows to spill")
+    }
+
+    /// The rows of a file's columns without `--by` (as many as its columns: held).
+    pub fn of_columns(columns: &[ColumnStats]) -> Rows {
+        let mut writer = RowWriter::new(usize::MAX);
+        for column in columns {
+            writer
+                .push(column, &[])
+                .expect("held rows are never spilled");
+        }
+        writer.finish().expect("held rows are never spilled")
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Whether a row describes a column that is not numeric (`unique`,
+    /// `top`, `freq`).
+    pub fn has_categorical(&self) -> bool {
+        self.categorical
+    }
+
+    /// Their bytes.
+    pub fn byte_len(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The xxh3 hash of their bytes (kept with them on record, to tell a
+    /// damaged record).
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// Their bytes, from the first row.
+    ///
+    /// # Errors
+    /// When spilled lines cannot be read back.
+    pub fn reader(&self) -> io::Result<Box<dyn BufRead + '_>> {
+        Ok(match &self.lines {
+            Lines::Held(bytes) => Box::new(Cursor::new(bytes.as_slice())),
+            Lines::Spilled(file) => {
+                let mut file = file.try_clone().map_err(temporary::tagged)?;
+                file.seek(SeekFrom::Start(0)).map_err(temporary::tagged)?;
+                Box::new(BufReader::with_capacity(1 << 16, file.take(self.bytes)))
+            }
+        })
+    }
+
+    /// Writes their bytes to `out`.
+    ///
+    /// # Errors
+    /// When they cannot be read back or `out` cannot be written.
+    pub fn copy_to(&self, out: &mut impl Write) -> io::Result<()> {
+        io::copy(&mut self.reader()?, out).map(|_| ())
+    }
+
+    /// Calls `visit` with each row, keys of `key_types`, in order.
+    ///
+    /// # Errors
+    /// When the rows cannot be read back, or `visit` fails.
+    pub fn for_each(
+        &self,
+        key_types: &[KeyType],
+        visit: &mut dyn FnMut(Row) -> io::Result<()>,
+    ) -> io::Result<()> {
+        for_each_row(&mut self.reader()?, key_types, visit)
+    }
+
+    /// Every row (for a file's rows held whole: tests, a single file's
+    /// statistics).
+    ///
+    /// # Errors
+    /// As [`Rows::for_each`].
+    pub fn decode_all(&self, key_types: &[KeyType]) -> io::Result<Vec<Row>> {
+        let mut rows = Vec::with_capacity(self.count as usize);
+        self.for_each(key_types, &mut |row| {
+            rows.push(row);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
 }
 
-/// Whether pandas skips `line`: empty, or only spaces and tabs that are not
-/// the separator.
-fn is_blank_line(line: &[u8], separator: u8) -> bool {
-    line.iter()
-        .all(|&byte| (byte == b' ' || byte == b'\t') && byte != separator)
-}
-
-/// Reads a simple block (see [`is_simple`]) line by line: pandas'
-/// tokenizer, for such a block, does no more (a blank line is skipped, a
-/// short row's missing fields are missing). Unless `checked`, a row wider
-/// than the table fails the block.
+/// Calls `visit` with each row `reader` gives.
 ///
 /// # Errors
-/// A row too wide, with its line.
-pub fn read_simple(
-    block: &[u8],
-    layout: &Layout,
-    positions: &[usize],
-    checked: bool,
-    mut visit: impl FnMut(usize, &[u8]),
-) -> Result<(), LayoutError> {
-    let separator = layout.separator;
-    // Fields are short: a plain search beats memchr's setup.
-    let next_separator = |line: &[u8], from: usize| {
-        (line[from..].iter())
-            .position(|&byte| byte == separator)
-            .map(|at| from + at)
-    };
-    let mut start = 0;
-    for line_number in 1.. {
-        if start >= block.len() {
-            break;
-        }
-        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |at| start + at);
-        let line = &block[start..end];
-        start = end + 1;
-        if is_blank_line(line, separator) {
-            continue;
-        }
-        if !checked {
-            layout.check_width(
-                line_number,
-                1 + memchr::memchr_iter(separator, line).count(),
-            )?;
-        }
-        let (mut field, mut field_start) = (0, 0);
-        for (slot, &position) in positions.iter().enumerate() {
-            while field < position {
-                match next_separator(line, field_start) {
-                    Some(at) => (field, field_start) = (field + 1, at + 1),
-                    None => break, // a short row
-                }
-            }
-            if field < position {
-                visit(slot, b""); // missing, as pandas pads a short row
-                continue;
-            }
-            let field_end = next_separator(line, field_start).unwrap_or(line.len());
-            visit(slot, &line[field_start..field_end]);
-        }
+/// When `reader` fails, its bytes are not rows, or `visit` fails.
+pub fn for_each_row(
+    reader: &mut dyn BufRead,
+    key_types: &[KeyType],
+    visit: &mut dyn FnMut(Row) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(256);
+    while row::read_next(reader, &mut bytes)? {
+        visit(row::decode(&bytes, key_types)?)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(count: u64) -> ColumnStats {
+        ColumnStats {
+            column: "v".into(),
+            count,
+            mean: Some(count as f64 / 3.0),
+            std: None,
+            min: Some(0.0),
+            percentiles: vec![Some(0.5); 3],
+            max: Some(1.0),
+            categorical: None,
+        }
+    }
+
+    #[test]
+    fn rows_past_the_limit_are_spilled_and_come_back_in_order() {
+        for limit in [0, 300, usize::MAX] {
+            let mut writer = RowWriter::new(limit);
+            for count in 0..1000 {
+                writer
+                    .push(&stats(count), &[KeyValue::Int(count as i64)])
+                    .unwrap();
+            }
+            let rows = writer.finish().unwrap();
+            assert_eq!(rows.len(), 1000);
+            assert_eq!(matches!(rows.lines, Lines::Spilled(_)), limit != usize::MAX);
+            let back = rows.decode_all(&[KeyType::Int64]).unwrap();
+            assert!(back
+                .iter()
+                .enumerate()
+                .all(|(i, row)| row.stats == stats(i as u64)
+                    && row.keys == [KeyValue::Int(i as i64)]));
+            // Read twice (the journal, then the output), the same lines.
+            let (mut first, mut second) = (Vec::new(), Vec::new());
+            rows.copy_to(&mut first).unwrap();
+            rows.copy_to(&mut second).unwrap();
+            assert_eq!(first, second);
+            assert_eq!(first.len() as u64, rows.byte_len());
+            assert_eq!(xxhash_rust::xxh3::xxh3_64(&first), rows.hash());
+        }
+    }
 }

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use rand_chacha::ChaCha8Rng;
 
-use super::{pyfloat, values};
+use super::values;
+use crate::pyfloat;
 
 /// pandas writes the unnamed index as an empty header field.
 const HEADER: &[u8] = b",data\n";

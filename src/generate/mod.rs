@@ -4,7 +4,6 @@ pub mod calendar;
 pub mod case;
 mod csv;
 pub mod labels;
-pub mod pyfloat;
 pub mod values;
 
 use std::fs;
@@ -14,10 +13,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::atomic;
-use crate::config::GenerateConfig;
+use crate::config::{thousands, GenerateConfig, MAX_FILES_WITHOUT_LIMIT};
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::progress::Console;
+use labels::label_count;
 
 /// What `generate` made.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +131,59 @@ impl std::fmt::Display for GenerateReport {
             self.elapsed.as_secs_f64(),
             self.seed
         )
+    }
+}
+
+impl GenerateConfig {
+    /// Checks the options against each other.
+    ///
+    /// # Errors
+    /// When the date range is empty, there would be no labels, more labels
+    /// are asked for than exist, or so many would be made (without
+    /// `--labels`) that they are surely a mistake.
+    pub fn validate(&self) -> Result<()> {
+        if self.end < self.start {
+            return Err(Error::InvalidConfig(format!(
+                "--end {} is before --start {}",
+                self.end, self.start
+            )));
+        }
+        if !(1..=52).contains(&self.label_length) {
+            return Err(Error::InvalidConfig(format!(
+                "--label-length must be between 1 and 52, got {}",
+                self.label_length
+            )));
+        }
+        if self.label_limit == Some(0) {
+            return Err(Error::InvalidConfig("--labels must be at least 1".into()));
+        }
+        let available = label_count(self.label_length);
+        match self.label_limit {
+            Some(wanted) if wanted as u64 > available => {
+                let more = if self.label_length < 26 {
+                    format!(
+                        "; --label-length {} gives {}",
+                        self.label_length + 1,
+                        thousands(label_count(self.label_length + 1))
+                    )
+                } else {
+                    String::new()
+                };
+                Err(Error::InvalidConfig(format!(
+                    "--labels {wanted}: there are only {} labels of {} letters{more}",
+                    thousands(available),
+                    self.label_length
+                )))
+            }
+            None if available > MAX_FILES_WITHOUT_LIMIT => Err(Error::InvalidConfig(format!(
+                "--label-length {} makes {} files, more than {} in one go: \
+                 add --labels N to make the first N",
+                self.label_length,
+                thousands(available),
+                thousands(MAX_FILES_WITHOUT_LIMIT)
+            ))),
+            _ => Ok(()),
+        }
     }
 }
 

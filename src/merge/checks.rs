@@ -5,11 +5,12 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{a_few, refused, Part};
-use crate::destination::{Destination, FileId};
+use crate::destination::Destination;
 use crate::error::Result;
 use crate::output::provenance;
 use crate::shards::Shard;
 use crate::sources::s3;
+use crate::sources::FileId;
 
 /// Whether `destination` is inside `folder` (at any depth), compared by
 /// identity, not spelling: a local folder by device and inode (so `.`, an

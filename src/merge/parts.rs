@@ -70,10 +70,11 @@ fn folder_entries(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
 
 /// The names and URLs of the objects directly below a prefix of a bucket.
 fn bucket_entries(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let url = s3::S3Url::parse(&folder.to_string_lossy()).map_err(Error::Remote)?;
+    let url = s3::S3Url::parse(&folder.to_string_lossy())
+        .map_err(|error| Error::Remote(error.to_string()))?;
     let objects = s3::client()
         .and_then(|client| client.list(&url, false))
-        .map_err(Error::Remote)?
+        .map_err(|error| Error::Remote(error.to_string()))?
         .objects;
     Ok(objects
         .into_iter()

@@ -62,20 +62,6 @@ pub fn encoding_error(output: &std::path::Path, cause: PolarsError) -> Error {
     }
 }
 
-/// The columns of every result table after `label` and (with `--by`) the
-/// key columns.
-const RESULT_COLUMNS: [&str; 3] = ["path", "column", "count"];
-
-/// Whether `names` are a result table's columns: `label`, any `--by` keys,
-/// then `path`, `column`, `count` (how an earlier run's output found among
-/// the inputs is told).
-pub fn are_result_columns<S: AsRef<str>>(names: &[S]) -> bool {
-    names.first().is_some_and(|first| first.as_ref() == "label")
-        && names
-            .windows(RESULT_COLUMNS.len())
-            .any(|window| window.iter().map(AsRef::as_ref).eq(RESULT_COLUMNS))
-}
-
 /// The header of the `--errors` file.
 pub const FAILURES_HEADER: &str = "path,line,reason";
 

@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
 use std::sync::Mutex;
 
-use super::rows::Rows;
+use crate::describe::Rows;
 use crate::temporary;
 
 /// Where a file's rows are in a log: their first byte, their bytes and how
@@ -236,8 +236,8 @@ impl Read for ReadAt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::describe::rows::RowWriter;
     use crate::describe::ColumnStats;
-    use crate::results::rows::RowWriter;
 
     fn rows(count: u64) -> Rows {
         let mut writer = RowWriter::new(usize::MAX);

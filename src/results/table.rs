@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use polars::prelude::*;
 
 use super::log::{Location, Log};
-use super::row::{self, Row};
 use crate::describe::groups::{KeyColumn, KeyType, KeyValue, TimeUnit};
+use crate::describe::row::{self, Row};
 use crate::describe::{Include, Percentiles};
 use crate::error::{Error, Result};
 
@@ -409,4 +409,18 @@ fn polars_unit(unit: TimeUnit) -> polars::prelude::TimeUnit {
         TimeUnit::Microseconds => polars::prelude::TimeUnit::Microseconds,
         TimeUnit::Milliseconds => polars::prelude::TimeUnit::Milliseconds,
     }
+}
+
+/// The columns of every result table after `label` and (with `--by`) the
+/// key columns.
+const RESULT_COLUMNS: [&str; 3] = ["path", "column", "count"];
+
+/// Whether `names` are a result table's columns: `label`, any `--by` keys,
+/// then `path`, `column`, `count` (how an earlier run's output found among
+/// the inputs is told).
+pub fn are_result_columns<S: AsRef<str>>(names: &[S]) -> bool {
+    names.first().is_some_and(|first| first.as_ref() == "label")
+        && names
+            .windows(RESULT_COLUMNS.len())
+            .any(|window| window.iter().map(AsRef::as_ref).eq(RESULT_COLUMNS))
 }

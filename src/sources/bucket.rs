@@ -146,7 +146,7 @@ fn parent_key(key: &str) -> String {
 }
 
 fn remote(error: s3::RemoteError) -> Error {
-    Error::Remote(error)
+    Error::Remote(error.to_string())
 }
 
 #[cfg(test)]

@@ -5,10 +5,9 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{pattern, DiscoverOptions, Discovered, Input};
-use crate::describe::{decompress::ends_with_ignoring_case, Compression};
-use crate::destination::FileId;
+use super::{pattern, DiscoverOptions, Discovered, FileId, Input};
 use crate::error::{Error, Result};
+use crate::formats::{ends_with_ignoring_case, Columnar, Compression};
 
 /// Adds the files one local input names to `found`: a folder's CSV files
 /// (sorted), a pattern's matches, or the file itself. Hidden entries (names
@@ -89,9 +88,7 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 /// `*.jsonl`, compressed too), in any case.
 pub fn is_input_name(name: &OsStr) -> bool {
     let bytes = name.as_encoded_bytes();
-    if crate::describe::columnar::Format::of_name(bytes).is_some()
-        || crate::describe::ndjson::is_ndjson_name(bytes)
-    {
+    if Columnar::of_name(bytes).is_some() || crate::formats::is_ndjson_name(bytes) {
         return true;
     }
     let without_compression = match Compression::of_name(name) {

@@ -1,6 +1,7 @@
 //! The inputs of a run: which files the paths, folders and glob patterns on the command line name, each once, on disk or in a bucket.
 
 mod bucket;
+mod file_id;
 mod local;
 mod pattern;
 pub mod prefetch;
@@ -10,6 +11,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::error::Result;
+pub use file_id::FileId;
 pub use local::{has_csv_files, is_input_name};
 pub use s3::ObjectInfo;
 

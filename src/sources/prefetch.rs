@@ -13,7 +13,6 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::s3::{self, ObjectInfo, RemoteError};
-use crate::describe::body::BLOCK_BYTES;
 
 /// At most this many bytes of heads are held, and at most this many are
 /// requested at once.
@@ -25,10 +24,15 @@ pub const WINDOW_BYTES: u64 = 64 * 1024 * 1024;
 /// docs/benchmarks.md, "Object storage").
 pub const DEFAULT_REQUESTS: usize = 64;
 
-/// How many bytes of an object its head is: enough for the reader to know
-/// whether the object is small (held whole) or read in blocks.
+/// The most bytes of an object's head: one more than the readers' block
+/// (8 MiB, `describe::memory::BLOCK_BYTES`, checked where they read it), so
+/// that the reader knows whether the object is small (held whole) or read
+/// in blocks.
+pub const HEAD_BYTES: u64 = 8 * 1024 * 1024 + 1;
+
+/// How many bytes of an object its head is (see [`HEAD_BYTES`]).
 pub fn head_length(object: &ObjectInfo) -> u64 {
-    object.size.min(BLOCK_BYTES as u64 + 1)
+    object.size.min(HEAD_BYTES)
 }
 
 /// How many requests to keep open for heads of up to `largest_head` bytes:
@@ -109,17 +113,12 @@ impl Prefetch {
         };
         let infos: Vec<ObjectInfo> = objects.iter().map(|(_, object)| object.clone()).collect();
         let largest = infos.iter().map(head_length).max().unwrap_or(0);
-        client.get_heads(
-            &infos,
-            BLOCK_BYTES as u64 + 1,
-            in_flight(largest),
-            |at, head| {
-                self.wait_for_room() && {
-                    self.hand_over(objects[at].0, head);
-                    true
-                }
-            },
-        );
+        client.get_heads(&infos, HEAD_BYTES, in_flight(largest), |at, head| {
+            self.wait_for_room() && {
+                self.hand_over(objects[at].0, head);
+                true
+            }
+        });
     }
 
     /// Waits until the held heads leave room for one more; false when cancelled.
@@ -194,13 +193,13 @@ mod tests {
     #[test]
     fn a_head_is_a_block_and_a_byte_at_most() {
         assert_eq!(head_length(&object(10)), 10);
-        assert_eq!(head_length(&object(1 << 40)), BLOCK_BYTES as u64 + 1);
+        assert_eq!(head_length(&object(1 << 40)), HEAD_BYTES);
     }
 
     #[test]
     fn requests_shrink_to_fit_the_window() {
         assert_eq!(in_flight(1000), DEFAULT_REQUESTS);
-        assert_eq!(in_flight(BLOCK_BYTES as u64 + 1), 7);
+        assert_eq!(in_flight(HEAD_BYTES), 7);
         assert_eq!(in_flight(WINDOW_BYTES * 2), 1);
     }
 

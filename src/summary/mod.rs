@@ -14,12 +14,13 @@ use std::time::{Duration, Instant};
 use polars::prelude::DataFrame;
 
 use crate::config::{OutputFormat, OutputTarget, RunConfig};
-use crate::describe::{self, FileError, FileSummary, Origin};
+use crate::describe::{self, FileSummary};
 use crate::destination::{Destination, Sink};
 use crate::error::{Error, ExitCode, Result};
 use crate::output::{self, Provenance};
 use crate::parallel::SpareCores;
 use crate::progress::Console;
+use crate::read::{self, FileError, Origin};
 use crate::results::table::combine_error;
 use crate::results::Log;
 use crate::sources::{self, display_path, Input};
@@ -28,7 +29,7 @@ use inputs::skipped_note;
 use own_files::OwnFiles;
 use store::{Store, StoreLocation};
 
-/// How `run` describes one file or object: [`describe::describe_origin`], or
+/// How `run` describes one file or object: [`read::describe_origin`], or
 /// a stand-in (tests use one that panics, to show that a panic costs only
 /// its file).
 pub type Describer = dyn Fn(Origin, &describe::Options, &SpareCores) -> std::result::Result<FileSummary, FileError>
@@ -146,14 +147,8 @@ pub fn collect(config: &RunConfig, console: &Console) -> Result<Collected> {
     }
     check_threshold_labels(config, &inputs)?;
     let log = Log::temporary(config.describe.memory.held_rows());
-    let described = workers::describe_all(
-        &inputs,
-        config,
-        None,
-        &log,
-        console,
-        &describe::describe_origin,
-    )?;
+    let described =
+        workers::describe_all(&inputs, config, None, &log, console, &read::describe_origin)?;
     let mut failures = described.failures;
     failures.sort_by(|a, b| a.path.cmp(&b.path));
     let mut warnings = described.warnings;
@@ -223,7 +218,7 @@ fn only_missing_files(inputs: &[Input]) -> Option<Error> {
 /// interrupted, or (with `--strict`) a file fails. A file that fails is
 /// otherwise not an error of the run: it is listed in the report.
 pub fn run(config: &RunConfig, console: &Console) -> Result<RunReport> {
-    run_with(config, console, &describe::describe_origin)
+    run_with(config, console, &read::describe_origin)
 }
 
 /// [`run`], describing each file with `describer`.
@@ -349,7 +344,7 @@ fn check_threshold_labels(config: &RunConfig, inputs: &[Input]) -> Result<()> {
     if !config.describe.by.is_empty() {
         return Ok(()); // matched on the keys, known once the files are read
     }
-    let labels: Vec<String> = inputs.iter().map(|i| describe::label_of(&i.path)).collect();
+    let labels: Vec<String> = inputs.iter().map(|i| read::label_of(&i.path)).collect();
     thresholds.check_labels(labels.iter().map(String::as_str))
 }
 

@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 
 use polars_io::prelude::{ParquetReader, SerReader};
 
-use crate::destination::{Destination, FileId, Sink};
+use crate::destination::{Destination, Sink};
 use crate::error::{Error, Result};
 use crate::output::FAILURES_HEADER;
+use crate::sources::FileId;
 use crate::sources::{s3, Input};
 
 /// What one of the run's files is for.
@@ -246,8 +247,8 @@ fn is_an_earlier_result(input: &Input) -> bool {
         return false;
     };
     let name = name.as_encoded_bytes();
-    let parquet = crate::describe::columnar::Format::of_name(name)
-        == Some(crate::describe::columnar::Format::Parquet);
+    let parquet =
+        crate::formats::Columnar::of_name(name) == Some(crate::formats::Columnar::Parquet);
     if input.named || !parquet {
         return false;
     }
@@ -348,7 +349,7 @@ fn looks_like_a_result(path: &Path) -> bool {
 /// gives a Parquet table's column names.
 fn is_a_result(start: &[u8], names: impl FnOnce() -> Option<Vec<String>>) -> bool {
     if start.starts_with(b"PAR1") {
-        return names().is_some_and(|names| crate::output::are_result_columns(&names));
+        return names().is_some_and(|names| crate::results::table::are_result_columns(&names));
     }
     let text = String::from_utf8_lossy(start);
     let header = text.lines().next().unwrap_or_default();
@@ -361,7 +362,7 @@ fn is_a_result(start: &[u8], names: impl FnOnce() -> Option<Vec<String>>) -> boo
         .and_then(Result::ok)
         .is_some_and(|record| {
             let names: Vec<&str> = record.iter().collect();
-            crate::output::are_result_columns(&names)
+            crate::results::table::are_result_columns(&names)
         });
     let compact: String = text
         .chars()

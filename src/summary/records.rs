@@ -1,4 +1,4 @@
-//! A file's record in the journal and the cache: one line of JSON saying what identifies the file and what its result holds, then its rows (see [`crate::results::row`]).
+//! A file's record in the journal and the cache: one line of JSON saying what identifies the file and what its result holds, then its rows (see [`crate::describe::row`]).
 //!
 //! The line holds the file's identity (path, size, times, inode, optional
 //! hash), its warnings and key columns, and the count, bytes and xxh3 hash of
@@ -14,8 +14,10 @@ use std::time::UNIX_EPOCH;
 
 use serde_json::{json, Value};
 
+use crate::config::CacheCheck;
 use crate::describe::groups::{KeyColumn, KeyType};
-use crate::describe::{self, label_of, FileSummary};
+use crate::describe::{self, FileSummary};
+use crate::read::label_of;
 
 /// What identifies a file's content for reuse: its path, size, modification
 /// and change times, inode, and (with `--cache-check content`) a hash of its bytes.
@@ -33,17 +35,6 @@ pub struct FileKey {
     pub inode: u64,
     /// xxh3-64 of the bytes, computed only for `--cache-check content`.
     pub content: Option<u64>,
-}
-
-/// How a file is judged unchanged since its result was stored.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum CacheCheck {
-    /// Same path, size, modification time, change time and inode (no read).
-    #[default]
-    Metadata,
-    /// Same path, size and hash of the bytes (reads the file, but trusts no
-    /// time stamp).
-    Content,
 }
 
 impl FileKey {
@@ -304,7 +295,7 @@ impl RecordHead {
 mod tests {
     use super::*;
     use crate::describe::ColumnStats;
-    use crate::results::Rows;
+    use crate::describe::Rows;
 
     fn summary() -> FileSummary {
         FileSummary {

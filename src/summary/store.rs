@@ -13,34 +13,14 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::records::{self, CacheCheck, FileKey, RecordHead};
+use super::records::{self, FileKey, RecordHead};
+use crate::config::{CacheCheck, StoreOptions};
 use crate::describe;
 #[cfg(test)]
 use crate::describe::Percentiles;
 use crate::error::{Error, Result};
 use crate::results::log::ReadAt;
 use crate::results::{Location, Log};
-
-/// How a run uses the results of earlier runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoreOptions {
-    /// Reuse and refresh the cache of the last complete run.
-    pub cache: bool,
-    /// Continue an interrupted run from its journal.
-    pub resume: bool,
-    /// Keep a journal while running, so that an interrupted run can be
-    /// resumed (off only for runs that are thrown away, as `bench`'s).
-    pub journal: bool,
-    /// How a file is judged unchanged.
-    pub check: CacheCheck,
-}
-
-impl StoreOptions {
-    /// Whether the run keeps any file beside its output.
-    pub fn keeps_files(&self) -> bool {
-        self.cache || self.journal || self.resume
-    }
-}
 
 /// The journal being written, and the results that may be reused.
 pub struct Store {
@@ -415,8 +395,8 @@ fn rows_are_whole(reader: &mut impl BufRead, head: &RecordHead) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::describe::Rows;
     use crate::describe::{ColumnStats, FileSummary};
-    use crate::results::Rows;
 
     fn summary(path: &str, mean: f64) -> FileSummary {
         FileSummary {
@@ -453,8 +433,8 @@ mod tests {
         let reused = store.reuse(key)?;
         let mut reader = store.log().read(reused.location).unwrap();
         let mut row = Vec::new();
-        assert!(crate::results::row::read_next(&mut reader, &mut row).unwrap());
-        crate::results::row::decode(&row, &[]).unwrap().stats.mean
+        assert!(crate::describe::row::read_next(&mut reader, &mut row).unwrap());
+        crate::describe::row::decode(&row, &[]).unwrap().stats.mean
     }
 
     const BOTH: StoreOptions = StoreOptions {

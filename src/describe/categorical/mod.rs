@@ -19,14 +19,10 @@ mod tally;
 pub use spill::PARTS as SPILL_PARTS;
 pub use tally::Tally;
 
-use super::body::CsvFile;
-use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
-use super::rows;
-use super::tokenizer;
-use super::{FileError, Options};
+use super::{DescribeError, Options};
 use crate::parallel::SpareCores;
 use spill::Spilled;
-use tally::MOST_ROOM;
+pub use tally::MOST_ROOM;
 
 /// count, unique, top and freq of a column that is not numeric.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +81,7 @@ pub enum Reading {
     Integers,
     /// Every field as written, missing ones too: pandas' text of a column
     /// whose integers fit no integer type and whose missing values it
-    /// therefore never read (see [`crate::describe::numbers::NotNumeric::WideIntegers`]).
+    /// therefore never read (see [`crate::read::csv::numbers::NotNumeric::WideIntegers`]).
     Literal,
     /// A typed column of strings (Parquet, Arrow, NDJSON: pandas' `str`):
     /// nulls missing, every other value as it is, never booleans.
@@ -102,69 +98,6 @@ pub enum TextKind {
     /// `object`: booleans with missing values among them, Python integers
     /// (`describe(include="object")` selects `str` columns too).
     Object,
-}
-
-/// The tallies of one block's columns, and its line ends (to place the
-/// lines of an error found in it).
-struct BlockTallies {
-    tallies: Result<Vec<Tally>, LayoutError>,
-    line_ends: u64,
-}
-
-/// The columns of a file that are tallied, and how.
-#[derive(Debug, Clone, Default)]
-pub struct Columns {
-    /// Their positions in the record, ascending.
-    pub positions: Vec<usize>,
-    /// How each is counted, in the same order.
-    pub readings: Vec<Reading>,
-    /// Whether reading the numeric columns checked every block already as
-    /// pandas would (UTF-8, no row too wide, every quote closed): then no
-    /// error can come, and line ends need not be counted.
-    pub checked: bool,
-}
-
-impl Columns {
-    /// An empty tally for each column, with room for `room` distinct values.
-    fn tallies(&self, room: usize) -> Vec<Tally> {
-        (self.readings.iter())
-            .map(|&reading| Tally::with_room(room).reading(reading))
-            .collect()
-    }
-}
-
-/// Tallies the fields of `columns` in every record of `block`, whose lines
-/// are counted from 1.
-fn tally_block(block: &[u8], layout: &Layout, columns: &Columns) -> BlockTallies {
-    BlockTallies {
-        tallies: tally_records(block, layout, columns),
-        line_ends: if columns.checked {
-            0
-        } else {
-            tokenizer::count_line_ends(block)
-        },
-    }
-}
-
-fn tally_records(
-    block: &[u8],
-    layout: &Layout,
-    columns: &Columns,
-) -> Result<Vec<Tally>, LayoutError> {
-    let (positions, checked) = (&columns.positions, columns.checked);
-    if !checked {
-        if let Some(line) = first_invalid_utf8_line(block, 1) {
-            return Err(LayoutError::NotUtf8 { line });
-        }
-    }
-    // Room for a value per line (of 16 bytes or more), instead of growing
-    // the table step by step.
-    let room = (block.len() / 16).min(MOST_ROOM);
-    let mut tallies = columns.tallies(room);
-    rows::for_each_field(block, layout, positions, checked, |slot, field| {
-        tallies[slot].add(field)
-    })?;
-    Ok(tallies)
 }
 
 /// One column's tally as the blocks come: in memory, or spilled once the
@@ -243,8 +176,9 @@ impl ValueTallies {
     /// Each column's count and [`Categorical`], in order.
     ///
     /// # Errors
-    /// As [`describe_columns`], for the spilled columns.
-    pub fn finish(self, spare: &SpareCores) -> Result<Vec<(u64, Categorical)>, FileError> {
+    /// When a spilled column's distinct values need more than [`SPILL_PARTS`]
+    /// times the file's share, or its parts cannot be read back.
+    pub fn finish(self, spare: &SpareCores) -> Result<Vec<(u64, Categorical)>, DescribeError> {
         finish_tallies(self.tallies, self.limit, spare)
     }
 }
@@ -254,137 +188,11 @@ fn finish_tallies(
     tallies: Vec<ColumnTally>,
     limit: usize,
     spare: &SpareCores,
-) -> Result<Vec<(u64, Categorical)>, FileError> {
+) -> Result<Vec<(u64, Categorical)>, DescribeError> {
     (tallies.into_iter())
         .map(|tally| match tally {
             ColumnTally::Held(tally) => Ok(tally.finish()),
             ColumnTally::Spilled(spilled) => spilled.finish(limit, spare),
         })
         .collect()
-}
-
-/// The `columns` of `file`, tallied: their count and [`Categorical`], in
-/// the order of their positions. A large file's blocks are tallied on the
-/// cores `spare` lends and combined in order. Tallies that outgrow
-/// [`SPILL_AT`] (or half the file's memory share, if less) are spilled to
-/// temporary files (`spill`), and still counted exactly.
-///
-/// # Errors
-/// When the file cannot be read, pandas would fail it (a row too wide, a
-/// quote never closed, bytes that are not UTF-8), or a column's distinct
-/// values need more than [`spill::PARTS`] times that memory.
-pub fn describe_columns(
-    file: &CsvFile,
-    layout: &Layout,
-    columns: &Columns,
-    options: &Options,
-    spare: &SpareCores,
-) -> Result<Vec<(u64, Categorical)>, FileError> {
-    let limit = options.memory.distinct_bytes();
-    let mut tallies: Vec<ColumnTally> = columns
-        .tallies(0)
-        .into_iter()
-        .map(ColumnTally::Held)
-        .collect();
-    let mut line = layout.body_line;
-    file.fold_blocks(
-        layout.header_len,
-        spare,
-        options.memory.window(),
-        |block| tally_block(block, layout, columns),
-        |block: BlockTallies| -> Result<(), FileError> {
-            let block_tallies = block.tallies.map_err(|error| error.shifted(line - 1))?;
-            line += block.line_ends;
-            for (tally, later) in tallies.iter_mut().zip(block_tallies) {
-                match tally {
-                    ColumnTally::Held(tally) => tally.merge(later),
-                    ColumnTally::Spilled(spilled) => spilled.add(later)?,
-                }
-            }
-            Ok(spill_largest(&mut tallies, limit.min(SPILL_AT))?)
-        },
-    )?;
-    finish_tallies(tallies, limit, spare)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// A layout of `width` columns named by position, separated by `separator`.
-    fn layout(width: usize, separator: u8) -> Layout {
-        let header: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
-        let header = header.join(&char::from(separator).to_string());
-        super::super::layout::inspect(format!("{header}\n").as_bytes(), separator)
-            .expect("a header")
-    }
-
-    /// What a tally finds: the fields it read, and its count and statistics, per column.
-    fn outcome(tallies: Vec<Tally>) -> Vec<(u64, u64, Categorical)> {
-        tallies
-            .into_iter()
-            .map(|tally| {
-                let rows = tally.rows();
-                let (count, stats) = tally.finish();
-                (rows, count, stats)
-            })
-            .collect()
-    }
-
-    proptest! {
-        /// The one-search reading of a simple block is the tokenizer's.
-        #[test]
-        fn simple_blocks_are_read_as_the_tokenizer_reads_them(
-            pieces in proptest::collection::vec(
-                prop_oneof![
-                    Just("a"), Just("b"), Just("True"), Just("false"), Just("NA"),
-                    Just(","), Just(","), Just("\n"), Just("\n"), Just(" "), Just("\t"),
-                    Just(";"),
-                ],
-                0..40,
-            ),
-            width in 1usize..4,
-            semicolons in proptest::bool::ANY,
-        ) {
-            let block = pieces.concat().into_bytes();
-            let separator = if semicolons { b';' } else { b',' };
-            let layout = layout(width, separator);
-            let positions: Vec<usize> = (0..width).collect();
-            prop_assume!(rows::is_simple(&block, separator));
-            let mut simple: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
-            let simple = rows::read_simple(&block, &layout, &positions, false, |slot, field| {
-                simple[slot].add(field)
-            })
-            .map(|()| simple);
-            if simple.is_ok() {
-                // A checked block (no row too wide) is read the same without the check.
-                let mut unchecked: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
-                rows::read_simple(&block, &layout, &positions, true, |slot, field| {
-                    unchecked[slot].add(field)
-                })
-                .unwrap();
-                let again = tally_with_tokenizer(&block, &layout, &positions).unwrap();
-                prop_assert_eq!(outcome(unchecked), outcome(again));
-            }
-            let tokenized = tally_with_tokenizer(&block, &layout, &positions);
-            match (simple, tokenized) {
-                (Ok(simple), Ok(tokenized)) => prop_assert_eq!(outcome(simple), outcome(tokenized)),
-                (simple, tokenized) => prop_assert_eq!(simple.err(), tokenized.err()),
-            }
-        }
-    }
-
-    /// [`tally_records`] with the tokenizer, whatever the block.
-    fn tally_with_tokenizer(
-        block: &[u8],
-        layout: &Layout,
-        positions: &[usize],
-    ) -> Result<Vec<Tally>, LayoutError> {
-        let mut tallies: Vec<Tally> = positions.iter().map(|_| Tally::default()).collect();
-        rows::read_tokens(block, layout, positions, |slot, field| {
-            tallies[slot].add(field)
-        })?;
-        Ok(tallies)
-    }
 }

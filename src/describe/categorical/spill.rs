@@ -13,7 +13,7 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 
 use super::tally::{first_most_frequent, hash_of, Tally};
 use super::{Categorical, Reading, TextKind, Values};
-use crate::describe::FileError;
+use crate::describe::DescribeError;
 use crate::parallel::SpareCores;
 
 /// The temporary files a spilled column is cut into.
@@ -77,7 +77,11 @@ impl Spilled {
     /// # Errors
     /// When a part's distinct values need more than `limit` bytes, or a
     /// temporary file cannot be read back.
-    pub fn finish(self, limit: usize, spare: &SpareCores) -> Result<(u64, Categorical), FileError> {
+    pub fn finish(
+        self,
+        limit: usize,
+        spare: &SpareCores,
+    ) -> Result<(u64, Categorical), DescribeError> {
         let mut files = Vec::with_capacity(PARTS);
         for part in self.parts {
             let mut file = (part.into_inner())
@@ -152,8 +156,8 @@ fn part_of(value: &[u8]) -> usize {
 /// Counts the values of a part in a tally. Its entries come in order of
 /// first appearance (blocks in order, each in its own order), so the
 /// tally's order of first appearance is the file's.
-fn count_part(mut part: impl Read, room: usize, limit: usize) -> Result<PartCount, FileError> {
-    let mut tally = Tally::with_room(room.min(limit / 32));
+fn count_part(mut part: impl Read, room: usize, limit: usize) -> Result<PartCount, DescribeError> {
+    let mut tally = Tally::with_room(room.min(limit / 32), Reading::Text);
     let mut first_seen: Vec<u64> = Vec::new();
     let mut word = [0u8; 8];
     let mut value = Vec::new();
@@ -172,7 +176,7 @@ fn count_part(mut part: impl Read, room: usize, limit: usize) -> Result<PartCoun
         if tally.count_new(&value, times) {
             first_seen.push(seen);
             if tally.held_bytes() + 8 * first_seen.len() > limit {
-                return Err(FileError::TooManyDistinct { limit });
+                return Err(DescribeError::TooManyDistinct { limit });
             }
         }
     }
@@ -200,7 +204,7 @@ mod tests {
     fn tally(fields: &[&str]) -> Tally {
         let mut tally = Tally::default();
         for field in fields {
-            tally.add(field.as_bytes());
+            tally.add_value((!matches!(*field, "" | "NA")).then_some(field.as_bytes()));
         }
         tally
     }
@@ -224,7 +228,7 @@ mod tests {
         let spilled = Spilled::new(tally(&fields)).unwrap();
         let error = spilled.finish(4096, &SpareCores::none()).unwrap_err();
         assert!(
-            matches!(error, FileError::TooManyDistinct { limit: 4096 }),
+            matches!(error, DescribeError::TooManyDistinct { limit: 4096 }),
             "{error}"
         );
     }

@@ -4,7 +4,6 @@ use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
 use super::{Categorical, Reading, TextKind, Values};
-use crate::describe::numbers::{is_missing, trim_ascii_space};
 
 /// The distinct values of one column as it is read, in order of first
 /// appearance, with how often each appears.
@@ -30,8 +29,6 @@ pub struct Tally {
     rows: u64,
     /// How the fields are counted.
     reading: Reading,
-    /// An integer's digits, written as Python writes it.
-    scratch: Vec<u8>,
 }
 
 /// What one distinct value costs beyond its bytes: its end, count and place.
@@ -44,7 +41,7 @@ pub(super) fn hash_of(value: &[u8]) -> u64 {
 }
 
 /// The most distinct values a block's tally makes room for up front.
-pub(super) const MOST_ROOM: usize = 1 << 16;
+pub const MOST_ROOM: usize = 1 << 16;
 /// The most memory finished tallies' buffers keep for the next ones, per
 /// thread (outside `--max-memory`, so small: a few files' worth).
 const SPARE_BYTES: usize = 16 << 20;
@@ -56,14 +53,14 @@ thread_local! {
 impl Tally {
     /// An empty tally with room for `values` distinct values (buffers of
     /// an earlier tally of this thread, when there is one).
-    pub(super) fn with_room(values: usize) -> Self {
+    pub fn with_room(values: usize, reading: Reading) -> Self {
         let mut tally = SPARE
             .with(|spare| spare.borrow_mut().pop())
             .unwrap_or_default();
         tally
             .places
             .reserve(values, |_| unreachable!("the table is empty"));
-        tally
+        tally.read_as(reading)
     }
 
     /// Gives the buffers back for the next tally of this thread, if they
@@ -95,31 +92,19 @@ impl Tally {
     }
 
     /// The same tally, counting fields as `reading` says.
-    pub(super) fn reading(mut self, reading: Reading) -> Self {
+    fn read_as(mut self, reading: Reading) -> Self {
         self.reading = reading;
         self
     }
 
-    /// Counts one field.
-    pub fn add(&mut self, field: &[u8]) {
-        self.rows += 1;
-        if self.reading != Reading::Literal && is_missing(field) {
-            return;
-        }
-        self.present += 1;
-        if self.reading == Reading::Integers {
-            let mut scratch = std::mem::take(&mut self.scratch);
-            python_integer(field, &mut scratch);
-            self.count(&scratch, 1);
-            self.scratch = scratch;
-        } else {
-            self.count(field, 1);
-        }
+    /// How its values are counted.
+    pub fn reading(&self) -> Reading {
+        self.reading
     }
 
     /// An empty tally of values read by type (see [`Tally::add_value`]).
     pub fn of_values(reading: Reading) -> Self {
-        Tally::with_room(0).reading(reading)
+        Tally::with_room(0, reading)
     }
 
     /// Counts one value of a typed column (Parquet, Arrow, NDJSON): `None`
@@ -182,7 +167,7 @@ impl Tally {
     }
 
     /// Fields read, missing ones included.
-    pub(super) fn rows(&self) -> u64 {
+    pub fn rows(&self) -> u64 {
         self.rows
     }
 
@@ -276,27 +261,6 @@ impl Tally {
     }
 }
 
-/// The integer `token` (pandas' number rule said it is one: blanks around
-/// it, a sign, digits) written as Python writes it: no blanks, no `+`, no
-/// leading zeros, `0` for `-0`.
-fn python_integer(token: &[u8], digits: &mut Vec<u8>) {
-    let token = trim_ascii_space(token);
-    let (negative, unsigned) = match token.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, token),
-    };
-    let significant = match unsigned.iter().position(|&digit| digit != b'0') {
-        Some(first) => &unsigned[first..],
-        None => b"0".as_slice(),
-    };
-    digits.clear();
-    if negative && significant != b"0" {
-        digits.push(b'-');
-    }
-    digits.extend_from_slice(significant);
-}
-
 /// The first of the most frequent values (pandas' stable sort by count):
 /// `max_by_key` would take the last.
 pub(super) fn first_most_frequent<T>(values: impl Iterator<Item = (T, u64)>) -> Option<(T, u64)> {
@@ -304,89 +268,4 @@ pub(super) fn first_most_frequent<T>(values: impl Iterator<Item = (T, u64)>) -> 
         Some((_, best_times)) if best_times >= times => best,
         _ => Some((value, times)),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tally(fields: &[&str]) -> (u64, Categorical) {
-        let mut tally = Tally::default();
-        for field in fields {
-            tally.add(field.as_bytes());
-        }
-        tally.finish()
-    }
-
-    #[test]
-    fn ties_go_to_the_value_seen_first() {
-        let (count, stats) = tally(&["b", "a", "a", "b", ""]);
-        assert_eq!(count, 4);
-        assert_eq!(stats.unique, 2);
-        assert_eq!(stats.top.as_deref(), Some("b"));
-        assert_eq!(stats.freq, Some(2));
-        assert_eq!(stats.kind, TextKind::Str);
-    }
-
-    #[test]
-    fn spellings_of_true_and_false_are_booleans() {
-        let (_, stats) = tally(&["false", "tRuE", "TRUE", "False"]);
-        assert_eq!(stats.kind, TextKind::Bool);
-        assert_eq!((stats.unique, stats.top.as_deref()), (2, Some("False")));
-        let (count, with_missing) = tally(&["True", "NA", "true"]);
-        assert_eq!(count, 2);
-        assert_eq!(with_missing.kind, TextKind::Object);
-        assert_eq!(
-            (with_missing.top.as_deref(), with_missing.freq),
-            (Some("True"), Some(2))
-        );
-        let (_, spaced) = tally(&["True ", "False"]);
-        assert_eq!((spaced.unique, spaced.top.as_deref()), (2, Some("True ")));
-    }
-
-    #[test]
-    fn merging_keeps_the_order_of_first_appearance() {
-        let mut first = Tally::default();
-        first.add(b"x");
-        let mut later = Tally::default();
-        for field in ["y", "y", "x"] {
-            later.add(field.as_bytes());
-        }
-        first.merge(later);
-        let (count, stats) = first.finish();
-        assert_eq!((count, stats.unique), (4, 2));
-        assert_eq!((stats.top.as_deref(), stats.freq), (Some("x"), Some(2)));
-    }
-
-    #[test]
-    fn python_integers_are_counted_by_value() {
-        let mut tally = Tally::default().reading(Reading::Integers);
-        for field in [
-            "+05",
-            " 5 ",
-            "-0",
-            "0",
-            "-00012",
-            "",
-            "123456789012345678901234567890",
-        ] {
-            tally.add(field.as_bytes());
-        }
-        let (count, stats) = tally.finish();
-        assert_eq!((count, stats.unique), (6, 4));
-        assert_eq!((stats.top.as_deref(), stats.freq), (Some("5"), Some(2)));
-        assert_eq!(stats.values, Values::Integers);
-        let mut digits = Vec::new();
-        python_integer(b"-00012", &mut digits);
-        assert_eq!(digits, b"-12");
-    }
-
-    #[test]
-    fn a_column_without_values_has_no_top() {
-        let (count, stats) = tally(&["", "NA"]);
-        assert_eq!(
-            (count, stats.unique, stats.top, stats.freq),
-            (0, 0, None, None)
-        );
-    }
 }

@@ -7,30 +7,29 @@
 //! keeping the whole column's type (an int64 column's group is int64). The
 //! key columns are not described.
 //!
-//! The numeric columns are read as without `--by` (`exact`, `large`), into
-//! values in row order; the key columns are read once more (`keys`), their
-//! fields ranked by value (`values`); each column's values are then moved
-//! group by group (one pass), and every group described on every core.
+//! A reader hands over the numeric columns' values in row order (spooled,
+//! as without `--by`) and the key columns as distinct values and each row's
+//! (`distinct`), typed as its format's pandas reader types them and ranked
+//! by value (`values`); each column's values are then moved group by group
+//! (one pass), and every group described on every core.
 
-mod keys;
-mod values;
+pub mod distinct;
+pub mod values;
 
 use std::io;
 use std::ops::Range;
 
 use hashbrown::HashMap;
 
-pub use keys::PolarsKey;
 pub use values::{KeyType, KeyValue, TimeUnit};
 
-use super::body::CsvFile;
 use super::large::column::SpooledColumn;
 use super::large::spool::{Scalar, Spool, Spooled};
-use super::layout::Layout;
+use super::rows::{RowWriter, Rows};
 use super::stats::{self, ColumnStats};
-use super::{FileError, Include, Options};
+use super::{DescribeError, Include, Options};
 use crate::parallel::SpareCores;
-use crate::results::{RowWriter, Rows};
+use distinct::ReadKey;
 
 /// A file described per group: its rows (each group's columns, groups in
 /// pandas' order), the key columns, how many groups, and the rows left out
@@ -102,63 +101,16 @@ impl RowGroups {
 /// The key columns of a file, read: every row's field in each, and each
 /// column's distinct fields ranked by value.
 pub struct KeyRows {
-    fields: Vec<keys::ReadKey>,
+    fields: Vec<ReadKey>,
     ranked: Vec<values::Ranked>,
 }
 
-/// Reads the key columns of a CSV file, at `key_positions` (in `--by` order).
-///
-/// # Errors
-/// When the file cannot be read, pandas would fail it, or a key column
-/// holds integers too wide for 64 bits.
-pub(super) fn csv_keys(
-    file: &CsvFile,
-    layout: &Layout,
-    key_positions: &[usize],
-    options: &Options,
-    spare: &SpareCores,
-) -> Result<KeyRows, FileError> {
-    let fields = keys::read(file, layout, key_positions, options, spare)?;
-    let mut ranked = Vec::with_capacity(fields.len());
-    for (column, name) in fields.iter().zip(&options.by) {
-        let ranks = values::rank(&column.distinct.fields()).map_err(|values::WideKey| {
-            FileError::WideKey {
-                column: name.clone(),
-            }
-        })?;
-        ranked.push(ranks);
+impl KeyRows {
+    /// The key columns `fields`, with their distinct values `ranked` (one
+    /// per column, in the same order).
+    pub fn new(fields: Vec<ReadKey>, ranked: Vec<values::Ranked>) -> Self {
+        KeyRows { fields, ranked }
     }
-    Ok(KeyRows { fields, ranked })
-}
-
-/// The key columns of a table Polars read whole (NDJSON), typed as pandas'
-/// reader types them: integers with a missing value become floats.
-///
-/// # Errors
-/// When a key column is of a type not grouped (dates, times, lists, ...).
-pub(super) fn polars_keys(columns: &[&polars::prelude::Column]) -> Result<KeyRows, FileError> {
-    let mut keys = Vec::with_capacity(columns.len());
-    for column in columns {
-        let mut key = PolarsKey::new(column.name(), column.dtype())?;
-        key.push(column, usize::MAX)?;
-        keys.push(key);
-    }
-    polars_key_rows(keys)
-}
-
-/// The key columns read batch by batch (Parquet, Arrow), complete.
-///
-/// # Errors
-/// When the spilled rows cannot be read back.
-pub(super) fn polars_key_rows(keys: Vec<PolarsKey>) -> Result<KeyRows, FileError> {
-    let mut fields = Vec::with_capacity(keys.len());
-    let mut ranked = Vec::with_capacity(keys.len());
-    for key in keys {
-        let (read, key_type, values) = key.finish()?;
-        fields.push(read);
-        ranked.push(values::rank_values(key_type, values));
-    }
-    Ok(KeyRows { fields, ranked })
 }
 
 /// The statistics of the `numeric` columns (key columns left out) per group
@@ -173,12 +125,12 @@ pub(super) fn polars_key_rows(keys: Vec<PolarsKey>) -> Result<KeyRows, FileError
 /// # Errors
 /// When spilled values cannot be read back, the rows cannot be spilled,
 /// or the run is interrupted.
-pub(super) fn describe_groups(
+pub fn describe_groups(
     keys: KeyRows,
     numeric: &[SpooledColumn],
     options: &Options,
     spare: &SpareCores,
-) -> Result<Grouped, FileError> {
+) -> Result<Grouped, DescribeError> {
     let held = options.memory.held_values();
     let groups = row_groups(keys, &options.by, held)?;
     let described: Vec<&SpooledColumn> = numeric
@@ -187,7 +139,7 @@ pub(super) fn describe_groups(
         .collect();
     for column in &described {
         if column.values.len() != groups.of_row.len() {
-            return Err(FileError::Panic(format!(
+            return Err(DescribeError::Panic(format!(
                 "column '{}' has {} rows and the key columns {}",
                 column.name,
                 column.values.len(),
@@ -301,7 +253,7 @@ fn map_rows(
 /// (pandas sorts the groups by their keys, the first key first), and every
 /// row's index among them.
 fn combine_keys(
-    fields: &[keys::ReadKey],
+    fields: &[ReadKey],
     ranked: &[values::Ranked],
     held: usize,
 ) -> io::Result<(Spooled<u32>, Vec<Vec<u32>>)> {

@@ -14,13 +14,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::blocks::{self, BlockReader};
-use super::decompress::{self, Compression};
 use super::tokenizer;
 use crate::parallel::SpareCores;
+use crate::read::decompress::{self, Compression};
 use crate::sources::s3::{self, ObjectInfo};
 
-/// Files larger than this are read block by block; blocks are about this size.
-pub const BLOCK_BYTES: usize = 8 * 1024 * 1024;
+pub use crate::describe::memory::BLOCK_BYTES;
+
+// An object's head, fetched ahead, is one byte more than a block: the
+// reader tells a small object from a large one by it.
+const _: () = assert!(crate::sources::prefetch::HEAD_BYTES == BLOCK_BYTES as u64 + 1);
 
 /// Where a file's bytes come from.
 #[derive(Debug, Clone)]
@@ -380,7 +383,7 @@ impl CsvFile {
 
 /// Refuses a tar archive by its name.
 fn refuse_tar(name: &std::ffi::OsStr) -> io::Result<()> {
-    if decompress::is_tar(name) {
+    if crate::formats::is_tar(name) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             "a tar archive, which polarsdesc does not read (pandas reads one that holds \

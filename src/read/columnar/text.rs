@@ -8,9 +8,10 @@
 
 use polars::prelude::*;
 
-use super::super::categorical::{Categorical, Reading, Tally, ValueTallies};
-use super::super::{ColumnStats, FileError, Include, Options};
+use crate::describe::categorical::{Categorical, Reading, Tally, ValueTallies};
+use crate::describe::{ColumnStats, Include, Options};
 use crate::parallel::SpareCores;
+use crate::read::FileError;
 
 /// A typed column that is not numeric and is tallied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

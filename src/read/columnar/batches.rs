@@ -17,7 +17,7 @@ use polars_io::prelude::{ParquetReader, SerReader};
 use super::{unreadable, Format, Source};
 use crate::describe::large::column::SpooledColumn;
 use crate::describe::large::spool::Spool;
-use crate::describe::FileError;
+use crate::read::FileError;
 
 /// The fewest rows read at a time (whole row groups are read).
 pub(super) const BATCH_ROWS: usize = 1 << 20;

@@ -4,8 +4,8 @@ use std::io;
 
 use polars::prelude::PolarsError;
 
-use super::categorical;
-use super::layout::LayoutError;
+use super::csv::layout::LayoutError;
+use crate::describe::{categorical, DescribeError};
 use crate::sources::s3::RemoteError;
 
 /// Why one file could not be described. The run goes on with the others.
@@ -74,6 +74,16 @@ pub enum FileError {
 impl From<io::Error> for FileError {
     fn from(error: io::Error) -> Self {
         FileError::Read(error)
+    }
+}
+
+impl From<DescribeError> for FileError {
+    fn from(error: DescribeError) -> Self {
+        match error {
+            DescribeError::Io(error) => FileError::Read(error),
+            DescribeError::TooManyDistinct { limit } => FileError::TooManyDistinct { limit },
+            DescribeError::Panic(reason) => FileError::Panic(reason),
+        }
     }
 }
 

@@ -30,7 +30,7 @@ struct CsvBodyScan {
     pandas_nulls: bool,
 }
 
-/// The error of a block that is not plain (see `describe::plain`): the
+/// The error of a block that is not plain (see `plain`): the
 /// file is then read by pandas' rules instead.
 const NOT_PLAIN: &str = "a block that Polars would read differently from pandas";
 

@@ -10,7 +10,7 @@
 //! stamp), outside quotes, on a line that holds a separator; any other blank
 //! (a tab, a space in a numeric column, a space in a quoted block) makes the
 //! block not plain. Such a block is read by pandas' own rules instead
-//! (`describe::exact`).
+//! (`exact`).
 
 use memchr::{memchr, memchr2_iter, memchr3, memchr3_iter};
 

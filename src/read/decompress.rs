@@ -5,62 +5,11 @@
 //! of it at a time, like a pass over a plain one. A `.zip` must hold exactly
 //! one entry, as pandas requires (its messages are kept).
 
-use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// How a file is compressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    Gzip,
-    Bzip2,
-    Xz,
-    Zstd,
-    Zip,
-}
-
-/// The extensions pandas recognises, and what each means.
-const EXTENSIONS: [(&str, Compression); 5] = [
-    (".gz", Compression::Gzip),
-    (".bz2", Compression::Bzip2),
-    (".zip", Compression::Zip),
-    (".xz", Compression::Xz),
-    (".zst", Compression::Zstd),
-];
-
-/// Whether a file name is a tar archive's, which pandas reads (when it holds
-/// one file) and polarsdesc does not.
-pub fn is_tar(name: &OsStr) -> bool {
-    [".tar", ".tar.gz", ".tar.bz2", ".tar.xz"]
-        .iter()
-        .any(|extension| ends_with_ignoring_case(name.as_encoded_bytes(), extension))
-}
-
-/// Whether `name` ends with `extension` (lower case), in any case.
-pub fn ends_with_ignoring_case(name: &[u8], extension: &str) -> bool {
-    name.len() >= extension.len()
-        && name[name.len() - extension.len()..].eq_ignore_ascii_case(extension.as_bytes())
-}
-
-impl Compression {
-    /// The compression a file name implies, as pandas' `infer_compression` reads it.
-    pub fn of_name(name: &OsStr) -> Option<Compression> {
-        let name = name.as_encoded_bytes();
-        EXTENSIONS
-            .iter()
-            .find(|(extension, _)| ends_with_ignoring_case(name, extension))
-            .map(|&(_, compression)| compression)
-    }
-
-    /// The extension, with its dot.
-    pub fn extension(self) -> &'static str {
-        EXTENSIONS
-            .iter()
-            .find(|(_, compression)| *compression == self)
-            .map_or("", |(extension, _)| extension)
-    }
-}
+pub use crate::formats::Compression;
 
 /// The decompressed bytes of the file at `path`, streamed.
 ///
@@ -181,19 +130,6 @@ fn invalid(message: String) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_as_pandas_infers_them() {
-        let of = |name: &str| Compression::of_name(OsStr::new(name));
-        assert_eq!(of("a.csv.gz"), Some(Compression::Gzip));
-        assert_eq!(of("A.CSV.GZ"), Some(Compression::Gzip));
-        assert_eq!(of("a.csv.bz2"), Some(Compression::Bzip2));
-        assert_eq!(of("a.zip"), Some(Compression::Zip));
-        assert_eq!(of("a.csv.xz"), Some(Compression::Xz));
-        assert_eq!(of("a.csv.zst"), Some(Compression::Zstd));
-        assert_eq!(of("a.csv"), None);
-        assert_eq!(of("a.tgz"), None, "pandas does not know .tgz");
-    }
 
     #[test]
     fn every_format_streams_the_original_bytes() {

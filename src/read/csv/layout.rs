@@ -3,7 +3,7 @@
 //! pandas reads every row before it decides a column's type; we decide from
 //! the header and the first [`SAMPLE_ROWS`] rows, then parse the whole file
 //! with that guess. A later value that does not fit is caught then (see
-//! `describe::exact`), so the sample only has to be a good first guess.
+//! `exact`), so the sample only has to be a good first guess.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -1,213 +1,41 @@
-//! The key columns of `--by`, read row by row: each column's distinct fields in order of first appearance, and each row's field among them.
-//!
-//! Blocks are read on every core (`CsvFile::fold_blocks`), each into
-//! fields of its own, and taken in order: a block's distinct fields are
-//! looked up once in the file's, and its rows renumbered.
+//! The key columns of `--by` in a typed file (Parquet, Arrow, NDJSON), batch by batch: typed as pandas' reader types them, handed to `describe::groups`.
 
 use polars::prelude::{Column, DataType};
 
-use super::values::{KeyType, KeyValue, TimeUnit};
-use crate::describe::body::CsvFile;
+use crate::describe::groups::distinct::{Distinct, KeyFields, ReadKey};
+use crate::describe::groups::values::{rank_values, KeyType, KeyValue, TimeUnit};
+use crate::describe::groups::KeyRows;
 use crate::describe::large::spool::{Spool, Spooled};
-use crate::describe::layout::{first_invalid_utf8_line, Layout, LayoutError};
-use crate::describe::{rows, tokenizer, FileError, Options};
-use crate::parallel::SpareCores;
+use crate::read::FileError;
 
-/// One key column of a whole file: its distinct fields, and each row's
-/// index among them, spooled (held up to the file's share, then in a
-/// temporary file), so that a long file's rows do not fill memory.
-pub struct ReadKey {
-    pub distinct: Distinct,
-    pub rows: Spooled<u32>,
-}
-
-/// One key column's fields in a block (or a table in memory): the distinct
-/// ones, and each row's.
-#[derive(Default)]
-pub struct KeyFields {
-    pub distinct: Distinct,
-    /// For each record, its field's index in `distinct`.
-    pub rows: Vec<u32>,
-}
-
-/// Distinct fields in order of first appearance: their bytes one after
-/// another in one buffer, and a table of their ids by hash (no allocation
-/// per field: a long table has millions).
-#[derive(Default)]
-pub struct Distinct {
-    index: hashbrown::HashTable<u32>,
-    bytes: Vec<u8>,
-    /// Where each field ends in `bytes`.
-    ends: Vec<usize>,
-    /// The index of the field seen last: a long table's keys come in runs
-    /// (one label's rows after another's), so most rows repeat it.
-    last: u32,
-    hasher: foldhash::fast::FixedState,
-}
-
-impl KeyFields {
-    /// Adds a row whose field is `field`.
-    pub fn push(&mut self, field: &[u8]) {
-        let id = self.distinct.id(field);
-        self.rows.push(id);
-    }
-}
-
-impl Distinct {
-    /// The field `id`.
-    fn field(&self, id: u32) -> &[u8] {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        &self.bytes[start..self.ends[id]]
-    }
-
-    /// The index of `field`, added if new.
-    fn id(&mut self, field: &[u8]) -> u32 {
-        if (self.last as usize) < self.ends.len() && self.field(self.last) == field {
-            return self.last;
-        }
-        let hash = std::hash::BuildHasher::hash_one(&self.hasher, field);
-        let (bytes, ends) = (&self.bytes, &self.ends);
-        let field_of = |id: u32| {
-            let id = id as usize;
-            let start = if id == 0 { 0 } else { ends[id - 1] };
-            &bytes[start..ends[id]]
-        };
-        if let Some(&id) = self.index.find(hash, |&id| field_of(id) == field) {
-            self.last = id;
-            return id;
-        }
-        let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 distinct keys");
-        self.bytes.extend_from_slice(field);
-        self.ends.push(self.bytes.len());
-        let (bytes, ends, hasher) = (&self.bytes, &self.ends, &self.hasher);
-        self.index.insert_unique(hash, id, |&id| {
-            let id = id as usize;
-            let start = if id == 0 { 0 } else { ends[id - 1] };
-            std::hash::BuildHasher::hash_one(hasher, &bytes[start..ends[id]])
-        });
-        self.last = id;
-        id
-    }
-
-    /// How many distinct fields.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The distinct fields, in order of first appearance.
-    pub fn fields(&self) -> Vec<&[u8]> {
-        (0..self.ends.len() as u32)
-            .map(|id| self.field(id))
-            .collect()
-    }
-}
-
-/// One block's key fields, and its line ends (to place an error's line).
-struct BlockKeys {
-    columns: Result<Vec<KeyFields>, LayoutError>,
-    line_ends: u64,
-}
-
-/// Reads the fields at `positions` (in any order) of every record of `file`.
+/// The key columns of a table Polars read whole (NDJSON), typed as pandas'
+/// reader types them: integers with a missing value become floats.
 ///
 /// # Errors
-/// When the file cannot be read, or pandas would fail it (a row too wide, a
-/// quote never closed, bytes that are not UTF-8), with the line; or the
-/// rows cannot be spilled.
-pub fn read(
-    file: &CsvFile,
-    layout: &Layout,
-    positions: &[usize],
-    options: &Options,
-    spare: &SpareCores,
-) -> Result<Vec<ReadKey>, FileError> {
-    // Records are read left to right: the positions in order, then the
-    // columns put back in the order asked for.
-    let mut ascending = positions.to_vec();
-    ascending.sort_unstable();
-    let read = read_ascending(file, layout, &ascending, options, spare)?;
-    let mut read: Vec<Option<ReadKey>> = read.into_iter().map(Some).collect();
-    Ok(positions
-        .iter()
-        .map(|position| {
-            let slot = ascending
-                .binary_search(position)
-                .expect("a position asked for");
-            read[slot].take().expect("positions are distinct")
-        })
-        .collect())
-}
-
-/// [`read`], with `positions` ascending.
-fn read_ascending(
-    file: &CsvFile,
-    layout: &Layout,
-    positions: &[usize],
-    options: &Options,
-    spare: &SpareCores,
-) -> Result<Vec<ReadKey>, FileError> {
-    let mut columns: Vec<(Distinct, Spool<u32>)> = positions
-        .iter()
-        .map(|_| (Distinct::default(), Spool::default()))
-        .collect();
-    let held_rows = options.memory.held_values();
-    let mut line = layout.body_line;
-    file.fold_blocks(
-        layout.header_len,
-        spare,
-        options.memory.window(),
-        |block| BlockKeys {
-            columns: read_block(block, layout, positions),
-            line_ends: tokenizer::count_line_ends(block),
-        },
-        |block: BlockKeys| -> Result<(), FileError> {
-            let block_columns = block.columns.map_err(|error| error.shifted(line - 1))?;
-            line += block.line_ends;
-            for ((distinct, rows), later) in columns.iter_mut().zip(block_columns) {
-                let renumbered: Vec<u32> = (0..later.distinct.len() as u32)
-                    .map(|id| distinct.id(later.distinct.field(id)))
-                    .collect();
-                let ids: Vec<u32> = (later.rows.iter())
-                    .map(|&id| renumbered[id as usize])
-                    .collect();
-                rows.extend(&ids)?;
-                if rows.len() > held_rows {
-                    rows.spill()?;
-                }
-            }
-            Ok(())
-        },
-    )?;
-    (columns.into_iter())
-        .map(|(distinct, rows)| {
-            Ok(ReadKey {
-                distinct,
-                rows: rows.finish()?,
-            })
-        })
-        .collect()
-}
-
-/// The key fields of one block, whose lines are counted from 1.
-fn read_block(
-    block: &[u8],
-    layout: &Layout,
-    positions: &[usize],
-) -> Result<Vec<KeyFields>, LayoutError> {
-    if let Some(line) = first_invalid_utf8_line(block, 1) {
-        return Err(LayoutError::NotUtf8 { line });
+/// When a key column is of a type not grouped (dates, times, lists, ...).
+pub fn polars_keys(columns: &[&polars::prelude::Column]) -> Result<KeyRows, FileError> {
+    let mut keys = Vec::with_capacity(columns.len());
+    for column in columns {
+        let mut key = PolarsKey::new(column.name(), column.dtype())?;
+        key.push(column, usize::MAX)?;
+        keys.push(key);
     }
-    let mut columns: Vec<KeyFields> = positions.iter().map(|_| KeyFields::default()).collect();
-    rows::for_each_field(block, layout, positions, false, |slot, field| {
-        columns[slot].push(field);
-    })?;
-    Ok(columns)
+    polars_key_rows(keys)
+}
+
+/// The key columns read batch by batch (Parquet, Arrow), complete.
+///
+/// # Errors
+/// When the spilled rows cannot be read back.
+pub fn polars_key_rows(keys: Vec<PolarsKey>) -> Result<KeyRows, FileError> {
+    let mut fields = Vec::with_capacity(keys.len());
+    let mut ranked = Vec::with_capacity(keys.len());
+    for key in keys {
+        let (read, key_type, values) = key.finish()?;
+        fields.push(read);
+        ranked.push(rank_values(key_type, values));
+    }
+    Ok(KeyRows::new(fields, ranked))
 }
 
 /// A key column of a table Polars reads, batch by batch: its fields, and

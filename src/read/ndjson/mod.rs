@@ -13,31 +13,19 @@ mod types;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::ffi::OsStr;
 use std::io::{Cursor, Read};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use polars::prelude::*;
 
 use self::decode::Value;
 use self::types::Typed;
+use super::columnar::{self, keys::polars_keys};
 use super::decompress::{self, Compression};
-use super::large::column::SpooledColumn;
-use super::{columnar, groups, Described, FileError, Options};
+use super::{Described, FileError};
+use crate::describe::large::column::SpooledColumn;
+use crate::describe::{groups, Include, Options};
 use crate::parallel::SpareCores;
-
-/// Whether a file name is an NDJSON file's: `*.ndjson` or `*.jsonl`, maybe
-/// compressed (`*.jsonl.gz`), in any case.
-pub fn is_ndjson_name(name: &[u8]) -> bool {
-    let name = match Compression::of_name(OsStr::from_bytes(name)) {
-        Some(compression) => &name[..name.len() - compression.extension().len()],
-        None => name,
-    };
-    [".ndjson", ".jsonl"].iter().any(|extension| {
-        name.len() > extension.len() && decompress::ends_with_ignoring_case(name, extension)
-    })
-}
 
 /// Reads and describes the NDJSON file at `path`.
 ///
@@ -248,7 +236,7 @@ fn describe_text(
 /// a frame of their values; a warning for each object column it asks for.
 fn text_columns(
     typed: &[(String, Typed)],
-    include: super::Include,
+    include: Include,
     warnings: &mut Vec<String>,
 ) -> (Vec<(String, columnar::TextType)>, DataFrame) {
     let mut texts = Vec::new();
@@ -326,5 +314,5 @@ fn keys(typed: &[(String, Typed)], by: &[String]) -> Result<groups::KeyRows, Fil
         columns.push(series.into_column());
     }
     let columns: Vec<&Column> = columns.iter().collect();
-    groups::polars_keys(&columns)
+    polars_keys(&columns)
 }

@@ -1,8 +1,8 @@
 //! pandas' reading of a file, token by token: for files that Polars' parser cannot read exactly as pandas does.
 //!
-//! Every record comes from the pandas tokenizer (`describe::tokenizer`) and
+//! Every record comes from the pandas tokenizer (`tokenizer`) and
 //! every field of a column that may be numeric goes through pandas' number
-//! rule (`describe::numbers`), so the columns described and their values are
+//! rule (`numbers`), so the columns described and their values are
 //! the ones pandas gets: blanks around numbers, lone `\r` line ends, lines of
 //! blanks, every spelling of NaN and infinity, integers too wide for 64 bits.
 //!
@@ -18,12 +18,12 @@
 
 use std::io;
 
-use super::large::column::SpooledColumn;
-use super::large::spool::Spool;
 use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
 use super::numbers::{self, Cascade, Dtype, Integer, NotNumeric, Token};
 use super::tokenizer::{self, Fields, Next, Position};
-use super::FileError;
+use crate::describe::large::column::SpooledColumn;
+use crate::describe::large::spool::Spool;
+use crate::read::FileError;
 
 /// One block's tokens of the candidate columns.
 pub struct ExactBlock {

@@ -33,47 +33,18 @@ use polars_io::mmap::MmapBytesReader;
 use polars_io::prelude::{ParquetReader, SerReader};
 
 mod batches;
+pub mod keys;
 mod text;
 
 use self::batches::{for_each_batch, NumberColumn};
 pub(super) use self::text::{TextColumns, TextType};
-use super::groups::{self, PolarsKey};
-use super::large::column::SpooledColumn;
-use super::{large, Described, FileError, Include, Options};
+use super::{Described, FileError};
+use crate::describe::large::{self, column::SpooledColumn};
+use crate::describe::{groups, Include, Options};
 use crate::parallel::SpareCores;
+use keys::PolarsKey;
 
-/// A columnar format polarsdesc reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `*.parquet`.
-    Parquet,
-    /// Arrow IPC files: `*.arrow`, `*.feather`, `*.ipc`.
-    Ipc,
-}
-
-impl Format {
-    /// The format of a file named `name` (by its extension, in any case).
-    pub fn of_name(name: &[u8]) -> Option<Format> {
-        let ends = |extension: &str| {
-            name.len() > extension.len()
-                && super::decompress::ends_with_ignoring_case(name, extension)
-        };
-        if ends(".parquet") {
-            Some(Format::Parquet)
-        } else if ends(".arrow") || ends(".feather") || ends(".ipc") {
-            Some(Format::Ipc)
-        } else {
-            None
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Format::Parquet => "Parquet",
-            Format::Ipc => "Arrow IPC (Feather)",
-        }
-    }
-}
+pub use crate::formats::Columnar as Format;
 
 /// Where a file's bytes are: each reading opens it anew.
 #[derive(Clone, Copy)]
@@ -264,7 +235,7 @@ fn describe_source(
             let keys = (keys.into_iter().zip(&options.by))
                 .map(|(key, name)| key.map_or_else(|| PolarsKey::new(name, &DataType::Null), Ok))
                 .collect::<Result<Vec<_>, FileError>>()?;
-            Ok(Some(groups::polars_key_rows(keys)?))
+            Ok(Some(keys::polars_key_rows(keys)?))
         },
         || -> Result<(Vec<SpooledColumn>, TextColumns), FileError> {
             let mut columns: Vec<NumberColumn> =
@@ -493,7 +464,7 @@ fn columns_to_read(
                 })
             }
             Plan::NotNumeric
-                if include == super::Include::ALL
+                if include == Include::ALL
                     && matches!(field.dtype(), ArrowDataType::Timestamp(_, Some(_))) =>
             {
                 warnings.push(format!(

@@ -3,8 +3,10 @@
 use polars::prelude::*;
 
 use super::body::CsvFile;
-use super::{layout, scan, stats, ColumnStats, FileError, Options};
+use super::{layout, scan};
+use crate::describe::{stats, ColumnStats, Options};
 use crate::parallel::SpareCores;
+use crate::read::FileError;
 
 /// The fast path: Polars parses the numeric columns, first without pandas'
 /// missing-value strings (a string comparison per field), then with them if
