@@ -178,9 +178,19 @@ def make_parquet(folder, seed, count):
         if kind == "decimal":
             return pa.array(maybe([decimal.Decimal(random.choice(["1.250", "-0.001", "2.5", "0"])) for _ in range(rows)],
                                   nulls), pa.decimal128(9, 3))
+        if kind == "cat":
+            # pandas' category: groups in the categories' order (shuffled,
+            # one never seen), not sorted. No nulls: Polars' Arrow reader
+            # refuses the key pyarrow writes under one (polarsdesc says so).
+            listed = ["b", "a", "", "zz never seen", "é"][: groups + 1] + ["zz never seen"]
+            listed = list(dict.fromkeys(listed))
+            random.shuffle(listed)
+            seen = [i for i, name in enumerate(listed) if name != "zz never seen"]
+            indices = pa.array([random.choice(seen) for _ in range(rows)], pa.int8())
+            return pa.DictionaryArray.from_arrays(indices, pa.array(listed))
         raise ValueError(kind)
 
-    KEY_KINDS = ["str", "int32", "int8", "int64", "bool", "float", "ts", "date", "decimal"]
+    KEY_KINDS = ["str", "int32", "int8", "int64", "bool", "float", "ts", "date", "decimal", "cat"]
     for index in range(count):
         rows = random.choice([1, 2, 3, 7, 50, 3000])
         groups = random.choice([1, 2, 4])

@@ -11,7 +11,8 @@
         rewrites every CSV file of DIR that pandas reads as FORMAT (parquet,
         feather or ndjson) with pandas' to_parquet/to_feather/to_json (an implicit index
         is stored as pandas stores it), and removes the CSV files: str,
-        bool, bool with nulls, null-typed and numeric columns. Python
+        bool, bool with nulls, null-typed and numeric columns, and (Parquet,
+        Feather) category columns of shuffled categories. Python
         integers too wide for Arrow are written as their text.
     include_differential.py compare DIR RESULT.parquet INCLUDE
         runs pandas.read_csv(f).describe(include=INCLUDE) on every file of DIR
@@ -22,12 +23,13 @@
 
 INCLUDE is "all", "default" (describe() with no include: the numbers, or
 every column of a file that has none), or kinds separated by commas
-(number, object, str, bool).
+(number, object, str, bool, category).
 """
 
 import gzip
 import math
 import random
+import zlib
 import sys
 import warnings
 from pathlib import Path
@@ -159,6 +161,9 @@ def typed(folder, form):
             if frame[name].dtype == object and any(isinstance(v, int) and not isinstance(v, bool) for v in frame[name]):
                 frame[name] = frame[name].map(lambda v: v if v is None or v != v else str(v)).astype("str")
         frame.columns = [str(name) for name in frame.columns]
+        if form != "ndjson":
+            # Polars' Arrow reader refuses missing categories (polarsdesc says so).
+            as_categories(frame, random.Random(zlib.crc32(file.name.encode())), form == "parquet")
         target = folder / (file.name.split(".")[0] + "." + form)
         if form == "parquet":
             frame.to_parquet(target)
@@ -167,6 +172,21 @@ def typed(folder, form):
         else:
             frame.to_feather(target) if isinstance(frame.index, pd.RangeIndex) else frame.reset_index(drop=True).to_feather(target)
         file.unlink()
+
+
+def as_categories(frame, rng, with_missing):
+    """Makes about half of `frame`'s str columns (those without a missing
+    value unless `with_missing`) pandas' category columns, their categories
+    shuffled (ties for `top` go to the category listed first, not to the
+    value seen first) and one of them never observed."""
+    for name in frame.columns:
+        if frame[name].dtype != "str" or rng.random() < 0.5:
+            continue
+        if not with_missing and frame[name].isna().any():
+            continue
+        categories = sorted(frame[name].dropna().unique()) + ["never seen"]
+        rng.shuffle(categories)
+        frame[name] = pd.Categorical(frame[name], categories=categories)
 
 
 def read(file):
@@ -185,7 +205,8 @@ def pandas_include(spec):
         return None
     if spec == "all":
         return "all"
-    kinds = {"number": "number", "text": "object", "object": "object", "str": "str", "bool": "bool"}
+    kinds = {"number": "number", "text": "object", "object": "object", "str": "str", "bool": "bool",
+             "category": "category"}
     return [kinds[kind] for kind in spec.split(",")]
 
 

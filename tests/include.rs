@@ -95,7 +95,7 @@ fn include_and_exclude_that_contradict_are_refused() {
             "'text' is both included and excluded",
         ),
         (
-            &["--exclude", "number,text,bool"][..],
+            &["--exclude", "number,text,bool,category"][..],
             "--exclude leaves no kind of column to describe",
         ),
         (
@@ -257,7 +257,7 @@ fn differential(seed: u64, include: &str) -> usize {
 /// files, described with each of `includes` and compared with pandas'
 /// `read_parquet`/`read_feather`/`read_json(lines=True)` then
 /// `describe(...)`: str, bool, bool with nulls, null-typed and numeric
-/// columns, pandas' index columns.
+/// columns, category columns (Parquet, Feather), pandas' index columns.
 fn typed_differential(seed: u64, format: &str, includes: &[&str]) {
     let Some(pandas) = Pandas::find("include_differential typed") else {
         return;
@@ -297,13 +297,20 @@ fn parquet_files_of_every_kind_of_column_equal_pandas_with_every_include() {
     typed_differential(
         6,
         "parquet",
-        &["all", "default", "str,number", "number,bool", "text"],
+        &[
+            "all",
+            "default",
+            "str,number",
+            "number,bool",
+            "text",
+            "category",
+        ],
     );
 }
 
 #[test]
 fn feather_files_of_every_kind_of_column_equal_pandas_with_every_include() {
-    typed_differential(7, "feather", &["all", "default", "bool"]);
+    typed_differential(7, "feather", &["all", "default", "bool", "category,number"]);
 }
 
 #[test]
@@ -492,4 +499,98 @@ fn the_corpus_of_awkward_files_equals_pandas_by_default() {
         .code(1);
     let text_only = pandas_agrees(&pandas, &env, corpus.to_str().unwrap(), "default", files);
     assert!(text_only > 30, "{text_only}");
+}
+
+/// pandas writes a frame with a category column (categories out of order,
+/// one never observed, a tie for `top`) as Parquet and Feather.
+const CATEGORY_FILES: &str = r#"
+import sys, pandas as pd
+folder = sys.argv[1]
+frame = pd.DataFrame({
+    "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    "c": pd.Categorical(["a", "b", "a", "b", "c", None], categories=["c", "b", "a", "z"]),
+})
+frame.to_parquet(f"{folder}/with_null.parquet")
+frame.to_feather(f"{folder}/with_null.feather")
+whole = frame.iloc[:5]
+whole.to_parquet(f"{folder}/whole.parquet")
+whole.reset_index(drop=True).to_feather(f"{folder}/whole.feather")
+pd.DataFrame({"c": whole["c"]}).to_parquet(f"{folder}/only.parquet")
+"#;
+
+/// A category column is described as pandas' `Categorical.value_counts()`
+/// counts it: `unique` the categories observed, a tie for `top` to the
+/// category listed first ('b', though 'a' is seen first), with
+/// `--include category`, `all`, and by default in a file of categories
+/// alone; not with `--include text` (pandas' `object`).
+#[test]
+fn category_columns_of_parquet_and_feather_files_are_described_as_pandas_does() {
+    let Some(pandas) = Pandas::find("category columns") else {
+        return;
+    };
+    let env = TestEnv::new();
+    std::fs::create_dir(env.join("in")).unwrap();
+    let status = (pandas.python_command())
+        .args(["-c", CATEGORY_FILES])
+        .arg(env.join("in"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let table = |files: &[&str], args: &[&str]| {
+        let output = (env.cmd())
+            .args(["-q", "run"])
+            .args(files)
+            .args(["--no-cache", "-o", "-", "--format", "csv"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(
+        table(
+            &[
+                "in/whole.parquet",
+                "in/with_null.parquet",
+                "in/whole.feather"
+            ],
+            &["--include", "category"]
+        ),
+        "label,path,column,count,unique,top,freq,mean,std,min,25%,50%,75%,max\n\
+         whole,in/whole.feather,c,5,3,b,2,,,,,,,\n\
+         whole,in/whole.parquet,c,5,3,b,2,,,,,,,\n\
+         with_null,in/with_null.parquet,c,5,3,b,2,,,,,,,\n"
+    );
+    let all = table(&["in/whole.parquet"], &["--include", "all"]);
+    assert!(
+        all.ends_with("whole,in/whole.parquet,c,5,3,b,2,,,,,,,\n"),
+        "{all}"
+    );
+    assert!(all.contains("whole,in/whole.parquet,x,5,,,,3.0,"), "{all}");
+    // A file of categories alone: pandas' default describes them.
+    assert_eq!(
+        table(&["in/only.parquet"], &[]),
+        "label,path,column,count,unique,top,freq,mean,std,min,25%,50%,75%,max\n\
+         only,in/only.parquet,c,5,3,b,2,,,,,,,\n"
+    );
+    let text = (env.cmd())
+        .args(["-q", "run", "in/whole.parquet", "--no-cache", "-o", "-"])
+        .args(["--format", "csv", "--include", "text"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&text.stdout).contains(",c,"));
+    // Polars' Arrow reader refuses pyarrow's key under a missing category:
+    // the file fails, saying so, and the others are kept.
+    env.cmd()
+        .args(["-q", "run", "in/with_null.feather", "in/whole.feather"])
+        .args(["--no-cache", "-o", "out.csv", "--include", "category"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "in/with_null.feather: not a readable Arrow IPC (Feather) file: a category \
+             (dictionary) column has missing values",
+        ));
+    assert!(std::fs::read_to_string(env.join("out.csv"))
+        .unwrap()
+        .contains("whole,in/whole.feather,c,5,3,b,2"));
 }

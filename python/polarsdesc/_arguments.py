@@ -114,12 +114,13 @@ def date(name: str, value: Any) -> Optional[str]:
 # pandas 3: "object" selects str columns too (for compatibility), "str"
 # selects them alone.
 _KIND_NAMES = {"all": "all", "number": "number", "object": "object", "O": "object",
-               "text": "object", "str": "str", "string": "str", "bool": "bool"}
+               "text": "object", "str": "str", "string": "str", "bool": "bool",
+               "category": "category"}
 
 
 def kinds(name: str, value: Any) -> List[str]:
     """The kinds of column of ``include`` or ``exclude``: ``None``, a name
-    (``"all"``, ``"number"``, ``"object"``, ``"str"``, ``"bool"``), a type
+    (``"all"``, ``"number"``, ``"object"``, ``"str"``, ``"bool"``, ``"category"``), a type
     (``bool``, ``object``, ``str``, ``numpy.number``), or a list of them; an
     empty list is refused, as pandas refuses it."""
     if value is None:
@@ -139,7 +140,7 @@ def _kind(name: str, item: Any) -> str:
         if item in _KIND_NAMES:
             return _KIND_NAMES[item]
         raise ValueError(
-            f"{name} must name kinds of column among 'all', 'number', 'object', 'str' and 'bool', got {item!r}"
+            f"{name} must name kinds of column among 'all', 'number', 'object', 'str', 'bool' and 'category', got {item!r}"
         )
     if item is bool:
         return "bool"

@@ -178,7 +178,7 @@ fn kinds(name: &str, names: &[String]) -> polarsdesc::Result<Vec<Kind>> {
             Kind::parse(kind).ok_or_else(|| {
                 Error::InvalidConfig(format!(
                     "{name} must name kinds of column among 'all', 'number', 'object' (or \
-                     'text'), 'str' and 'bool', got {kind:?}"
+                     'text'), 'str', 'bool' and 'category', got {kind:?}"
                 ))
             })
         })

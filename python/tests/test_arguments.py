@@ -81,7 +81,7 @@ BAD_ARGUMENTS = [
     (dict(max_memory=2**20), ValueError, "max_memory 1048576 is below 64 MiB"),
     (dict(max_memory=1.5e9), TypeError, "max_memory must be a number of bytes or a size such as '512M', got 1500000000.0"),
     (dict(max_memory=True), TypeError, "max_memory must be a number of bytes or a size such as '512M', got True"),
-    (dict(include="nothing"), ValueError, "include must name kinds of column among 'all', 'number', 'object', 'str' and 'bool', got 'nothing'"),
+    (dict(include="nothing"), ValueError, "include must name kinds of column among 'all', 'number', 'object', 'str', 'bool' and 'category', got 'nothing'"),
     (dict(include=[]), ValueError, "include must name at least one kind of column (or be None), got []"),
     (dict(exclude=()), ValueError, "exclude must name at least one kind of column (or be None), got ()"),
     (dict(by=b"a"), TypeError, "by must be a column name (a str) or a list of them, got b'a'"),
@@ -89,7 +89,7 @@ BAD_ARGUMENTS = [
     (dict(exclude=[float]), TypeError, "exclude must name kinds of column ('number', 'object', 'bool'), got <class 'float'>"),
     (dict(include="all", exclude="object"), ValueError, "exclude cannot be combined with include all"),
     (dict(include="bool", exclude=bool), ValueError, "'bool' is both included and excluded"),
-    (dict(exclude=["number", "object", "bool"]), ValueError, "exclude leaves no kind of column to describe"),
+    (dict(exclude=["number", "object", "bool", "category"]), ValueError, "exclude leaves no kind of column to describe"),
     (dict(stat="freq", threshold=1), ValueError, "stat must be one of count, mean, std, min, 25%, 50%, 75%, max, got 'freq'"),
 ]
 

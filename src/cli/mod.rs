@@ -363,6 +363,8 @@ pub enum KindArg {
     #[value(alias = "string")]
     Str,
     Bool,
+    /// pandas' category columns (Parquet and Arrow dictionaries)
+    Category,
 }
 
 impl From<KindArg> for Kind {
@@ -373,6 +375,7 @@ impl From<KindArg> for Kind {
             KindArg::Text => Kind::Text,
             KindArg::Str => Kind::Str,
             KindArg::Bool => Kind::Bool,
+            KindArg::Category => Kind::Category,
         }
     }
 }

@@ -5,14 +5,16 @@ use super::categorical::TextKind;
 /// The kinds of column described, as pandas' `describe(include=...)`
 /// selects them: numbers (`np.number`), pandas 3's `str` columns, `object`
 /// columns (booleans with a missing value, Python integers) and booleans
-/// (`bool`). `include="object"` selects `str` columns too (pandas 3 keeps
-/// that for compatibility); `include="str"` selects them alone.
+/// (`bool`), `category` columns (Parquet and Arrow dictionaries).
+/// `include="object"` selects `str` columns too (pandas 3 keeps that for
+/// compatibility); `include="str"` selects them alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Include {
     pub numbers: bool,
     pub strings: bool,
     pub objects: bool,
     pub booleans: bool,
+    pub categories: bool,
     /// pandas' default (neither `include` nor `exclude`): a file without a
     /// numeric column has every column described instead.
     pub all_without_numbers: bool,
@@ -38,6 +40,7 @@ impl Include {
         strings: false,
         objects: false,
         booleans: false,
+        categories: false,
         all_without_numbers: false,
     };
     /// Every column (`--include all`).
@@ -46,6 +49,7 @@ impl Include {
         strings: true,
         objects: true,
         booleans: true,
+        categories: true,
         all_without_numbers: false,
     };
 
@@ -66,7 +70,7 @@ impl Include {
     /// Whether any column that is not numeric is described: the output then
     /// has pandas' `unique`, `top` and `freq`.
     pub fn categorical(&self) -> bool {
-        self.strings || self.objects || self.booleans
+        self.strings || self.objects || self.booleans || self.categories
     }
 
     /// Whether text of every kind (`str` and `object`) is described.
@@ -80,6 +84,7 @@ impl Include {
             TextKind::Bool => self.booleans,
             TextKind::Str => self.strings,
             TextKind::Object => self.objects,
+            TextKind::Category => self.categories,
         }
     }
 
@@ -118,6 +123,7 @@ impl Include {
             strings: false,
             objects: false,
             booleans: false,
+            categories: false,
             all_without_numbers: false,
         }
     }
@@ -130,6 +136,7 @@ impl Include {
                 Kind::Text => (self.strings, self.objects) = (true, true),
                 Kind::Str => self.strings = true,
                 Kind::Bool => self.booleans = true,
+                Kind::Category => self.categories = true,
             }
         }
         self
@@ -143,6 +150,7 @@ impl Include {
                 Kind::Text => (self.strings, self.objects) = (false, false),
                 Kind::Str => self.strings = false,
                 Kind::Bool => self.booleans = false,
+                Kind::Category => self.categories = false,
             }
         }
         self
@@ -161,6 +169,7 @@ impl Include {
             (self.numbers, "number"),
             (text.is_some(), text.unwrap_or_default()),
             (self.booleans, "bool"),
+            (self.categories, "category"),
         ]
         .into_iter()
         .filter_map(|(selected, name)| selected.then_some(name))
@@ -178,6 +187,8 @@ pub enum Kind {
     /// pandas 3's `str` columns alone.
     Str,
     Bool,
+    /// pandas' `category` columns (Parquet and Arrow dictionaries).
+    Category,
 }
 
 impl Kind {
@@ -189,6 +200,7 @@ impl Kind {
             Kind::Text => "text",
             Kind::Str => "str",
             Kind::Bool => "bool",
+            Kind::Category => "category",
         }
     }
 
@@ -201,6 +213,7 @@ impl Kind {
             "text" | "object" | "O" => Kind::Text,
             "str" | "string" => Kind::Str,
             "bool" => Kind::Bool,
+            "category" => Kind::Category,
             _ => return None,
         })
     }
@@ -222,18 +235,22 @@ mod tests {
         let text_only = Include::resolve(&[Text], &[]).unwrap();
         assert_eq!(text_only.names(), ["text"]);
         let not_numbers = Include::resolve(&[], &[Number]).unwrap();
-        assert_eq!(not_numbers.names(), ["text", "bool"]);
+        assert_eq!(not_numbers.names(), ["text", "bool", "category"]);
         let numbers_and_bools = Include::resolve(&[Number, Bool], &[Text]).unwrap();
         assert_eq!(numbers_and_bools.names(), ["number", "bool"]);
         // pandas 3: "object" selects str columns too, "str" them alone.
         assert_eq!(Include::resolve(&[Str], &[]).unwrap().names(), ["str"]);
-        let objects = Include::resolve(&[], &[Number, Str, Bool]).unwrap();
+        let objects = Include::resolve(&[], &[Number, Str, Bool, Category]).unwrap();
         assert_eq!(objects.names(), ["object"]);
         assert_eq!(Kind::parse("string"), Some(Str));
         assert_eq!(Kind::parse("O"), Some(Text));
         assert!(Include::resolve(&[All], &[Text]).is_err());
         assert!(Include::resolve(&[Text], &[Text]).is_err());
-        assert!(Include::resolve(&[], &[Number, Text, Bool]).is_err());
+        assert!(Include::resolve(&[], &[Number, Text, Bool, Category]).is_err());
+        assert_eq!(
+            Include::resolve(&[Category], &[]).unwrap().names(),
+            ["category"]
+        );
         assert!(Include::resolve(&[], &[All]).is_err());
     }
 }

@@ -61,6 +61,7 @@ pub fn encode(stats: &ColumnStats, keys: &[KeyValue], out: &mut Vec<u8>) {
                 TextKind::Object => 0,
                 TextKind::Bool => 1,
                 TextKind::Str => 2,
+                TextKind::Category => 3,
             });
             out.push(match categorical.values {
                 Values::Text => 0,
@@ -149,6 +150,7 @@ pub fn decode(bytes: &[u8], key_types: &[KeyType]) -> io::Result<Row> {
                 0 => TextKind::Object,
                 1 => TextKind::Bool,
                 2 => TextKind::Str,
+                3 => TextKind::Category,
                 _ => return Err(damaged("unknown kind")),
             },
             values: match at.byte()? {

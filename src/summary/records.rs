@@ -165,8 +165,8 @@ fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
 }
 
 /// The version of the records' layout, in the header: a journal or cache
-/// of another layout is not read.
-const LAYOUT: u64 = 2;
+/// of another layout is not read (3: category columns are described).
+const LAYOUT: u64 = 3;
 
 /// The header line: the version and the options a stored result depends on.
 pub fn header(options: &describe::Options) -> String {

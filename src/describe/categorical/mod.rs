@@ -1,4 +1,4 @@
-//! pandas' `describe()` of the columns that are not numbers: count, unique, top and freq of text and boolean columns.
+//! pandas' `describe()` of the columns that are not numbers: count, unique, top and freq of text, boolean and category columns.
 //!
 //! pandas 3.1 reads a column as `bool` when every field is a spelling of
 //! true or false (any case: `True`, `TRUE`, `tRuE`), as `object` holding
@@ -13,9 +13,11 @@
 //! file whose text columns hold more distinct bytes than its share of
 //! `--max-memory` allows fails with a message saying so.
 
+mod categories;
 mod spill;
 mod tally;
 
+pub use categories::CategoryCounts;
 pub use spill::PARTS as SPILL_PARTS;
 pub use tally::Tally;
 
@@ -98,6 +100,8 @@ pub enum TextKind {
     /// `object`: booleans with missing values among them, Python integers
     /// (`describe(include="object")` selects `str` columns too).
     Object,
+    /// `category`: a Parquet or Arrow dictionary column (see [`CategoryCounts`]).
+    Category,
 }
 
 /// One column's tally as the blocks come: in memory, or spilled once the

@@ -3,7 +3,7 @@
 use polars::prelude::{Column, DataType};
 
 use crate::describe::groups::distinct::{Distinct, KeyFields, ReadKey};
-use crate::describe::groups::values::{rank_values, KeyType, KeyValue, TimeUnit};
+use crate::describe::groups::values::{rank_values, KeyType, KeyValue, Ranked, TimeUnit};
 use crate::describe::groups::KeyRows;
 use crate::describe::large::spool::{Spool, Spooled};
 use crate::read::FileError;
@@ -31,9 +31,9 @@ pub fn polars_key_rows(keys: Vec<PolarsKey>) -> Result<KeyRows, FileError> {
     let mut fields = Vec::with_capacity(keys.len());
     let mut ranked = Vec::with_capacity(keys.len());
     for key in keys {
-        let (read, key_type, values) = key.finish()?;
+        let (read, ranked_key) = key.finish_ranked()?;
         fields.push(read);
-        ranked.push(rank_values(key_type, values));
+        ranked.push(ranked_key);
     }
     Ok(KeyRows::new(fields, ranked))
 }
@@ -43,6 +43,8 @@ pub fn polars_key_rows(keys: Vec<PolarsKey>) -> Result<KeyRows, FileError> {
 /// become floats, which only the whole column tells).
 pub struct PolarsKey {
     raw: RawKey,
+    /// A category key's categories, in their order (see [`PolarsKey::category`]).
+    categories: Option<Categories>,
     distinct: Distinct,
     rows: Spool<u32>,
     nulls: bool,
@@ -65,6 +67,28 @@ enum RawKey {
     Date,
     /// Decimals of a scale: i128.
     Decimal(u8),
+    /// Categories: each value's place among them, as u64.
+    Category,
+}
+
+/// A category key's categories in their order, and each one's place.
+struct Categories {
+    listed: Vec<String>,
+    places: std::collections::HashMap<String, u64, foldhash::fast::FixedState>,
+}
+
+impl Categories {
+    /// The place of `value`, added at the end if it is not listed (pyarrow
+    /// appends a later dictionary's new values when it unifies them).
+    fn place_of(&mut self, value: &str) -> u64 {
+        if let Some(&place) = self.places.get(value) {
+            return place;
+        }
+        let place = self.listed.len() as u64;
+        self.listed.push(value.to_string());
+        self.places.insert(value.to_string(), place);
+        place
+    }
 }
 
 impl PolarsKey {
@@ -95,11 +119,34 @@ impl PolarsKey {
         };
         Ok(PolarsKey {
             raw,
+            categories: None,
             distinct: Distinct::default(),
             rows: Spool::default(),
             nulls: false,
             held_rows: usize::MAX,
         })
+    }
+
+    /// A category key (pandas' `category`: a dictionary column) whose
+    /// categories are `listed`, in order: `groupby` sorts its groups in
+    /// that order (and, `observed=True` being pandas 3's default, makes
+    /// none of the categories never seen).
+    pub fn category(listed: Vec<String>) -> PolarsKey {
+        let mut categories = Categories {
+            listed: Vec::with_capacity(listed.len()),
+            places: Default::default(),
+        };
+        listed.iter().for_each(|category| {
+            categories.place_of(category);
+        });
+        PolarsKey {
+            raw: RawKey::Category,
+            categories: Some(categories),
+            distinct: Distinct::default(),
+            rows: Spool::default(),
+            nulls: false,
+            held_rows: usize::MAX,
+        }
     }
 
     /// Adds the next rows' keys, `column`, spilling the rows past `held_rows`.
@@ -168,6 +215,19 @@ impl PolarsKey {
                     }
                 }
             }
+            RawKey::Category => {
+                let categories = self
+                    .categories
+                    .as_mut()
+                    .expect("a category key's categories");
+                let text = series.cast(&DataType::String)?;
+                for value in text.str()?.iter() {
+                    match value {
+                        Some(value) => fields.push(&categories.place_of(value).to_le_bytes()),
+                        None => fields.push(b""),
+                    }
+                }
+            }
             RawKey::Text => {
                 // A leading byte tells the empty string (a key) from a missing one.
                 let mut field = Vec::new();
@@ -189,12 +249,34 @@ impl PolarsKey {
         Ok(())
     }
 
+    /// The column's keys, and its values ranked in pandas' order.
+    ///
+    /// # Errors
+    /// When the spilled rows cannot be written or read back.
+    fn finish_ranked(mut self) -> Result<(ReadKey, Ranked), FileError> {
+        let categories = self.categories.take();
+        let (read, key_type, values) = self.finish()?;
+        let mut ranked = rank_values(key_type, values);
+        // Ranked by their places; written as the categories they are.
+        if let Some(categories) = categories {
+            ranked.key_type = KeyType::String;
+            for value in &mut ranked.values {
+                if let KeyValue::Int(place) = value {
+                    *value = KeyValue::Text(categories.listed[*place as usize].clone());
+                }
+            }
+        }
+        Ok((read, ranked))
+    }
+
     /// The column's keys, their type and their values.
     ///
     /// # Errors
     /// When the spilled rows cannot be written or read back.
     pub fn finish(self) -> Result<(ReadKey, KeyType, Vec<Option<KeyValue>>), FileError> {
         let key_type = match self.raw {
+            // Places, ranked as integers (see `finish_ranked`).
+            RawKey::Category => KeyType::Int64,
             RawKey::Int | RawKey::UInt64 if self.nulls => KeyType::Float64,
             RawKey::Int => KeyType::Int64,
             RawKey::UInt64 => KeyType::UInt64,

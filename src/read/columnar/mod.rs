@@ -19,9 +19,12 @@
 //!   are not numeric: described with `--include` text or bool (and by
 //!   default in a file with neither numbers nor times), as pandas does
 //!   (`text`);
-//! - dates, decimals, bytes, dictionaries (pandas' category), lists and
-//!   structs are pandas' objects: left out (with a warning when `--include`
-//!   asks for them; not done yet).
+//! - dictionaries of strings are pandas' `category`: described with
+//!   `--include category` or `all` (and by default in a file with neither
+//!   numbers nor times), counted per category in the dictionary's order
+//!   (`categories`); dictionaries of other values are left out (a warning);
+//! - dates, decimals, bytes, lists and structs are pandas' objects: left
+//!   out (with a warning when `--include` asks for them; not done yet).
 
 use std::fs::File;
 use std::io::{Cursor, Read};
@@ -33,6 +36,7 @@ use polars_io::mmap::MmapBytesReader;
 use polars_io::prelude::{ParquetReader, SerReader};
 
 mod batches;
+mod categories;
 pub mod keys;
 mod text;
 
@@ -190,9 +194,19 @@ fn schema_with<R: MmapBytesReader>(
 }
 
 fn unreadable(format: Format, error: PolarsError) -> FileError {
+    let reason = error.to_string();
+    // pyarrow writes pandas' code -1 under a missing category; Polars'
+    // Arrow reader checks the keys under nulls too, and refuses it.
+    let reason = match reason.contains("dictionary key must fit") {
+        true => "a category (dictionary) column has missing values, whose keys (-1, as \
+                 pyarrow writes them) Polars' Arrow IPC reader refuses: not read yet (the \
+                 same frame written as Parquet is read)"
+            .into(),
+        false => reason,
+    };
     FileError::Unreadable {
         format: format.name(),
-        reason: error.to_string(),
+        reason,
     }
 }
 
@@ -206,13 +220,23 @@ fn describe_source(
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
     let index = pandas_index_columns(source, format);
+    let schema = schema_of(source, format)?;
     let ToRead {
         numbers,
         texts,
         order,
         include,
         warnings,
-    } = columns_to_read(&*schema_of(source, format)?, &index, options)?;
+    } = columns_to_read(&schema, &index, options)?;
+    // A category key's groups come in its categories' order.
+    let mut key_categories = Vec::with_capacity(options.by.len());
+    for key in &options.by {
+        let dtype = schema.get(key.as_str()).map(|field| field.dtype());
+        key_categories.push(match dtype.and_then(TextType::of_arrow) {
+            Some(TextType::Category) => Some(categories_of(source, format, key)?),
+            _ => None,
+        });
+    }
     let held_values = options.memory.held_values();
     let (keys, numeric) = crate::parallel::join_on_spare_core(
         spare,
@@ -222,10 +246,14 @@ fn describe_source(
             }
             let mut keys: Vec<Option<PolarsKey>> = options.by.iter().map(|_| None).collect();
             for_each_batch(source, format, &options.by, held_values, &mut |frame| {
-                for (key, name) in keys.iter_mut().zip(&options.by) {
+                let named = keys.iter_mut().zip(&options.by).zip(&mut key_categories);
+                for ((key, name), categories) in named {
                     let column = frame.column(name)?;
                     if key.is_none() {
-                        *key = Some(PolarsKey::new(name, column.dtype())?);
+                        *key = Some(match categories.take() {
+                            Some(categories) => PolarsKey::category(categories),
+                            None => PolarsKey::new(name, column.dtype())?,
+                        });
                     }
                     key.as_mut().expect("made").push(column, held_values)?;
                 }
@@ -240,7 +268,7 @@ fn describe_source(
         || -> Result<(Vec<SpooledColumn>, TextColumns), FileError> {
             let mut columns: Vec<NumberColumn> =
                 numbers.iter().map(|name| NumberColumn::new(name)).collect();
-            let mut texts = TextColumns::new(texts, options);
+            let mut texts = text_columns(source, format, texts, options)?;
             let names: Vec<String> = numbers.iter().chain(texts.names()).cloned().collect();
             if !names.is_empty() {
                 for_each_batch(source, format, &names, held_values, &mut |frame| {
@@ -267,6 +295,38 @@ fn describe_source(
         Some(keys) => described(keys, &numeric, warnings, options, spare),
         None => whole_file(&numeric, texts, &order, include, warnings, options, spare),
     }
+}
+
+/// The tallies of the text, boolean and category columns `texts` of the
+/// file in `source`, of `format`, their categories read first.
+///
+/// # Errors
+/// When a dictionary cannot be read, or its categories take more than the
+/// share's distinct values may.
+fn text_columns(
+    source: Source,
+    format: Format,
+    texts: Vec<(String, TextType)>,
+    options: &Options,
+) -> Result<TextColumns, FileError> {
+    let (categories, tallied): (Vec<_>, Vec<_>) =
+        (texts.into_iter()).partition(|(_, text_type)| *text_type == TextType::Category);
+    let mut texts = TextColumns::new(tallied, options);
+    for (name, _) in categories {
+        texts.with_category(&name, categories_of(source, format, &name)?, options)?;
+    }
+    Ok(texts)
+}
+
+/// The categories of the dictionary column `name`, of strings by its type.
+///
+/// # Errors
+/// When the dictionary cannot be read or turns out not to hold strings.
+fn categories_of(source: Source, format: Format, name: &str) -> Result<Vec<String>, FileError> {
+    categories::categories(source, format, name)?.ok_or_else(|| FileError::Unreadable {
+        format: format.name(),
+        reason: format!("the dictionary of column '{name}' does not hold strings"),
+    })
 }
 
 /// A Parquet, Arrow or NDJSON file described whole: its `numeric` columns (if
@@ -356,10 +416,11 @@ fn plan(dtype: &ArrowDataType) -> Plan {
     }
 }
 
-/// Whether a key column of type `dtype` is grouped: 32 and 64 bit
-/// integers, floats, booleans, strings.
+/// Whether a key column of type `dtype` is grouped: integers, floats,
+/// booleans, strings, categories of strings, naive times, dates, decimals.
 fn is_groupable(dtype: &ArrowDataType) -> bool {
     matches!(plan(dtype), Plan::Numbers)
+        || TextType::of_arrow(dtype) == Some(TextType::Category)
         || matches!(
             dtype,
             ArrowDataType::Null

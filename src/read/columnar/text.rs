@@ -1,14 +1,16 @@
-//! The text and boolean columns of typed files (Parquet, Arrow, NDJSON): tallied batch by batch as pandas' `describe()` counts them (count, unique, top, freq).
+//! The text, boolean and category columns of typed files (Parquet, Arrow, NDJSON): tallied batch by batch as pandas' `describe()` counts them (count, unique, top, freq).
 //!
 //! pandas 3 (checked with 3.1.1 and pyarrow 26) reads a string column as
 //! `str`: nulls are missing, every other value is text as it is (`"NA"` and
 //! `""` included, unlike in a CSV file); a boolean column as `bool`, or,
 //! with a null, as `object` holding `True`/`False`/`None`. Both are then
-//! described as a CSV file's text and booleans are (`categorical`).
+//! described as a CSV file's text and booleans are (`categorical`). A
+//! dictionary column of strings is pandas' `category`, counted per category
+//! (`categorical::CategoryCounts`, its categories read by `categories`).
 
 use polars::prelude::*;
 
-use crate::describe::categorical::{Categorical, Reading, Tally, ValueTallies};
+use crate::describe::categorical::{Categorical, CategoryCounts, Reading, Tally, ValueTallies};
 use crate::describe::{ColumnStats, Include, Options};
 use crate::parallel::SpareCores;
 use crate::read::FileError;
@@ -22,6 +24,8 @@ pub enum TextType {
     Bool,
     /// Nulls alone (pyarrow's `null` type): pandas' `object` of `None`.
     Null,
+    /// A dictionary of strings: pandas' `category`.
+    Category,
 }
 
 impl TextType {
@@ -33,6 +37,14 @@ impl TextType {
             }
             ArrowDataType::Boolean => Some(TextType::Bool),
             ArrowDataType::Null => Some(TextType::Null),
+            ArrowDataType::Dictionary(_, values, _)
+                if matches!(
+                    values.as_ref(),
+                    ArrowDataType::Utf8 | ArrowDataType::LargeUtf8 | ArrowDataType::Utf8View
+                ) =>
+            {
+                Some(TextType::Category)
+            }
             _ => None,
         }
     }
@@ -44,12 +56,13 @@ impl TextType {
             TextType::Str => include.strings,
             TextType::Bool => include.booleans || include.objects,
             TextType::Null => include.objects,
+            TextType::Category => include.categories,
         }
     }
 
     fn reading(self) -> Reading {
         match self {
-            TextType::Str => Reading::Strings,
+            TextType::Str | TextType::Category => Reading::Strings,
             // "True" and "False" as the values, counted as a CSV file's
             // booleans; no values at all is pandas' object, as there.
             TextType::Bool | TextType::Null => Reading::Text,
@@ -61,21 +74,42 @@ impl TextType {
 pub struct TextColumns {
     columns: Vec<(String, TextType)>,
     tallies: ValueTallies,
+    /// The category columns, counted per category.
+    categories: Vec<(String, CategoryCounts)>,
 }
 
 impl TextColumns {
-    /// Tallies for `columns` (name and type), within `options`' share.
+    /// Tallies for `columns` (name and type, no category), within
+    /// `options`' share.
     pub fn new(columns: Vec<(String, TextType)>, options: &Options) -> Self {
+        debug_assert!(columns.iter().all(|(_, t)| *t != TextType::Category));
         let readings: Vec<Reading> = columns.iter().map(|(_, t)| t.reading()).collect();
         TextColumns {
             tallies: ValueTallies::new(&readings, options),
             columns,
+            categories: Vec::new(),
         }
+    }
+
+    /// Counts the category column `name` too, its categories `categories`
+    /// in pandas' order.
+    ///
+    /// # Errors
+    /// When the categories take more than the share's distinct values may.
+    pub fn with_category(
+        &mut self,
+        name: &str,
+        categories: Vec<String>,
+        options: &Options,
+    ) -> Result<(), FileError> {
+        let counts = CategoryCounts::new(categories, options.memory.distinct_bytes())?;
+        self.categories.push((name.to_string(), counts));
+        Ok(())
     }
 
     /// The names of the columns, to read.
     pub fn names(&self) -> impl Iterator<Item = &String> {
-        self.columns.iter().map(|(name, _)| name)
+        (self.columns.iter().map(|(name, _)| name)).chain(self.categories.iter().map(|(n, _)| n))
     }
 
     /// Adds the values of the columns in `frame` (the rows that follow).
@@ -97,8 +131,15 @@ impl TextColumns {
                     tally.add_value(value.map(|v| if v { &b"True"[..] } else { &b"False"[..] }))
                 }),
                 TextType::Null => (0..column.len()).for_each(|_| tally.add_value(None)),
+                TextType::Category => unreachable!("counted per category"),
             }
             batch.push(tally);
+        }
+        for (name, counts) in &mut self.categories {
+            let values = frame.column(name)?.cast(&DataType::String)?;
+            for value in values.str()?.iter() {
+                counts.add(value)?;
+            }
         }
         Ok(self.tallies.add_batch(batch)?)
     }
@@ -114,12 +155,16 @@ impl TextColumns {
         spare: &SpareCores,
     ) -> Result<Vec<ColumnStats>, FileError> {
         let tallied: Vec<(u64, Categorical)> = self.tallies.finish(spare)?;
-        Ok((self.columns.iter().zip(tallied))
-            .filter(|(_, (_, categorical))| include.selects(categorical.kind))
-            .map(|((name, _), (count, categorical))| {
-                ColumnStats::categorical(name, count, categorical, &options.percentiles)
-            })
-            .collect())
+        let counted = (self.categories.into_iter()).map(|(name, counts)| (name, counts.finish()));
+        Ok(
+            (self.columns.into_iter().map(|(name, _)| name).zip(tallied))
+                .chain(counted)
+                .filter(|(_, (_, categorical))| include.selects(categorical.kind))
+                .map(|(name, (count, categorical))| {
+                    ColumnStats::categorical(&name, count, categorical, &options.percentiles)
+                })
+                .collect(),
+        )
     }
 }
 
@@ -140,8 +185,8 @@ pub fn in_file_order(
 /// bytes, ...) or categories, when `include` asks for those: not done yet.
 pub fn not_done(name: &str, dtype: &ArrowDataType, include: Include) -> Option<String> {
     let asked = match dtype {
-        // pandas' category: only include="all" (or "category") selects it.
-        ArrowDataType::Dictionary(..) => include == Include::ALL,
+        // pandas' category (of values other than strings: not done).
+        ArrowDataType::Dictionary(..) => include.categories,
         ArrowDataType::Date32
         | ArrowDataType::Date64
         | ArrowDataType::Decimal(..)
