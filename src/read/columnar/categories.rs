@@ -207,7 +207,7 @@ mod tests {
         assert!(plain_strings(&page, 4)
             .unwrap_err()
             .contains("ends after 3 of 4"));
-        assert!(plain_strings(&page[..6], 2)
+        assert!(plain_strings(&page[..10], 2)
             .unwrap_err()
             .contains("value 2 runs past"));
     }
