@@ -30,12 +30,14 @@
         numbers, booleans with numbers or nulls, nested values, nulls only,
         a date-named column (dates past 1971 in seconds, or small numbers);
         fields missing from some rows, blank lines, names given twice.
-    by_differential.py compare DIR RESULT.parquet KEYS
-        runs pandas.read_csv(f).groupby(KEYS).describe() on every file of
-        DIR and compares it with polarsdesc's table: the groups, their
-        order, the key values (as Python writes them), the columns, count,
-        and the numbers at 1e-12. Prints each difference and exits 1 if
-        there is one.
+    by_differential.py compare DIR RESULT.parquet KEYS [INCLUDE]
+        runs pandas.read_csv(f).groupby(KEYS).describe(include=...) on every
+        file of DIR and compares it with polarsdesc's table: the groups,
+        their order, the key values (as Python writes them), the columns,
+        count, unique, top, freq, and the numbers at 1e-12. INCLUDE is
+        polarsdesc's --include (number, text, str, bool, category, all,
+        comma-separated; pandas' default without it). Prints each difference
+        and exits 1 if there is one.
 
 KEYS are column names separated by commas (k1, or k1,k2), or - for
 pandas' describe() of each whole file. .parquet files are read with
@@ -105,6 +107,19 @@ def value_columns(rows):
         columns["empty"] = [""] * rows
     if random.random() < 0.3:
         columns["word"] = [random.choice(["a", "b"]) for _ in range(rows)]
+    if random.random() < 0.5:
+        # Text with missing values, spellings of booleans (a bool column, or
+        # an object one with a missing value), Python integers.
+        kind = random.choice(["text", "bool", "bool_missing", "wide"])
+        if kind == "text":
+            values = [random.choice(["a", "b", "B", " b", "1.50", "NA", ""]) for _ in range(rows)]
+        elif kind == "wide":
+            values = [random.choice(["18446744073709551616", "+018446744073709551616", "-5", "NA"]) for _ in range(rows)]
+        else:
+            values = [random.choice(["True", "TRUE", "false", "False"]) for _ in range(rows)]
+            if kind == "bool_missing":
+                values[random.randrange(rows)] = ""
+        columns["t"] = values
     return columns
 
 
@@ -129,11 +144,12 @@ def make(folder, seed, count, large):
         groups = random.choice([1, 2, 5, 50, 1000])
         write_file(folder / f"f{index:03}.csv", rows, groups)
     if large:
-        lines = ["k1,x,n,k2"]
+        lines = ["k1,x,n,k2,w"]
         for row in range(500_000):
             k1 = f"g{random.randrange(3000)}" if row % 11 else random.choice(NA[:2])
             x = repr(random.gauss(5, 2)) if row % 13 else ""
-            lines.append(f"{k1},{x},{random.randrange(10 ** 9)},{row % 7}")
+            w = random.choice(["p", "q", "r", "", f"v{row % 50}"])
+            lines.append(f"{k1},{x},{random.randrange(10 ** 9)},{row % 7},{w}")
         (folder / "large.csv").write_text("\n".join(lines) + "\n")
 
 
@@ -217,6 +233,7 @@ def make_parquet(folder, seed, count):
             "f32_whole": pa.array([random.gauss(0, 1e3) for _ in range(rows)], pa.float32()),
             "flag": pa.array([random.random() < 0.5 for _ in range(rows)]),
             "name": pa.array([random.choice(["x", "y"]) for _ in range(rows)]),
+            "word": pa.array(maybe([random.choice(["x", "y", "z", "", "NA"]) for _ in range(rows)], True)),
             "day": pa.array([datetime.date(2024, 1, 1 + i % 28) for i in range(rows)]),
             "money": pa.array([decimal.Decimal("1.25")] * rows),
             "cat": pa.array([random.choice(["p", "q"]) for _ in range(rows)]).dictionary_encode(),
@@ -382,16 +399,34 @@ def same_number(ours, theirs):
     return ours == theirs or abs(ours - theirs) <= 1e-12 * max(abs(theirs), 1e-300)
 
 
-def pandas_rows(frame, keys):
+# polarsdesc's --include kinds as pandas' include.
+PANDAS_KINDS = {"number": ["number"], "text": ["object", "str"], "str": ["str"], "bool": ["bool"],
+                "category": ["category"], "object": ["object", "str"]}
+
+
+def pandas_include(include, frame, times, keys):
+    """pandas' include for polarsdesc's --include `include` (None: the
+    default) on `frame`, whose time columns `times` were dropped: by default
+    pandas takes numbers and times, and every column when there are neither
+    (keys aside)."""
+    if include == "all":
+        return "all"
+    if include is not None:
+        return [kind for name in include.split(",") for kind in PANDAS_KINDS[name]]
+    data = frame.drop(columns=[key for key in keys if key in frame.columns])
+    if not data.select_dtypes("number").columns.empty or any(t not in keys for t in times):
+        return ["number"]
+    return "all"
+
+
+def pandas_rows(frame, keys, include):
     """pandas' groups, in order: (key strings, column, stats) per group and column."""
     if keys == ["-"]:
-        if frame.select_dtypes("number").columns.empty:
-            return []  # pandas describes text then, polarsdesc numbers only
-        described = frame.describe()
+        described = frame.describe(include=include)
         return [([], column, described[column]) for column in described.columns]
-    if frame.drop(columns=keys).select_dtypes("number").columns.empty or frame[keys].dropna().empty:
-        return []  # no numbers, or no group (pandas describes text then, or nothing)
-    described = frame.groupby(keys).describe()
+    if frame[keys].dropna().empty:
+        return []  # no group
+    described = frame.groupby(keys).describe(include=include)
     rows = []
     columns = list(dict.fromkeys(described.columns.get_level_values(0)))
     for index, group in described.iterrows():
@@ -403,7 +438,7 @@ def pandas_rows(frame, keys):
 
 def read(file, keys):
     """`file` as pandas reads it, without its times (which polarsdesc leaves
-    out, but as keys)."""
+    out, but as keys), and the names of the times."""
     if file.suffix == ".parquet":
         frame = pd.read_parquet(file)
     elif file.suffix == ".feather":
@@ -411,12 +446,23 @@ def read(file, keys):
     elif ".ndjson" in file.name or ".jsonl" in file.name:
         frame = pd.read_json(file, lines=True)
     else:
-        return pd.read_csv(file)
-    times = frame.select_dtypes(include=["datetime", "datetimetz", "timedelta"]).columns
-    return frame.drop(columns=[column for column in times if column not in keys])
+        return pd.read_csv(file), []
+    times = list(frame.select_dtypes(include=["datetime", "datetimetz", "timedelta"]).columns)
+    return frame.drop(columns=[column for column in times if column not in keys]), times
 
 
-def compare(folder, result, keys):
+def same_value(stat, ours, theirs):
+    """Whether polarsdesc's `ours` is pandas' `theirs` for the statistic `stat`."""
+    if theirs is None or (not isinstance(theirs, str) and pd.isna(theirs)):
+        return ours is None or (isinstance(ours, float) and math.isnan(ours))
+    if stat == "top":
+        return ours == str(theirs)
+    if stat in ("count", "unique", "freq"):
+        return ours == int(theirs)
+    return same_number(ours, float(theirs))
+
+
+def compare(folder, result, keys, include=None):
     keys = keys.split(",")
     table = pq.read_table(result).to_pylist()
     ours = {}
@@ -428,7 +474,8 @@ def compare(folder, result, keys):
     )
     for file in files:
         try:
-            theirs = pandas_rows(read(file, keys), keys)
+            frame, times = read(file, keys)
+            theirs = pandas_rows(frame, keys, pandas_include(include, frame, times, keys))
         except Exception:  # pandas cannot read or group it: polarsdesc fails it too (no rows)
             theirs = []
         mine = ours.get(file.name, [])
@@ -442,12 +489,10 @@ def compare(folder, result, keys):
             continue
         for (group, column, stats), row in zip(theirs, mine):
             for stat, value in stats.items():
-                expected = None if pd.isna(value) else float(value)
                 got = row.get(stat)
-                ok = got == expected if stat == "count" else same_number(got, expected)
-                if not ok:
+                if not same_value(stat, got, value):
                     differences.append(
-                        f"{file.name} {group} {column!r} {stat}: pandas {expected!r}, polarsdesc {got!r}"
+                        f"{file.name} {group} {column!r} {stat}: pandas {value!r}, polarsdesc {got!r}"
                     )
     for difference in differences[:50]:
         print(difference)
@@ -466,7 +511,7 @@ def main(argv):
         make_ndjson(Path(argv[1]), int(argv[2]), int(argv[3]))
         return 0
     if argv[0] == "compare":
-        return compare(Path(argv[1]), argv[2], argv[3])
+        return compare(Path(argv[1]), argv[2], argv[3], argv[4] if len(argv) > 4 else None)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -135,16 +135,30 @@ fn a_file_without_the_key_fails_naming_it_and_the_others_are_kept() {
 }
 
 #[test]
-fn by_with_text_columns_or_a_repeated_key_is_refused() {
+fn by_with_text_columns_is_pandas_groupby_describe_include_all_and_a_repeated_key_is_refused() {
     let env = TestEnv::new();
-    env.write("a.csv", "k,x\n1,1\n");
+    env.write(
+        "a.csv",
+        "k,s,b,x\n1,a,True,1.5\n2,b,false,2\n1,b,TRUE,\n1,a,True,3\n2,,True,4\n3,c,False,5\n",
+    );
+    // pandas 3.1.1: pd.read_csv("a.csv").groupby("k").describe(include="all")
+    // (b is a bool column: each group's spellings are one value).
     env.cmd()
-        .args(["run", "a.csv", "--by", "k", "--include", "all"])
+        .args(["run", "a.csv", "--by", "k", "--include", "all", "-o", "-", "--format", "csv"])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "--include text or bool with --by is not supported yet",
-        ));
+        .success()
+        .stdout(
+            "label,k,path,column,count,unique,top,freq,mean,std,min,25%,50%,75%,max\n\
+             a,1,a.csv,s,3,2,a,2,,,,,,,\n\
+             a,1,a.csv,b,3,1,True,3,,,,,,,\n\
+             a,1,a.csv,x,2,,,,2.25,1.0606601717798212,1.5,1.875,2.25,2.625,3.0\n\
+             a,2,a.csv,s,1,1,b,1,,,,,,,\n\
+             a,2,a.csv,b,2,2,False,1,,,,,,,\n\
+             a,2,a.csv,x,2,,,,3.0,1.4142135623730951,2.0,2.5,3.0,3.5,4.0\n\
+             a,3,a.csv,s,1,1,c,1,,,,,,,\n\
+             a,3,a.csv,b,1,1,False,1,,,,,,,\n\
+             a,3,a.csv,x,1,,,,5.0,,5.0,5.0,5.0,5.0,5.0\n",
+        );
     env.cmd()
         .args(["run", "a.csv", "--by", "k,k"])
         .assert()

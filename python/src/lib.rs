@@ -133,7 +133,7 @@ fn run_config(
     };
     let include = Include::resolve(&kinds("include", include)?, &kinds("exclude", exclude)?)
         .map_err(|problem| Error::InvalidConfig(problem.replace("--", "")))?;
-    polarsdesc::describe::groups::check_keys(&by, include)
+    polarsdesc::describe::groups::check_keys(&by)
         .map_err(|problem| Error::InvalidConfig(problem.replace("--by", "by").replace("--", "")))?;
     let columns = StatColumns {
         percentiles: &percentiles,

@@ -55,7 +55,7 @@ impl RunArgs {
         let kinds = |args: &[KindArg]| args.iter().map(|&k| Kind::from(k)).collect::<Vec<_>>();
         let include = Include::resolve(&kinds(&self.include), &kinds(&self.exclude))
             .map_err(polarsdesc::Error::InvalidConfig)?;
-        polarsdesc::describe::groups::check_keys(&self.by, include)
+        polarsdesc::describe::groups::check_keys(&self.by)
             .map_err(polarsdesc::Error::InvalidConfig)?;
         let describe = polarsdesc::describe::Options {
             percentiles: percentiles.clone(),

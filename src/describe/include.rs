@@ -67,6 +67,14 @@ impl Include {
         *self == Include::DEFAULT
     }
 
+    /// The kinds described, for a message: `numeric`, `text or bool`, ...
+    pub fn kinds_named(&self) -> String {
+        match self.names().as_slice() {
+            ["number"] => "numeric".into(),
+            kinds => kinds.join(" or "),
+        }
+    }
+
     /// Whether any column that is not numeric is described: the output then
     /// has pandas' `unique`, `top` and `freq`.
     pub fn categorical(&self) -> bool {

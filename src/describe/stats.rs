@@ -67,6 +67,13 @@ impl ColumnStats {
             categorical: Some(categorical),
         }
     }
+
+    /// The same row in a frame that describes numbers too (see
+    /// [`Categorical::beside_numbers`]).
+    pub fn beside_numbers(mut self) -> Self {
+        self.categorical = self.categorical.map(Categorical::beside_numbers);
+        self
+    }
 }
 
 /// The type of a column's values, where pandas' arithmetic depends on it.

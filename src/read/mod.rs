@@ -22,7 +22,7 @@ pub mod ndjson;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::describe::{groups, ColumnStats, FileSummary, Options, Rows};
+use crate::describe::{groups, ColumnStats, FileSummary, Include, Options, Rows};
 use crate::formats::{Compression, Format};
 use crate::parallel::SpareCores;
 use crate::sources::s3::{ObjectInfo, RemoteError};
@@ -176,8 +176,8 @@ impl Described {
     }
 
     /// A file described per group, after the `warnings` of reading.
-    fn grouped(grouped: groups::Grouped, mut warnings: Vec<String>) -> Self {
-        group_warnings(&mut warnings, &grouped);
+    fn grouped(grouped: groups::Grouped, include: Include, mut warnings: Vec<String>) -> Self {
+        group_warnings(&mut warnings, &grouped, include);
         Described {
             rows: grouped.rows,
             warnings,
@@ -199,7 +199,7 @@ impl Described {
 
 /// The warnings of a file described per group: rows left out for a missing
 /// key, and why nothing was described.
-fn group_warnings(warnings: &mut Vec<String>, grouped: &groups::Grouped) {
+fn group_warnings(warnings: &mut Vec<String>, grouped: &groups::Grouped, include: Include) {
     let left_out = grouped.left_out;
     if left_out > 0 {
         let rows = if left_out == 1 { "row" } else { "rows" };
@@ -211,9 +211,10 @@ fn group_warnings(warnings: &mut Vec<String>, grouped: &groups::Grouped) {
         warnings.push(if grouped.groups == 0 {
             "no rows with a key: nothing to describe".into()
         } else {
-            "no numeric column besides the keys: nothing to describe (pandas describes the \
-             text columns of each group then, which is not done yet)"
-                .into()
+            format!(
+                "no {} column besides the keys: nothing to describe",
+                include.kinds_named()
+            )
         });
     }
 }

@@ -76,6 +76,11 @@ impl CategoryCounts {
         Ok(())
     }
 
+    /// The categories in their order, with any value the list lacked after them.
+    pub fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
     /// The column's count and [`Categorical`] (pandas' `category` kind).
     pub fn finish(self) -> (u64, Categorical) {
         let observed = self.counts.iter().filter(|&&times| times > 0).count();
@@ -96,6 +101,38 @@ impl CategoryCounts {
             freq: top.map(|(_, times)| times),
         };
         (self.present, categorical)
+    }
+}
+
+/// The place of each category in its column's order, to break ties in a
+/// group's counts (`--by`) as pandas' `value_counts()` of the group does.
+#[derive(Debug, Default)]
+pub struct CategoryPlaces {
+    places: HashMap<Vec<u8>, usize, foldhash::fast::FixedState>,
+}
+
+impl CategoryPlaces {
+    /// The places of `categories`, in their order.
+    pub fn new(categories: &[String]) -> Self {
+        CategoryPlaces {
+            places: (categories.iter().enumerate())
+                .map(|(place, category)| (category.as_bytes().to_vec(), place))
+                .collect(),
+        }
+    }
+
+    /// The most frequent of `values` (distinct, with their counts), the one
+    /// listed first among equally frequent ones (a value not listed comes
+    /// after those listed, in the order given).
+    pub(super) fn first_most_frequent<'a>(
+        &self,
+        values: impl Iterator<Item = (&'a [u8], u64)>,
+    ) -> Option<(String, u64)> {
+        let place = |value: &[u8]| self.places.get(value).copied().unwrap_or(usize::MAX);
+        values
+            .enumerate()
+            .min_by_key(|&(seen, (value, times))| (std::cmp::Reverse(times), place(value), seen))
+            .map(|(_, (value, times))| (String::from_utf8_lossy(value).into_owned(), times))
     }
 }
 

@@ -17,7 +17,7 @@ mod categories;
 mod spill;
 mod tally;
 
-pub use categories::CategoryCounts;
+pub use categories::{CategoryCounts, CategoryPlaces};
 pub use spill::PARTS as SPILL_PARTS;
 pub use tally::Tally;
 
@@ -39,6 +39,27 @@ pub struct Categorical {
     pub top: Option<String>,
     /// How often `top` appears.
     pub freq: Option<u64>,
+}
+
+impl Categorical {
+    /// `top` as pandas' `describe()` gives it in a frame that describes
+    /// numbers too: a Python integer `top` that fits in int64 (or, not
+    /// negative, in uint64) becomes a float there (pandas builds the
+    /// column's four statistics as an integer Series, then the rows of
+    /// the numbers make it float64: `-5` is `-5.0`; checked with pandas
+    /// 3.1.1), written as Python writes the float.
+    pub fn beside_numbers(mut self) -> Self {
+        let top = self.top.as_deref().filter(|_| self.values == Values::Integers);
+        let fits = top
+            .and_then(|top| top.parse::<i128>().ok())
+            .filter(|&top| i64::try_from(top).is_ok() || u64::try_from(top).is_ok());
+        if let Some(top) = fits {
+            let mut text = Vec::new();
+            crate::pyfloat::write_repr(top as f64, &mut text);
+            self.top = Some(String::from_utf8(text).expect("a float's digits"));
+        }
+        self
+    }
 }
 
 /// What pandas holds in a column that is not numeric.

@@ -3,6 +3,7 @@
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
+use super::categories::CategoryPlaces;
 use super::{Categorical, Reading, TextKind, Values};
 
 /// The distinct values of one column as it is read, in order of first
@@ -226,6 +227,46 @@ impl Tally {
                 None if self.reading == Reading::Integers => Values::Integers,
                 None => Values::Text,
             },
+            unique: unique as u64,
+            top: top.as_ref().map(|(value, _)| value.clone()),
+            freq: top.map(|(_, times)| times),
+        };
+        let present = self.present;
+        self.recycle();
+        (present, categorical)
+    }
+
+    /// The statistics of one group's values (`--by`) of a column that pandas
+    /// reads, whole, as `whole` says: each group keeps the whole column's type,
+    /// so a group of a boolean column folds its spellings into `True` and
+    /// `False`, a group of any other column counts its values as they are,
+    /// and a group of a category column gives `top`, among equally frequent
+    /// values, to the category listed first (`places`). The tally must read
+    /// its fields as [`Reading::Text`] (the default).
+    pub fn finish_group(
+        self,
+        whole: &Categorical,
+        places: Option<&CategoryPlaces>,
+    ) -> (u64, Categorical) {
+        let (unique, top) = match (whole.values, places) {
+            (_, Some(places)) => (
+                self.ends.len(),
+                places.first_most_frequent(self.values()),
+            ),
+            (Values::Booleans, None) => {
+                let booleans = self.booleans().unwrap_or_default();
+                let top = first_most_frequent(booleans.iter().map(|&(name, times)| (name.into(), times)));
+                (booleans.len(), top)
+            }
+            _ => (
+                self.ends.len(),
+                first_most_frequent(self.values())
+                    .map(|(value, times)| (String::from_utf8_lossy(value).into_owned(), times)),
+            ),
+        };
+        let categorical = Categorical {
+            kind: whole.kind,
+            values: whole.values,
             unique: unique as u64,
             top: top.as_ref().map(|(value, _)| value.clone()),
             freq: top.map(|(_, times)| times),

@@ -1,4 +1,4 @@
-//! `--by`: a file's rows in groups by the values of key columns, as pandas' `df.groupby(keys).describe()` forms them, and each group's numeric columns described.
+//! `--by`: a file's rows in groups by the values of key columns, as pandas' `df.groupby(keys).describe()` forms them, and each group's columns described (numbers here, the others in `text`).
 //!
 //! pandas groups with `sort=True` and `dropna=True`: the groups come in the
 //! sorted order of their keys (tuples of keys, with several), and a row
@@ -8,12 +8,13 @@
 //! key columns are not described.
 //!
 //! A reader hands over the numeric columns' values in row order (spooled,
-//! as without `--by`) and the key columns as distinct values and each row's
+//! as without `--by`), the other columns' values so too ([`TextColumn`]), and the key columns as distinct values and each row's
 //! (`distinct`), typed as its format's pandas reader types them and ranked
 //! by value (`values`); each column's values are then moved group by group
 //! (one pass), and every group described on every core.
 
 pub mod distinct;
+mod text;
 pub mod values;
 
 use std::io;
@@ -21,6 +22,7 @@ use std::ops::Range;
 
 use hashbrown::HashMap;
 
+pub use text::TextColumn;
 pub use values::{KeyType, KeyValue, TimeUnit};
 
 use super::large::column::SpooledColumn;
@@ -48,12 +50,11 @@ pub struct KeyColumn {
     pub key_type: KeyType,
 }
 
-/// Checks the key columns of `--by` against each other and `include`.
+/// Checks the key columns of `--by` against each other.
 ///
 /// # Errors
-/// When a name is empty or repeated, or text or bool columns are included
-/// (their describe per group is not built yet).
-pub fn check_keys(by: &[String], include: Include) -> Result<(), String> {
+/// When a name is empty or repeated.
+pub fn check_keys(by: &[String]) -> Result<(), String> {
     if by.iter().any(String::is_empty) {
         return Err("--by: a key column's name is empty".into());
     }
@@ -61,9 +62,6 @@ pub fn check_keys(by: &[String], include: Include) -> Result<(), String> {
         (by.iter().enumerate()).find_map(|(i, name)| by[..i].contains(name).then_some(name))
     {
         return Err(format!("--by: the key column {repeated:?} is given twice"));
-    }
-    if !by.is_empty() && include.categorical() {
-        return Err("--by describes numeric columns only; --include text or bool with --by is not supported yet".into());
     }
     Ok(())
 }
@@ -113,9 +111,39 @@ impl KeyRows {
     }
 }
 
-/// The statistics of the `numeric` columns (key columns left out) per group
-/// of `keys`, groups in pandas' order and columns in file order within
-/// each, as rows (spilled past the file's share).
+/// A file's columns to describe per group: numeric ones and others, and
+/// the file's column names in order (the rows of a group follow it).
+pub struct GroupedColumns<'a> {
+    pub numeric: &'a [SpooledColumn],
+    pub texts: &'a [TextColumn],
+    pub order: &'a [String],
+}
+
+/// One column described per group: numbers or not.
+enum Described<'a> {
+    Numbers(&'a SpooledColumn),
+    Text(text::Prepared<'a>),
+}
+
+impl Described<'_> {
+    fn name(&self) -> &str {
+        match self {
+            Described::Numbers(column) => &column.name,
+            Described::Text(column) => column.name(),
+        }
+    }
+
+    fn rows(&self) -> usize {
+        match self {
+            Described::Numbers(column) => column.values.len(),
+            Described::Text(column) => column.rows(),
+        }
+    }
+}
+
+/// The statistics of the `columns` that `include` selects (key columns
+/// left out) per group of `keys`, groups in pandas' order and columns in
+/// file order within each, as rows (spilled past the file's share).
 ///
 /// The groups are taken in batches of consecutive groups (see
 /// [`batches`]): each column's values of a batch are moved group by group
@@ -127,22 +155,29 @@ impl KeyRows {
 /// or the run is interrupted.
 pub fn describe_groups(
     keys: KeyRows,
-    numeric: &[SpooledColumn],
+    columns: GroupedColumns<'_>,
+    include: Include,
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Grouped, DescribeError> {
     let held = options.memory.held_values();
     let groups = row_groups(keys, &options.by, held)?;
-    let described: Vec<&SpooledColumn> = numeric
-        .iter()
-        .filter(|column| !options.by.contains(&column.name))
-        .collect();
+    let is_key = |name: &str| options.by.iter().any(|key| key == name);
+    let numbers = (columns.numeric.iter())
+        .filter(|column| include.numbers && !is_key(&column.name))
+        .map(Described::Numbers);
+    let texts = (columns.texts.iter())
+        .filter(|column| include.selects(column.whole.kind) && !is_key(&column.name))
+        .map(|column| Described::Text(text::Prepared::new(column)));
+    let mut described: Vec<Described<'_>> = numbers.chain(texts).collect();
+    let beside_numbers = described.iter().any(|column| matches!(column, Described::Numbers(_)));
+    described.sort_by_key(|column| columns.order.iter().position(|name| name == column.name()));
     for column in &described {
-        if column.values.len() != groups.of_row.len() {
+        if column.rows() != groups.of_row.len() {
             return Err(DescribeError::Panic(format!(
                 "column '{}' has {} rows and the key columns {}",
-                column.name,
-                column.values.len(),
+                column.name(),
+                column.rows(),
                 groups.of_row.len()
             )));
         }
@@ -153,14 +188,28 @@ pub fn describe_groups(
             Some(*end)
         }))
         .collect();
+    // Text takes room by its bytes: a group weighs its values and them.
+    let mut weights = groups.sizes.clone();
+    for column in columns.texts.iter().filter(|column| !is_key(&column.name)) {
+        text::add_weights(column, &groups.of_row, &mut weights)?;
+    }
     let mut rows = RowWriter::new(options.memory.held_rows());
     let mut key_values = Vec::with_capacity(groups.keys.len());
     // A row's statistics take about 32 values' room while a batch is held.
     let most_groups = (held / 32 / described.len().max(1)).max(1);
-    for batch in batches(&groups.sizes, held, most_groups) {
+    for batch in batches(&weights, held, most_groups) {
         crate::interrupt::check_io()?;
         let per_column = (described.iter())
-            .map(|column| describe_batch(column, &groups, &starts, batch.clone(), options, spare))
+            .map(|column| match column {
+                Described::Numbers(column) => {
+                    describe_batch(column, &groups, &starts, batch.clone(), options, spare)
+                }
+                Described::Text(column) => (text::describe_batch(column, &groups, &starts, batch.clone(), options, spare))
+                    .map(|rows| match beside_numbers {
+                        true => rows.into_iter().map(ColumnStats::beside_numbers).collect(),
+                        false => rows,
+                    }),
+            })
             .collect::<io::Result<Vec<Vec<ColumnStats>>>>()?;
         for (at, group) in batch.enumerate() {
             groups.key_values(group, &mut key_values);
@@ -365,7 +414,7 @@ fn describe_batch(
 
 /// The groups of `batch` in consecutive runs of at least [`RUN_VALUES`]
 /// values (or [`RUN_GROUPS`] groups), the last maybe less.
-fn runs_of_groups(sizes: &[usize], batch: Range<usize>) -> Vec<Range<usize>> {
+pub(super) fn runs_of_groups(sizes: &[usize], batch: Range<usize>) -> Vec<Range<usize>> {
     const RUN_VALUES: usize = 1 << 14;
     const RUN_GROUPS: usize = 1 << 10;
     let mut runs = Vec::new();

@@ -5,11 +5,13 @@
 //! memory ceiling, spilled to an unnamed temporary file beyond it. Then each
 //! column's statistics are taken from its spool (`column`: numpy's pairwise
 //! sums, streamed; exact order statistics by histogram passes, `select`),
-//! columns on every core.
+//! columns on every core. A text column's values, for `--by`, are spooled
+//! so too (`texts`).
 
 pub mod column;
 pub mod select;
 pub mod spool;
+pub mod texts;
 
 use std::io;
 

@@ -269,6 +269,9 @@ fn describe_source(
             let mut columns: Vec<NumberColumn> =
                 numbers.iter().map(|name| NumberColumn::new(name)).collect();
             let mut texts = text_columns(source, format, texts, options)?;
+            if !options.by.is_empty() {
+                texts = texts.spooled();
+            }
             let names: Vec<String> = numbers.iter().chain(texts.names()).cloned().collect();
             if !names.is_empty() {
                 for_each_batch(source, format, &names, held_values, &mut |frame| {
@@ -276,9 +279,11 @@ fn describe_source(
                         column.push(frame.column(column.name())?)?;
                     }
                     texts.push(&frame)?;
-                    if columns.iter().map(NumberColumn::held_bytes).sum::<usize>() > held_values * 8
-                    {
+                    let held = columns.iter().map(NumberColumn::held_bytes).sum::<usize>()
+                        + texts.held_bytes();
+                    if held > held_values * 8 {
                         columns.iter_mut().try_for_each(NumberColumn::spill)?;
+                        texts.spill()?;
                     }
                     Ok(())
                 })?;
@@ -292,7 +297,15 @@ fn describe_source(
     );
     let (numeric, texts) = numeric?;
     match keys? {
-        Some(keys) => described(keys, &numeric, warnings, options, spare),
+        Some(keys) => {
+            let texts = texts.finish_spooled(spare)?;
+            let columns = groups::GroupedColumns {
+                numeric: &numeric,
+                texts: &texts,
+                order: &order,
+            };
+            described(keys, columns, include, warnings, options, spare)
+        }
         None => whole_file(&numeric, texts, &order, include, warnings, options, spare),
     }
 }
@@ -351,34 +364,32 @@ pub(super) fn whole_file(
     let texts = texts.finish(include, options, spare)?;
     let rows = text::in_file_order(numbers, texts, order);
     if rows.is_empty() {
-        warnings.push(match include.names().as_slice() {
-            ["number"] => "no numeric column: nothing to describe".into(),
-            kinds => format!("no {} column: nothing to describe", kinds.join(" or ")),
-        });
+        warnings.push(nothing_to_describe(include));
     }
     Ok(Described::whole(&rows, warnings))
 }
 
-/// A typed file's columns `numeric` described per group of `keys`
-/// (`--by`), after the `warnings` of reading.
+/// A typed file's `columns` that `include` selects described per group of
+/// `keys` (`--by`), after the `warnings` of reading.
 ///
 /// # Errors
 /// When the key columns hold too many distinct values, or the memory
 /// share cannot hold a column.
 pub(super) fn described(
     keys: groups::KeyRows,
-    numeric: &[SpooledColumn],
+    columns: groups::GroupedColumns<'_>,
+    include: Include,
     warnings: Vec<String>,
     options: &Options,
     spare: &SpareCores,
 ) -> Result<Described, FileError> {
-    let numeric = if options.include.numbers {
-        numeric
-    } else {
-        &[]
-    };
-    let grouped = groups::describe_groups(keys, numeric, options, spare)?;
-    Ok(Described::grouped(grouped, warnings))
+    let grouped = groups::describe_groups(keys, columns, include, options, spare)?;
+    Ok(Described::grouped(grouped, include, warnings))
+}
+
+/// Why a file whose rows are read gives no row of statistics.
+fn nothing_to_describe(include: Include) -> String {
+    format!("no {} column: nothing to describe", include.kinds_named())
 }
 
 /// What pandas makes of a column of a Parquet or Arrow file's type.
@@ -486,14 +497,11 @@ fn columns_to_read(
     let unnamed = |name: &str| name.starts_with("__index_level_") && name.ends_with("__");
     let is_data = |name: &str| !index.iter().any(|column| column == name);
     // pandas' default takes numbers and times; a file with neither has
-    // every column described (not with --by: text per group is not done).
+    // every column described (with --by, every column but the keys).
     let found = (schema.iter())
         .filter(|(name, _)| is_data(name) && !options.by.iter().any(|key| key == name.as_str()))
         .any(|(_, field)| matches!(plan(field.dtype()), Plan::Numbers | Plan::LeftOut(_)));
-    let include = match options.by.is_empty() {
-        true => options.include.for_file(found),
-        false => options.include,
-    };
+    let include = options.include.for_file(found);
     for (name, field) in schema.iter() {
         let is_key = options.by.iter().any(|key| key == name.as_str());
         let is_index = !is_data(name);
@@ -503,12 +511,10 @@ fn columns_to_read(
         }
         let text_type = TextType::of_arrow(field.dtype());
         if let Some(text_type) = text_type.filter(|t| !is_key && t.may_be_selected(include)) {
-            if options.by.is_empty() {
-                texts.push((name.to_string(), text_type));
-                continue;
-            }
+            texts.push((name.to_string(), text_type));
+            continue;
         }
-        if let Some(warning) = (!is_key && options.by.is_empty())
+        if let Some(warning) = (!is_key)
             .then(|| text::not_done(name, field.dtype(), include))
             .flatten()
         {

@@ -11,6 +11,8 @@
 use polars::prelude::*;
 
 use crate::describe::categorical::{Categorical, CategoryCounts, Reading, Tally, ValueTallies};
+use crate::describe::groups::TextColumn;
+use crate::describe::large::texts::TextSpool;
 use crate::describe::{ColumnStats, Include, Options};
 use crate::parallel::SpareCores;
 use crate::read::FileError;
@@ -70,12 +72,16 @@ impl TextType {
     }
 }
 
-/// The text columns of one file, tallied as the batches come.
+/// The text columns of one file, tallied as the batches come (and, for
+/// `--by`, their values spooled in row order).
 pub struct TextColumns {
     columns: Vec<(String, TextType)>,
     tallies: ValueTallies,
     /// The category columns, counted per category.
     categories: Vec<(String, CategoryCounts)>,
+    /// With `--by`: each column's values, the tallied ones then the category
+    /// ones.
+    spools: Option<Vec<TextSpool>>,
 }
 
 impl TextColumns {
@@ -88,6 +94,7 @@ impl TextColumns {
             tallies: ValueTallies::new(&readings, options),
             columns,
             categories: Vec::new(),
+            spools: None,
         }
     }
 
@@ -107,6 +114,13 @@ impl TextColumns {
         Ok(())
     }
 
+    /// The same columns, their values spooled too (for `--by`).
+    pub fn spooled(mut self) -> Self {
+        let columns = self.columns.len() + self.categories.len();
+        self.spools = Some((0..columns).map(|_| TextSpool::default()).collect());
+        self
+    }
+
     /// The names of the columns, to read.
     pub fn names(&self) -> impl Iterator<Item = &String> {
         (self.columns.iter().map(|(name, _)| name)).chain(self.categories.iter().map(|(n, _)| n))
@@ -116,32 +130,64 @@ impl TextColumns {
     ///
     /// # Errors
     /// When a column is missing from the frame or of another type (a bug),
-    /// or the tallies must spill and the temporary folder cannot take them.
+    /// or the tallies or values must spill and the temporary folder cannot
+    /// take them.
     pub fn push(&mut self, frame: &DataFrame) -> Result<(), FileError> {
         let mut batch = Vec::with_capacity(self.columns.len());
+        let mut spools = self.spools.as_deref_mut().map(|spools| spools.iter_mut());
+        let mut next_spool = || spools.as_mut().map(|spools| spools.next().expect("one per column"));
         for (name, text_type) in &self.columns {
             let column = frame.column(name)?;
             let mut tally = Tally::of_values(text_type.reading());
+            let mut spool = next_spool();
+            let mut add = |value: Option<&[u8]>| -> std::io::Result<()> {
+                tally.add_value(value);
+                spool.as_mut().map_or(Ok(()), |spool| spool.push(value))
+            };
             match text_type {
-                TextType::Str => column
-                    .str()?
-                    .iter()
-                    .for_each(|value| tally.add_value(value.map(str::as_bytes))),
-                TextType::Bool => column.bool()?.iter().for_each(|value| {
-                    tally.add_value(value.map(|v| if v { &b"True"[..] } else { &b"False"[..] }))
-                }),
-                TextType::Null => (0..column.len()).for_each(|_| tally.add_value(None)),
+                TextType::Str => {
+                    for value in column.str()?.iter() {
+                        add(value.map(str::as_bytes))?;
+                    }
+                }
+                TextType::Bool => {
+                    for value in column.bool()?.iter() {
+                        add(value.map(|v| if v { &b"True"[..] } else { &b"False"[..] }))?;
+                    }
+                }
+                TextType::Null => {
+                    for _ in 0..column.len() {
+                        add(None)?;
+                    }
+                }
                 TextType::Category => unreachable!("counted per category"),
             }
             batch.push(tally);
         }
         for (name, counts) in &mut self.categories {
             let values = frame.column(name)?.cast(&DataType::String)?;
+            let mut spool = next_spool();
             for value in values.str()?.iter() {
                 counts.add(value)?;
+                if let Some(spool) = spool.as_mut() {
+                    spool.push(value.map(str::as_bytes))?;
+                }
             }
         }
         Ok(self.tallies.add_batch(batch)?)
+    }
+
+    /// The bytes the spooled values hold in memory.
+    pub fn held_bytes(&self) -> usize {
+        self.spools.iter().flatten().map(TextSpool::held_bytes).sum()
+    }
+
+    /// Moves the spooled values to temporary files.
+    ///
+    /// # Errors
+    /// When the temporary folder cannot take them.
+    pub fn spill(&mut self) -> std::io::Result<()> {
+        self.spools.iter_mut().flatten().try_for_each(TextSpool::spill)
     }
 
     /// Each column's row, if `include` selects its pandas type, in order.
@@ -154,17 +200,47 @@ impl TextColumns {
         options: &Options,
         spare: &SpareCores,
     ) -> Result<Vec<ColumnStats>, FileError> {
+        Ok((self.finish_whole(spare)?.into_iter())
+            .filter(|(_, (_, categorical))| include.selects(categorical.kind))
+            .map(|(name, (count, categorical))| {
+                ColumnStats::categorical(&name, count, categorical, &options.percentiles)
+            })
+            .collect())
+    }
+
+    /// Each column's values in row order, with the whole column's
+    /// statistics (for `--by`; see [`TextColumns::spooled`]).
+    ///
+    /// # Errors
+    /// As [`ValueTallies::finish`], or when the values cannot be spooled.
+    pub fn finish_spooled(mut self, spare: &SpareCores) -> Result<Vec<TextColumn>, FileError> {
+        let spools = self.spools.take().unwrap_or_default();
+        let mut categories: Vec<Option<Vec<String>>> = vec![None; self.columns.len()];
+        categories.extend((self.categories.iter()).map(|(_, counts)| Some(counts.categories().to_vec())));
+        let whole = self.finish_whole(spare)?;
+        (whole.into_iter().zip(categories).zip(spools))
+            .map(|(((name, (_, whole)), categories), spool)| {
+                Ok(TextColumn {
+                    name,
+                    whole,
+                    categories,
+                    values: spool.finish()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Each column's name, count and [`Categorical`], the tallied ones then
+    /// the category ones.
+    fn finish_whole(
+        self,
+        spare: &SpareCores,
+    ) -> Result<Vec<(String, (u64, Categorical))>, FileError> {
         let tallied: Vec<(u64, Categorical)> = self.tallies.finish(spare)?;
         let counted = (self.categories.into_iter()).map(|(name, counts)| (name, counts.finish()));
-        Ok(
-            (self.columns.into_iter().map(|(name, _)| name).zip(tallied))
-                .chain(counted)
-                .filter(|(_, (_, categorical))| include.selects(categorical.kind))
-                .map(|(name, (count, categorical))| {
-                    ColumnStats::categorical(&name, count, categorical, &options.percentiles)
-                })
-                .collect(),
-        )
+        Ok((self.columns.into_iter().map(|(name, _)| name).zip(tallied))
+            .chain(counted)
+            .collect())
     }
 }
 

@@ -39,20 +39,15 @@ pub(super) fn combine(
         let positions: Vec<usize> = (layout.index_columns..layout.width)
             .filter(|p| !numeric_positions.contains(p))
             .collect();
-        let reading = |position: &usize| match left_out.iter().find(|(p, _)| p == position) {
-            Some((_, NotNumeric::WideIntegers { as_text: false, .. })) => Reading::Integers,
-            Some((_, NotNumeric::WideIntegers { as_text: true, .. })) => Reading::Literal,
-            _ => Reading::Text,
-        };
-        let columns = text::Columns {
-            readings: positions.iter().map(reading).collect(),
-            positions,
-            // Reading candidate columns checks every block; otherwise the tallies do.
-            checked: !layout.numeric.is_empty(),
-        };
+        let columns = text_columns(layout, positions, &left_out);
         let tallied = text::describe_columns(file, layout, &columns, options, spare)?;
+        let beside_numbers = include.numbers && !numeric_positions.is_empty();
         for (&position, (count, categorical)) in columns.positions.iter().zip(tallied) {
             if include.selects(categorical.kind) {
+                let categorical = match beside_numbers {
+                    true => categorical.beside_numbers(),
+                    false => categorical,
+                };
                 let name = &layout.names[position];
                 let stats =
                     ColumnStats::categorical(name, count, categorical, &options.percentiles);
@@ -74,6 +69,27 @@ pub(super) fn combine(
         warnings.push(nothing_to_describe(layout, include));
     }
     Ok((rows.into_iter().map(|(_, stats)| stats).collect(), warnings))
+}
+
+/// The columns at `positions` (not numeric to pandas), each read as
+/// pandas reads it: Python integers or literal text where `left_out` says
+/// its integers are too wide, text otherwise.
+pub(super) fn text_columns(
+    layout: &Layout,
+    positions: Vec<usize>,
+    left_out: &[(usize, NotNumeric)],
+) -> text::Columns {
+    let reading = |position: &usize| match left_out.iter().find(|(p, _)| p == position) {
+        Some((_, NotNumeric::WideIntegers { as_text: false, .. })) => Reading::Integers,
+        Some((_, NotNumeric::WideIntegers { as_text: true, .. })) => Reading::Literal,
+        _ => Reading::Text,
+    };
+    text::Columns {
+        readings: positions.iter().map(reading).collect(),
+        positions,
+        // Reading candidate columns checks every block; otherwise the tallies do.
+        checked: !layout.numeric.is_empty(),
+    }
 }
 
 /// Why a file gives no rows.

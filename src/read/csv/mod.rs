@@ -30,6 +30,7 @@ mod text;
 pub mod tokenizer;
 
 use super::{quoted_names, Described, FileError};
+use crate::describe::groups::{self, TextColumn};
 use crate::describe::{large as spooled, ColumnStats, Options, Rows};
 use crate::parallel::SpareCores;
 use body::CsvFile;
@@ -110,14 +111,49 @@ fn describe_by(
         large::read_columns(file, layout, options, spare)?
     };
     let keys = keys::csv_keys(file, layout, &key_positions, options, spare)?;
-    let grouped = crate::describe::groups::describe_groups(keys, &read.numeric, options, spare)?;
-    let warnings: Vec<String> = text_in_sample(layout)
+    let numeric_positions: Vec<usize> = (read.numeric.iter())
+        .filter_map(|column| layout.names.iter().position(|name| *name == column.name))
+        .filter(|position| !key_positions.contains(position))
+        .collect();
+    // pandas' default describes every column but the keys when no other is numeric.
+    let include = options.include.for_file(!numeric_positions.is_empty());
+    let mut left_out: Vec<(usize, NotNumeric)> = text_in_sample(layout)
         .into_iter()
         .chain(read.not_numeric)
         .filter(|(position, _)| !key_positions.contains(position))
+        .collect();
+    let texts = match include.categorical() {
+        true => {
+            let positions: Vec<usize> = (layout.index_columns..layout.width)
+                .filter(|p| !numeric_positions.contains(p) && !key_positions.contains(p))
+                .collect();
+            let columns = combine::text_columns(layout, positions, &left_out);
+            let spooled = text::spool_columns(file, layout, &columns, options, spare)?;
+            (columns.positions.iter().zip(spooled))
+                .map(|(&position, (whole, values))| TextColumn {
+                    name: layout.names[position].clone(),
+                    whole,
+                    categories: None,
+                    values,
+                })
+                .collect()
+        }
+        false => Vec::new(),
+    };
+    if include.text() {
+        // Text among numbers is described as the text it is.
+        left_out.clear();
+    }
+    let columns = groups::GroupedColumns {
+        numeric: &read.numeric,
+        texts: &texts,
+        order: &layout.names,
+    };
+    let grouped = groups::describe_groups(keys, columns, include, options, spare)?;
+    let warnings: Vec<String> = (left_out.into_iter())
         .map(|(position, reason)| combine::not_numeric_warning(&layout.names[position], &reason))
         .collect();
-    Ok(Described::grouped(grouped, warnings))
+    Ok(Described::grouped(grouped, include, warnings))
 }
 
 /// The numeric columns of a file, and the candidates left out because pandas

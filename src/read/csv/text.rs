@@ -9,6 +9,7 @@ use super::layout::{first_invalid_utf8_line, Layout, LayoutError};
 use super::numbers::{is_missing, trim_ascii_space};
 use super::{rows, tokenizer};
 use crate::describe::categorical::{Categorical, Reading, Tally, ValueTallies, MOST_ROOM};
+use crate::describe::large::texts::{SpooledText, TextSpool, MISSING};
 use crate::describe::Options;
 use crate::parallel::SpareCores;
 use crate::read::FileError;
@@ -81,14 +82,21 @@ fn tally_records(
 /// spelling is missing (unless read literally), a Python integer counted as
 /// Python writes it; `digits` is room for that.
 pub fn add_field(tally: &mut Tally, field: &[u8], digits: &mut Vec<u8>) {
-    match tally.reading() {
-        Reading::Literal => tally.add_value(Some(field)),
-        _ if is_missing(field) => tally.add_value(None),
+    tally.add_value(pandas_value(tally.reading(), field, digits));
+}
+
+/// The value pandas holds for one CSV `field` of a column read as `reading`
+/// says: `None` when missing, a Python integer as Python writes it (in
+/// `digits`), or the field as written.
+fn pandas_value<'a>(reading: Reading, field: &'a [u8], digits: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+    match reading {
+        Reading::Literal => Some(field),
+        _ if is_missing(field) => None,
         Reading::Integers => {
             python_integer(field, digits);
-            tally.add_value(Some(digits));
+            Some(digits)
         }
-        _ => tally.add_value(Some(field)),
+        _ => Some(field),
     }
 }
 
@@ -143,6 +151,91 @@ pub fn describe_columns(
         },
     )?;
     Ok(tallies.finish(spare)?)
+}
+
+/// One block's tallies and values (each column's lengths and bytes, as
+/// [`TextSpool::extend`] takes them), and its line ends.
+struct BlockValues {
+    read: Result<(Vec<Tally>, Vec<(Vec<u32>, Vec<u8>)>), LayoutError>,
+    line_ends: u64,
+}
+
+/// Tallies and keeps the fields of `columns` in every record of `block`.
+fn spool_block(block: &[u8], layout: &Layout, columns: &Columns) -> BlockValues {
+    let read = (|| {
+        if !columns.checked {
+            if let Some(line) = first_invalid_utf8_line(block, 1) {
+                return Err(LayoutError::NotUtf8 { line });
+            }
+        }
+        let room = (block.len() / 16).min(MOST_ROOM);
+        let mut tallies = columns.tallies(room);
+        let mut values: Vec<(Vec<u32>, Vec<u8>)> =
+            columns.positions.iter().map(|_| (Vec::new(), Vec::new())).collect();
+        let mut digits = Vec::new();
+        rows::for_each_field(block, layout, &columns.positions, columns.checked, |slot, field| {
+            let value = pandas_value(columns.readings[slot], field, &mut digits);
+            tallies[slot].add_value(value);
+            let (lens, bytes) = &mut values[slot];
+            match value {
+                Some(value) => {
+                    lens.push(value.len() as u32);
+                    bytes.extend_from_slice(value);
+                }
+                None => lens.push(MISSING),
+            }
+        })?;
+        Ok((tallies, values))
+    })();
+    BlockValues {
+        read,
+        line_ends: if columns.checked {
+            0
+        } else {
+            tokenizer::count_line_ends(block)
+        },
+    }
+}
+
+/// The `columns` of `file` for `--by`: each one's values in row order
+/// (spooled past the file's share) and its count and [`Categorical`] as a
+/// whole (which rule its groups'), in the order of their positions.
+///
+/// # Errors
+/// As [`describe_columns`], or when the values cannot be spilled.
+pub fn spool_columns(
+    file: &CsvFile,
+    layout: &Layout,
+    columns: &Columns,
+    options: &Options,
+    spare: &SpareCores,
+) -> Result<Vec<(Categorical, SpooledText)>, FileError> {
+    let mut tallies = ValueTallies::new(&columns.readings, options);
+    let mut spools: Vec<TextSpool> = columns.positions.iter().map(|_| TextSpool::default()).collect();
+    let held = options.memory.held_values() * 4;
+    let mut line = layout.body_line;
+    file.fold_blocks(
+        layout.header_len,
+        spare,
+        options.memory.window(),
+        |block| spool_block(block, layout, columns),
+        |block: BlockValues| -> Result<(), FileError> {
+            let (block_tallies, values) = block.read.map_err(|error| error.shifted(line - 1))?;
+            line += block.line_ends;
+            tallies.add_batch(block_tallies)?;
+            for (spool, (lens, bytes)) in spools.iter_mut().zip(values) {
+                spool.extend(&lens, &bytes)?;
+            }
+            if spools.iter().map(TextSpool::held_bytes).sum::<usize>() > held {
+                spools.iter_mut().try_for_each(TextSpool::spill)?;
+            }
+            Ok(())
+        },
+    )?;
+    let whole = tallies.finish(spare)?;
+    (whole.into_iter().zip(spools))
+        .map(|((_, categorical), spool)| Ok((categorical, spool.finish()?)))
+        .collect()
 }
 
 #[cfg(test)]

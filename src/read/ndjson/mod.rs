@@ -217,31 +217,44 @@ fn describe_text(
             numeric.extend(columnar::pandas_column(&series.into_column())?);
         }
     }
-    if !options.by.is_empty() {
-        let keys = keys(&typed, &options.by)?;
-        return columnar::described(keys, &numeric, warnings, options, spare);
-    }
-    // pandas' default takes numbers and times: a file with neither has
-    // every column described.
-    let found = !numeric.is_empty() || typed.iter().any(|(_, t)| matches!(t, Typed::Dates));
+    // pandas' default takes numbers and times: a file with neither (keys
+    // aside) has every column described.
+    let is_key = |name: &str| options.by.iter().any(|key| key == name);
+    let found = numeric.iter().any(|column| !is_key(&column.name))
+        || (typed.iter()).any(|(name, t)| matches!(t, Typed::Dates) && !is_key(name));
     let include = options.include.for_file(found);
-    let (texts, frame) = text_columns(&typed, include, &mut warnings);
+    let (texts, frame) = text_columns(&typed, include, &options.by, &mut warnings);
     let mut texts = columnar::TextColumns::new(texts, options);
+    if !options.by.is_empty() {
+        texts = texts.spooled();
+    }
     texts.push(&frame)?;
     let order: Vec<String> = typed.iter().map(|(name, _)| name.clone()).collect();
+    if !options.by.is_empty() {
+        let keys = keys(&typed, &options.by)?;
+        let texts = texts.finish_spooled(spare)?;
+        let columns = groups::GroupedColumns {
+            numeric: &numeric,
+            texts: &texts,
+            order: &order,
+        };
+        return columnar::described(keys, columns, include, warnings, options, spare);
+    }
     columnar::whole_file(&numeric, texts, &order, include, warnings, options, spare)
 }
 
-/// The text and boolean columns of `typed` that `include` may select, and
-/// a frame of their values; a warning for each object column it asks for.
+/// The text and boolean columns of `typed` that `include` may select (the
+/// keys `by` aside), and a frame of their values; a warning for each object
+/// column it asks for.
 fn text_columns(
     typed: &[(String, Typed)],
     include: Include,
+    by: &[String],
     warnings: &mut Vec<String>,
 ) -> (Vec<(String, columnar::TextType)>, DataFrame) {
     let mut texts = Vec::new();
     let mut columns = Vec::new();
-    for (name, typed) in typed {
+    for (name, typed) in typed.iter().filter(|(name, _)| !by.contains(name)) {
         let (text_type, column) = match typed {
             Typed::Text(values) if include.strings => {
                 let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
