@@ -41,13 +41,8 @@ pub(super) fn combine(
             .collect();
         let columns = text_columns(layout, positions, &left_out);
         let tallied = text::describe_columns(file, layout, &columns, options, spare)?;
-        let beside_numbers = include.numbers && !numeric_positions.is_empty();
         for (&position, (count, categorical)) in columns.positions.iter().zip(tallied) {
             if include.selects(categorical.kind) {
-                let categorical = match beside_numbers {
-                    true => categorical.beside_numbers(),
-                    false => categorical,
-                };
                 let name = &layout.names[position];
                 let stats =
                     ColumnStats::categorical(name, count, categorical, &options.percentiles);
